@@ -1,0 +1,63 @@
+# Beacon: `make run` to try it, `make test` to test it. Everything else here serves those two.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+# The test suite runs against real PostgreSQL and Redis; these are this machine's defaults.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/beacon
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: run test install assets lint format check clean bench
+
+## make run: install, migrate, load the demo data, and serve with a Celery worker and scheduler.
+run: install assets
+	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py load_demo_data
+	@mkdir -p var/broker var/broker-processed
+	@echo "Beacon is starting at http://127.0.0.1:8000 (sign in as lead.sw; the README has the password). Ctrl-C stops it."
+	DJANGO_SETTINGS_MODULE=config.settings.local $(VENV)/bin/honcho --procfile Procfile.dev start
+
+## make test: the whole suite, against real PostgreSQL and Redis.
+test: install assets
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+		$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+## make assets: GOV.UK Frontend and htmx from npm (package-lock.json), built into static/vendor.
+assets: static/vendor/.built
+
+static/vendor/.built: package.json package-lock.json static/src/beacon.scss
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf static/vendor
+	mkdir -p static/vendor/govuk static/vendor/htmx static/vendor/axe
+	cp -r node_modules/govuk-frontend/dist/govuk/assets static/vendor/govuk/assets
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/vendor/govuk/
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
+	cp node_modules/axe-core/axe.min.js static/vendor/axe/
+	node_modules/.bin/sass --no-source-map --quiet \
+		--load-path=node_modules --style=compressed static/src/beacon.scss static/vendor/beacon.css
+	touch $@
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## make bench: performance figures (see bench/README.md); never part of the test suite.
+bench: install
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor staticfiles var db.sqlite3

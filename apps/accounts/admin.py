@@ -1,0 +1,45 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from apps.accounts.models import Organisation, OrganisationMembership, OrganisationType, ProfessionalRole, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = OrganisationMembership
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "display_name", "kind", "email", "is_active", "is_staff"]
+    list_filter = ["kind", "is_active", "is_staff"]
+    search_fields = ["username", "display_name", "first_name", "last_name", "email"]
+    fieldsets = (*DjangoUserAdmin.fieldsets, ("Beacon", {"fields": ("kind", "display_name")}))
+    inlines = [MembershipInline]
+
+
+@admin.register(OrganisationType)
+class OrganisationTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "is_active"]
+    list_editable = ["is_active"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(ProfessionalRole)
+class ProfessionalRoleAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "is_active"]
+    list_editable = ["is_active"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "type", "external_code", "is_active"]
+    list_filter = ["type", "is_active"]
+    search_fields = ["name", "external_code"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "type":  # Retired types cannot be given to organisations.
+            kwargs["queryset"] = OrganisationType.objects.filter(is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

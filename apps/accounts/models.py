@@ -1,0 +1,115 @@
+"""Organisations and the people who sign in to Beacon: professionals and young people.
+
+Organisation types and professional roles are reference data that administrators edit, not code:
+the bodies named in the source reports (CCGs, LSCBs) have since been renamed or abolished (R151, R164).
+"""
+
+import uuid
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+
+
+class User(AbstractUser):
+    class Kind(models.TextChoices):
+        PROFESSIONAL = "professional", "Professional"
+        YOUNG_PERSON = "young_person", "Young person"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PROFESSIONAL)
+    # What a person is called on screen; first/last name stay for Django's admin.
+    display_name = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        db_table = "accounts_user"
+
+    def __str__(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+    @property
+    def is_professional(self) -> bool:
+        return self.kind == self.Kind.PROFESSIONAL
+
+    @property
+    def is_young_person(self) -> bool:
+        return self.kind == self.Kind.YOUNG_PERSON
+
+
+class OrganisationType(models.Model):
+    """A kind of body: NHS CAMHS, local authority children's social care, school, youth justice ..."""
+
+    code = models.SlugField(max_length=50, unique=True, help_text="Stable code used by the API.")
+    name = models.CharField(max_length=120, unique=True)
+    is_active = models.BooleanField(default=True, help_text="Inactive types cannot be given to new organisations.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200, unique=True)
+    type = models.ForeignKey(OrganisationType, on_delete=models.PROTECT, related_name="organisations")
+    # An ODS code (NHS), a local authority code or a school URN, where the organisation has one.
+    external_code = models.CharField(max_length=20, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProfessionalRole(models.Model):
+    """A role a professional holds in an organisation: social worker, CAMHS clinician, IRO ..."""
+
+    code = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=120, unique=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationMembershipQuerySet(models.QuerySet):
+    def current(self) -> "OrganisationMembershipQuerySet":
+        return self.filter(ended_on__isnull=True)
+
+
+class OrganisationMembership(models.Model):
+    """A professional works for an organisation in a role; a person may belong to several."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
+    role = models.ForeignKey(ProfessionalRole, on_delete=models.PROTECT, related_name="memberships")
+    job_title = models.CharField(max_length=150, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+
+    objects = OrganisationMembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"],
+                condition=Q(ended_on__isnull=True),
+                name="one_current_membership_per_role",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="membership_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} - {self.role} at {self.organisation}"

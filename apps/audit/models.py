@@ -1,0 +1,53 @@
+"""The access and change audit (R150): every read and write of a child's information.
+
+Rows are written in the same transaction as what they record, so a write that rolls back leaves no
+audit row and no audited write goes unrecorded. Rows hold identifiers and field names, never values
+such as names, dates of birth or NHS numbers.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    class Action(models.TextChoices):
+        VIEW = "view", "Viewed"
+        LIST = "list", "Listed"
+        SEARCH = "search", "Matched in a search"
+        CREATE = "create", "Created"
+        UPDATE = "update", "Changed"
+        GRANT = "grant", "Access granted"
+        REVOKE = "revoke", "Access removed"
+
+    class Interface(models.TextChoices):
+        BROWSER = "browser", "Browser"
+        API = "api", "API"
+        ADMIN = "admin", "Admin"
+        SYSTEM = "system", "System"
+
+    occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    interface = models.CharField(max_length=10, choices=Interface.choices)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    child = models.ForeignKey(
+        "children.Child", on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events"
+    )
+    # What was touched: a model label ("children.child") and that object's public id.
+    target_type = models.CharField(max_length=60)
+    target_id = models.CharField(max_length=64, blank=True)
+    # On what basis the actor could do this: "creator", "administrator grant", later consent or override.
+    basis = models.CharField(max_length=200, blank=True)
+    # Field names changed, counts, search kinds: never the personal data itself.
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [models.Index(fields=["child", "-occurred_at"], name="audit_child_time")]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.target_type}"

@@ -1,0 +1,60 @@
+"""Writing the audit log. Call these inside the transaction of what they record."""
+
+from collections.abc import Iterable
+
+from django.db import models
+
+from apps.accounts.models import User
+from apps.accounts.selectors import user_primary_membership
+from apps.audit.context import current_interface
+from apps.audit.models import AuditEvent
+
+
+def _actor_organisation_id(actor: User | None) -> int | None:
+    """The organisation a person acts for, looked up once per request and kept on the user object."""
+    if actor is None or not actor.is_authenticated:
+        return None
+    if not hasattr(actor, "_audit_organisation_id"):
+        membership = user_primary_membership(user=actor)
+        actor._audit_organisation_id = membership.organisation_id if membership else None
+    return actor._audit_organisation_id
+
+
+def _event(*, actor, action, child, target, basis, detail) -> AuditEvent:
+    return AuditEvent(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_organisation_id=_actor_organisation_id(actor),
+        interface=current_interface(),
+        action=action,
+        child=child,
+        target_type=target._meta.label_lower,
+        target_id=str(getattr(target, "public_id", "") or target.pk),
+        basis=basis[:200],
+        detail=detail or {},
+    )
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    target: models.Model,
+    child=None,
+    basis: str = "",
+    detail: dict | None = None,
+) -> AuditEvent:
+    """Record one read or write of a child's information (R150)."""
+    event = _event(actor=actor, action=action, child=child, target=target, basis=basis, detail=detail)
+    event.save()
+    return event
+
+
+def audit_record_reads(
+    *, actor: User, action: str, children: Iterable, basis: str = "", detail: dict | None = None
+) -> None:
+    """Record that each of these children was shown to ``actor`` (a list page or a search), in one query."""
+    events = [
+        _event(actor=actor, action=action, child=child, target=child, basis=basis, detail=detail)
+        for child in children
+    ]
+    AuditEvent.objects.bulk_create(events)

@@ -1,0 +1,289 @@
+"""The child or young person: one record across every agency (R1-R15).
+
+One platform-wide public id, the NHS number as the common identifier, each agency's own ids beside it,
+and an honest picture: social-work involvement over time, vulnerabilities as they build up, family,
+communication needs and, first of all, strengths.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from apps.core.nhs_number import format_nhs_number, validate_nhs_number
+
+
+class ChildQuerySet(models.QuerySet):
+    def restrict(self, user, perm: str = "view_child") -> "ChildQuerySet":
+        """Only the children ``user`` holds ``perm`` on, directly or through a group (the choke point).
+
+        Built on django-guardian's direct foreign-key permission tables as one EXISTS sub-query each, so
+        it composes with any filter, ordering or paging in a single SQL statement. Nobody sees a child by
+        default; superusers get no bypass, so the admin shows no more than the application does.
+        """
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        from apps.sharing.models import ChildGroupObjectPermission, ChildUserObjectPermission
+
+        codename = perm.split(".", 1)[-1]
+        direct = ChildUserObjectPermission.objects.filter(
+            content_object=OuterRef("pk"), user=user, permission__codename=codename
+        )
+        through_group = ChildGroupObjectPermission.objects.filter(
+            content_object=OuterRef("pk"), group__user=user, permission__codename=codename
+        )
+        return self.filter(Exists(direct) | Exists(through_group))
+
+
+class Child(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    # Identity. The legal name is for matching and letters; the preferred name is what people use.
+    given_name = models.CharField("first name (legal)", max_length=100)
+    family_name = models.CharField("last name (legal)", max_length=100)
+    preferred_name = models.CharField(
+        max_length=100, blank=True, help_text="What the young person likes to be called."
+    )
+    date_of_birth = models.DateField()
+    nhs_number = models.CharField(
+        "NHS number", max_length=10, unique=True, null=True, blank=True, validators=[validate_nhs_number]
+    )
+
+    # Strengths first (R14): shown before any diagnosis or risk.
+    strengths = models.TextField(blank=True)
+    interests = models.TextField(blank=True)
+    what_helps = models.TextField("what helps", blank=True)
+    what_does_not_help = models.TextField("what does not help", blank=True)
+
+    # Communication (R8, R142).
+    communication_needs = models.TextField(blank=True)
+    first_language = models.CharField(max_length=60, blank=True)
+    interpreter_needed = models.BooleanField(default=False)
+    prefers_easy_read = models.BooleanField("prefers Easy Read", default=False)
+
+    # Area deprivation (R5): Index of Multiple Deprivation decile of the home or placement postcode,
+    # 1 = most deprived 10%. Kept apart from any household poverty flag.
+    deprivation_decile = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+
+    # A young person's own sign-in, for the portal and passport.
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="child_record",
+        limit_choices_to={"kind": "young_person"},
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by_organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = ChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "children"
+        ordering = ["family_name", "given_name", "pk"]
+        default_permissions = ("add", "change", "delete", "view")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deprivation_decile__isnull=True) | Q(deprivation_decile__range=(1, 10)),
+                name="deprivation_decile_1_to_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(nhs_number__isnull=True) | Q(nhs_number__regex=r"^[0-9]{10}$"),
+                name="nhs_number_ten_digits",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["family_name", "given_name", "date_of_birth"], name="child_name_dob"),
+        ]
+
+    def __str__(self) -> str:
+        return self.known_as
+
+    @property
+    def known_as(self) -> str:
+        """The name to use: preferred first name with family name."""
+        return f"{self.preferred_name or self.given_name} {self.family_name}"
+
+    @property
+    def legal_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def nhs_number_display(self) -> str:
+        return format_nhs_number(self.nhs_number) if self.nhs_number else ""
+
+
+class ChildIdentifier(models.Model):
+    """An agency's own identifier for the child, unique within the organisation that issued it (R1)."""
+
+    class Kind(models.TextChoices):
+        SOCIAL_CARE_ID = "social_care_id", "Local authority social care ID"
+        EDUCATION_UPN = "education_upn", "Education unique pupil number (UPN)"
+        YOT_REFERENCE = "yot_reference", "Youth justice (YOT) reference"
+        OTHER = "other", "Other local identifier"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="identifiers")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    value = models.CharField(max_length=40)
+    issuer = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["kind", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "kind", "value"], name="identifier_unique_per_issuer",
+                violation_error_message="This organisation has already issued this identifier to another child.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.value}"
+
+
+class SocialWorkInvolvement(models.Model):
+    """One period of social-work involvement (R3, R4). The open period (no end date) is the current one."""
+
+    class Status(models.TextChoices):
+        NONE = "none", "No social work involvement"
+        CHILD_IN_NEED = "child_in_need", "Child in need or other social work involvement"
+        CHILD_PROTECTION = "child_protection", "Child protection plan"
+        EDGE_OF_CARE = "edge_of_care", "Edge of care"
+        LOOKED_AFTER = "looked_after", "Looked after"
+        CARE_LEAVER = "care_leaver", "Care leaver"
+
+    class LegalStatus(models.TextChoices):
+        IN_CARE = "in_care", "In care"
+        ADOPTED_FROM_CARE = "adopted_from_care", "Adopted from care"
+        KINSHIP_CARE = "kinship_care", "Kinship care"
+        SPECIAL_GUARDIANSHIP = "special_guardianship", "Special Guardianship Order"
+        CARE_LEAVER = "care_leaver", "Care leaver"
+
+    class PlacementType(models.TextChoices):
+        FOSTER_CARE = "foster_care", "Foster care"
+        HOME_UNDER_SUPERVISION = "home_under_supervision", "At home under supervision"
+        RESIDENTIAL_HOME = "residential_home", "Residential children's home"
+        SCHOOL = "school", "Residential school"
+        SECURE_UNIT = "secure_unit", "Secure unit"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="social_work_history")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    legal_status = models.CharField(max_length=30, choices=LegalStatus.choices, blank=True)
+    placement_type = models.CharField(max_length=30, choices=PlacementType.choices, blank=True)
+    responsible_authority = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-started_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"], condition=Q(ended_on__isnull=True), name="one_current_social_work_status"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="social_work_period_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} from {self.started_on:%d %b %Y}"
+
+
+class VulnerabilityType(models.Model):
+    """An entry in the configurable list of vulnerabilities (R6), seeded from seed 000's list."""
+
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=150, unique=True)
+    is_active = models.BooleanField(default=True)
+    display_order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["display_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VulnerabilityFlag(models.Model):
+    """A dated vulnerability with who identified it. Flags accumulate; none of them gates the record."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="vulnerability_flags")
+    type = models.ForeignKey(VulnerabilityType, on_delete=models.PROTECT, related_name="flags")
+    source = models.CharField(
+        max_length=200, help_text="Who identified it, for example 'school', 'CAMHS assessment', 'the young person'."
+    )
+    identified_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["type__display_order", "-identified_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "type"], condition=Q(ended_on__isnull=True), name="one_current_flag_per_type",
+                violation_error_message="This child already has this vulnerability recorded as current.",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("identified_on")),
+                name="flag_ends_after_identified",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.type)
+
+
+class FamilyMember(models.Model):
+    """A parent, carer, sibling or relative (R9). Parental responsibility matters for consent."""
+
+    class Relationship(models.TextChoices):
+        MOTHER = "mother", "Mother"
+        FATHER = "father", "Father"
+        STEP_PARENT = "step_parent", "Step-parent"
+        GRANDPARENT = "grandparent", "Grandparent"
+        SIBLING = "sibling", "Brother or sister"
+        FOSTER_CARER = "foster_carer", "Foster carer"
+        KINSHIP_CARER = "kinship_carer", "Kinship carer"
+        ADOPTIVE_PARENT = "adoptive_parent", "Adoptive parent"
+        SPECIAL_GUARDIAN = "special_guardian", "Special guardian"
+        OTHER_RELATIVE = "other_relative", "Other relative"
+        OTHER = "other", "Other"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="family_members")
+    name = models.CharField(max_length=150)
+    relationship = models.CharField(max_length=20, choices=Relationship.choices)
+    has_parental_responsibility = models.BooleanField(default=False)
+    lives_in_household = models.BooleanField(default=False)
+    phone = models.CharField(max_length=40, blank=True)
+    services_received = models.CharField(
+        max_length=300, blank=True, help_text="For example adult mental health services."
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-has_parental_responsibility", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_relationship_display()})"

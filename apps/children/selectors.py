@@ -1,0 +1,174 @@
+"""Reads of children's records. Every one goes through ``Child.objects.restrict()`` and is audited."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
+
+from apps.accounts.models import User
+from apps.audit.models import AuditEvent
+from apps.audit.services import audit_record, audit_record_reads
+from apps.children.models import Child, ChildIdentifier, SocialWorkInvolvement, VulnerabilityFlag
+from apps.core.exceptions import NotPermitted
+from apps.core.nhs_number import normalise_nhs_number
+from apps.sharing.selectors import child_access_basis, user_child_permissions
+
+VIEW = "view_child"
+CHANGE = "change_child"
+
+
+def _with_summary(queryset: QuerySet[Child]) -> QuerySet[Child]:
+    """Add the current social-work status and the count of current vulnerabilities, in the same query."""
+    current_status = SocialWorkInvolvement.objects.filter(child=OuterRef("pk"), ended_on__isnull=True)
+    return queryset.annotate(
+        current_social_work_status=Subquery(current_status.values("status")[:1]),
+        current_flag_count=Count(
+            "vulnerability_flags", filter=Q(vulnerability_flags__ended_on__isnull=True), distinct=True
+        ),
+    )
+
+
+def child_list(*, user: User, search: str = "") -> QuerySet[Child]:
+    """The children shared with ``user``, optionally narrowed by name, NHS number or a local identifier.
+
+    Lazy, so the caller pages it; pass the page to ``child_list_audit`` once it is shown.
+    """
+    children = Child.objects.restrict(user, VIEW)
+    search = search.strip()
+    if search:
+        digits = normalise_nhs_number(search)
+        matches = (
+            Q(given_name__icontains=search)
+            | Q(family_name__icontains=search)
+            | Q(preferred_name__icontains=search)
+            | Q(identifiers__value__iexact=search)
+        )
+        if digits.isdigit():
+            matches |= Q(nhs_number=digits)
+        parts = search.split()
+        if len(parts) >= 2:  # "Sam Okafor": first and last name in either field.
+            matches |= Q(given_name__icontains=parts[0], family_name__icontains=parts[-1])
+            matches |= Q(preferred_name__icontains=parts[0], family_name__icontains=parts[-1])
+        children = children.filter(
+            pk__in=Child.objects.filter(matches).values("pk")
+        )
+    return _with_summary(children).order_by("family_name", "given_name", "pk")
+
+
+def child_list_audit(*, user: User, children, search: str = "") -> None:
+    """Record that this page of children was shown to ``user`` (R150): one row per child, one query."""
+    audit_record_reads(
+        actor=user,
+        action=AuditEvent.Action.LIST,
+        children=children,
+        detail={"searched": bool(search.strip())},
+    )
+
+
+def access_child(user: User, public_id, *, perm: str = VIEW, audit: bool = True) -> Child:
+    """Fetch a child for ``user`` and record the read; 404 whether it does not exist or is not shared.
+
+    A person who may see the child but not change it gets ``NotPermitted`` (403) when asking to change.
+    """
+    try:
+        public_id = uuid.UUID(str(public_id))
+    except ValueError:
+        raise Http404("No such child") from None
+    queryset = _with_summary(Child.objects.restrict(user, VIEW)).select_related("created_by_organisation")
+    child = queryset.filter(public_id=public_id).first()
+    if child is None:
+        raise Http404("No such child")
+    if perm != VIEW and perm not in user_child_permissions(child=child, user=user):
+        raise NotPermitted("You can see this child's record but not change it.")
+    if audit:
+        audit_record(
+            actor=user,
+            action=AuditEvent.Action.VIEW,
+            target=child,
+            child=child,
+            basis=child_access_basis(child=child, user=user),
+        )
+    return child
+
+
+def child_detail(*, child: Child) -> Child:
+    """The parts of a child's record shown on the child page, each list fetched once."""
+    return (
+        Child.objects.filter(pk=child.pk)
+        .prefetch_related(
+            Prefetch("identifiers", queryset=ChildIdentifier.objects.select_related("issuer")),
+            Prefetch(
+                "social_work_history",
+                queryset=SocialWorkInvolvement.objects.select_related("responsible_authority"),
+            ),
+            Prefetch("vulnerability_flags", queryset=VulnerabilityFlag.objects.select_related("type")),
+            "family_members",
+        )
+        .select_related("created_by_organisation")
+        .get()
+    )
+
+
+@dataclass(frozen=True)
+class PossibleMatch:
+    """A record that may be the same child. Hidden records say only who to ask, never who the child is."""
+
+    child: Child
+    visible: bool
+    reason: str
+
+    @property
+    def contact_organisation(self) -> str:
+        organisation = self.child.created_by_organisation
+        return organisation.name if organisation else "the Beacon administrator"
+
+
+def child_possible_matches(
+    *,
+    user: User,
+    nhs_number: str = "",
+    given_name: str = "",
+    family_name: str = "",
+    date_of_birth: date | None = None,
+) -> list[PossibleMatch]:
+    """Records that may already be this child (R2): the same NHS number, or the same name and date of birth.
+
+    Searched across every record, so one child does not get a record per agency. For a record not
+    shared with ``user`` only its existence and the organisation to ask are shown; each match is audited.
+    """
+    conditions = Q()
+    nhs_number = normalise_nhs_number(nhs_number)
+    if nhs_number:
+        conditions |= Q(nhs_number=nhs_number)
+    if given_name.strip() and family_name.strip() and date_of_birth:
+        conditions |= Q(
+            given_name__iexact=given_name.strip(),
+            family_name__iexact=family_name.strip(),
+            date_of_birth=date_of_birth,
+        )
+    if not conditions:
+        return []
+    candidates = list(Child.objects.filter(conditions).select_related("created_by_organisation")[:10])
+    if not candidates:
+        return []
+    visible_ids = set(
+        Child.objects.restrict(user, VIEW).filter(pk__in=[c.pk for c in candidates]).values_list("pk", flat=True)
+    )
+    matches = [
+        PossibleMatch(
+            child=candidate,
+            visible=candidate.pk in visible_ids,
+            reason="same NHS number" if nhs_number and candidate.nhs_number == nhs_number
+            else "same name and date of birth",
+        )
+        for candidate in candidates
+    ]
+    audit_record_reads(
+        actor=user,
+        action=AuditEvent.Action.SEARCH,
+        children=candidates,
+        basis="check for an existing record before creating one",
+    )
+    return matches

@@ -1,0 +1,341 @@
+"""Writes to children's records. Each validates first, writes in one transaction, and audits the write.
+
+Callers (browser views, API views, the demo loader) have already fetched the child through
+``access_child(..., perm="change_child")``; these functions trust that and own everything after it.
+"""
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from apps.accounts.models import Organisation, User
+from apps.accounts.selectors import user_primary_membership
+from apps.audit.models import AuditEvent
+from apps.audit.services import audit_record
+from apps.children.models import (
+    Child,
+    ChildIdentifier,
+    FamilyMember,
+    SocialWorkInvolvement,
+    VulnerabilityFlag,
+    VulnerabilityType,
+)
+from apps.core.exceptions import ApplicationError, DuplicateRecord
+from apps.core.nhs_number import normalise_nhs_number
+from apps.sharing.models import AccessGrant
+from apps.sharing.services import child_access_grant
+
+# The fields of the core record a professional may set or change.
+CHILD_FIELDS = (
+    "given_name",
+    "family_name",
+    "preferred_name",
+    "date_of_birth",
+    "nhs_number",
+    "strengths",
+    "interests",
+    "what_helps",
+    "what_does_not_help",
+    "communication_needs",
+    "first_language",
+    "interpreter_needed",
+    "prefers_easy_read",
+    "deprivation_decile",
+)
+
+DUPLICATE_NHS_NUMBER = (
+    "A child with this NHS number already has a record in Beacon. Search for them and ask for access "
+    "instead of creating a second record."
+)
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _check_not_in_future(value: date | None, *, field: str, what: str) -> None:
+    if value and value > _today():
+        raise ValidationError({field: f"{what} must be today or in the past"})
+
+
+def _child_validate(child: Child) -> None:
+    """Full model validation plus the rules that need today's date, as one set of field errors."""
+    errors: dict[str, list[str]] = {}
+    try:
+        child.full_clean()
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if child.date_of_birth and child.date_of_birth > _today():
+        errors.setdefault("date_of_birth", []).append("Date of birth must be today or in the past")
+    if "nhs_number" in errors and any("already" in message for message in errors["nhs_number"]):
+        errors["nhs_number"] = [DUPLICATE_NHS_NUMBER]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_unique(instance, *, field: str, message: str) -> None:
+    """Save, turning a uniqueness race lost to another request into a clear error on ``field``."""
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as error:
+        raise DuplicateRecord(message, field=field) from error
+
+
+def _identifiers_validate(child: Child, identifiers: Iterable[Mapping]) -> list[ChildIdentifier]:
+    """Build identifier rows, reporting each problem against ``identifiers.<n>.<field>``."""
+    rows, errors = [], {}
+    seen = set()
+    for index, item in enumerate(identifiers):
+        row = ChildIdentifier(child=child, kind=item.get("kind", ""), value=(item.get("value") or "").strip(),
+                              issuer=item.get("issuer"))
+        try:
+            row.full_clean(exclude=["child"], validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors[f"identifiers.{index}.{field}"] = messages
+            continue
+        key = (row.issuer_id, row.kind, row.value.upper())
+        duplicate = key in seen or ChildIdentifier.objects.filter(
+            issuer_id=row.issuer_id, kind=row.kind, value__iexact=row.value
+        ).exclude(child_id=child.pk).exists()
+        if duplicate:
+            errors[f"identifiers.{index}.value"] = [
+                f"{row.issuer} has already issued {row.get_kind_display()} {row.value} to another child"
+            ]
+        seen.add(key)
+        rows.append(row)
+    if errors:
+        raise ValidationError(errors)
+    return rows
+
+
+def child_create(
+    *,
+    actor: User,
+    identifiers: Iterable[Mapping] = (),
+    **fields,
+) -> Child:
+    """Create a child's record; the person who creates it can see and change it.
+
+    The NHS number is stored as ten digits after its check digit passes; a date of birth cannot be
+    in the future; each local identifier is unique within the organisation that issued it. Callers
+    should have shown ``child_possible_matches`` first, so that one child has one record (R1, R2).
+    """
+    unknown = set(fields) - set(CHILD_FIELDS)
+    if unknown:
+        raise TypeError(f"child_create() got unexpected fields: {sorted(unknown)}")
+    if fields.get("nhs_number") is not None:
+        fields["nhs_number"] = normalise_nhs_number(fields["nhs_number"]) or None
+    membership = user_primary_membership(user=actor)
+    child = Child(
+        **fields,
+        created_by=actor,
+        created_by_organisation=membership.organisation if membership else None,
+    )
+    _child_validate(child)
+    identifier_rows = _identifiers_validate(child, identifiers)
+    with transaction.atomic():
+        _save_unique(child, field="nhs_number", message=DUPLICATE_NHS_NUMBER)
+        for row in identifier_rows:
+            row.child = child
+        ChildIdentifier.objects.bulk_create(identifier_rows)
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            target=child,
+            child=child,
+            basis=AccessGrant.Basis.CREATOR.label,
+            detail={"fields": sorted(k for k, v in fields.items() if v not in ("", None)),
+                    "identifiers": len(identifier_rows)},
+        )
+        child_access_grant(child=child, user=actor, basis=AccessGrant.Basis.CREATOR, granted_by=actor)
+    return child
+
+
+def child_update(*, actor: User, child: Child, **fields) -> Child:
+    """Change the core record. Only the fields given change; the audit row names them (not their values)."""
+    unknown = set(fields) - set(CHILD_FIELDS)
+    if unknown:
+        raise TypeError(f"child_update() got unexpected fields: {sorted(unknown)}")
+    if "nhs_number" in fields:
+        fields["nhs_number"] = normalise_nhs_number(fields["nhs_number"] or "") or None
+    changed = sorted(name for name, value in fields.items() if getattr(child, name) != value)
+    if not changed:
+        return child
+    original = {name: getattr(child, name) for name in changed}
+    for name in changed:
+        setattr(child, name, fields[name])
+    try:
+        _child_validate(child)
+        with transaction.atomic():
+            _save_unique(child, field="nhs_number", message=DUPLICATE_NHS_NUMBER)
+            audit_record(
+                actor=actor, action=AuditEvent.Action.UPDATE, target=child, child=child,
+                detail={"fields": changed},
+            )
+    except (ValidationError, ApplicationError):
+        for name, value in original.items():  # Leave the caller's object as it was: nothing half-changed.
+            setattr(child, name, value)
+        raise
+    return child
+
+
+def child_identifier_add(
+    *, actor: User, child: Child, kind: str, value: str, issuer: Organisation | None
+) -> ChildIdentifier:
+    """Add an agency's identifier for the child; unique within the issuing organisation (R1)."""
+    try:
+        (row,) = _identifiers_validate(child, [{"kind": kind, "value": value, "issuer": issuer}])
+    except ValidationError as error:
+        # Single form: name the plain field, not the position in a list.
+        raise ValidationError(
+            {key.rsplit(".", 1)[-1]: messages for key, messages in error.message_dict.items()}
+        ) from None
+    with transaction.atomic():
+        _save_unique(row, field="value", message="This organisation has already issued this identifier.")
+        audit_record(
+            actor=actor, action=AuditEvent.Action.CREATE, target=row, child=child,
+            detail={"kind": kind},
+        )
+    return row
+
+
+def child_identifier_remove(*, actor: User, identifier: ChildIdentifier) -> None:
+    """Remove an identifier entered in error."""
+    with transaction.atomic():
+        audit_record(
+            actor=actor, action=AuditEvent.Action.UPDATE, target=identifier.child, child=identifier.child,
+            detail={"removed_identifier_kind": identifier.kind},
+        )
+        identifier.delete()
+
+
+def social_work_status_record(
+    *,
+    actor: User,
+    child: Child,
+    status: str,
+    started_on: date,
+    legal_status: str = "",
+    placement_type: str = "",
+    responsible_authority: Organisation | None = None,
+) -> SocialWorkInvolvement:
+    """Record a change in social-work involvement (R3, R4); the previous period ends the day before.
+
+    Legal status and placement type describe looked-after children and care leavers only. The history is
+    kept whole, because equity reporting needs the status at the time of each referral.
+    """
+    _check_not_in_future(started_on, field="started_on", what="The start date")
+    looked_after = status in (SocialWorkInvolvement.Status.LOOKED_AFTER, SocialWorkInvolvement.Status.CARE_LEAVER)
+    if not looked_after and (legal_status or placement_type):
+        raise ValidationError(
+            {"legal_status": "Legal status and placement type are only for looked-after children and care leavers"}
+        )
+    if status == SocialWorkInvolvement.Status.LOOKED_AFTER and not legal_status:
+        raise ValidationError({"legal_status": "Select the legal status of a looked-after child"})
+    with transaction.atomic():
+        current = (
+            SocialWorkInvolvement.objects.select_for_update().filter(child=child, ended_on__isnull=True).first()
+        )
+        if current and started_on < current.started_on:
+            raise ValidationError(
+                {"started_on": f"The start date must be on or after {current.started_on:%-d %B %Y}, "
+                               "when the current status began"}
+            )
+        period = SocialWorkInvolvement(
+            child=child, status=status, legal_status=legal_status, placement_type=placement_type,
+            responsible_authority=responsible_authority, started_on=started_on, recorded_by=actor,
+        )
+        period.full_clean(validate_constraints=False)
+        if current:
+            current.ended_on = started_on
+            current.save(update_fields=["ended_on"])
+        period.save()
+        audit_record(
+            actor=actor, action=AuditEvent.Action.CREATE, target=period, child=child,
+            detail={"status": status},
+        )
+    return period
+
+
+def vulnerability_flag_add(
+    *,
+    actor: User,
+    child: Child,
+    type: VulnerabilityType,  # noqa: A002 - the domain's word
+    source: str,
+    identified_on: date,
+    note: str = "",
+) -> VulnerabilityFlag:
+    """Record a vulnerability with its source and date (R6). Flags build up; none gates the record."""
+    _check_not_in_future(identified_on, field="identified_on", what="The date identified")
+    flag = VulnerabilityFlag(
+        child=child, type=type, source=source.strip(), identified_on=identified_on, note=note, recorded_by=actor
+    )
+    flag.full_clean()
+    with transaction.atomic():
+        _save_unique(flag, field="type", message="This child already has this vulnerability recorded as current.")
+        audit_record(
+            actor=actor, action=AuditEvent.Action.CREATE, target=flag, child=child, detail={"type": type.code}
+        )
+    return flag
+
+
+def vulnerability_flag_end(*, actor: User, flag: VulnerabilityFlag, ended_on: date) -> VulnerabilityFlag:
+    """Mark a vulnerability as no longer current; it stays in the history."""
+    _check_not_in_future(ended_on, field="ended_on", what="The end date")
+    if ended_on < flag.identified_on:
+        raise ValidationError({"ended_on": "The end date must be on or after the date it was identified"})
+    with transaction.atomic():
+        flag.ended_on = ended_on
+        flag.save(update_fields=["ended_on"])
+        audit_record(
+            actor=actor, action=AuditEvent.Action.UPDATE, target=flag, child=flag.child,
+            detail={"fields": ["ended_on"]},
+        )
+    return flag
+
+
+FAMILY_MEMBER_FIELDS = (
+    "name", "relationship", "has_parental_responsibility", "lives_in_household", "phone",
+    "services_received", "notes",
+)
+
+
+def family_member_add(*, actor: User, child: Child, **fields) -> FamilyMember:
+    """Add a parent, carer, sibling or relative to the child's family network (R9)."""
+    member = FamilyMember(child=child, **{k: v for k, v in fields.items() if k in FAMILY_MEMBER_FIELDS})
+    member.full_clean()
+    with transaction.atomic():
+        member.save()
+        audit_record(actor=actor, action=AuditEvent.Action.CREATE, target=member, child=child)
+    return member
+
+
+def family_member_update(*, actor: User, member: FamilyMember, **fields) -> FamilyMember:
+    """Change what is known about a family member; the audit row names the fields changed."""
+    changed = sorted(k for k, v in fields.items() if k in FAMILY_MEMBER_FIELDS and getattr(member, k) != v)
+    for name in changed:
+        setattr(member, name, fields[name])
+    member.full_clean()
+    with transaction.atomic():
+        member.save()
+        audit_record(
+            actor=actor, action=AuditEvent.Action.UPDATE, target=member, child=member.child,
+            detail={"fields": changed},
+        )
+    return member
+
+
+def family_member_remove(*, actor: User, member: FamilyMember) -> None:
+    """Remove a family member entered in error."""
+    with transaction.atomic():
+        audit_record(
+            actor=actor, action=AuditEvent.Action.UPDATE, target=member.child, child=member.child,
+            detail={"removed_family_member": str(member.public_id)},
+        )
+        member.delete()

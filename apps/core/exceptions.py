@@ -1,0 +1,29 @@
+"""Errors that services raise and both interfaces (browser and API) turn into a clear message.
+
+A service raises one of these *before* anything is written, or inside its transaction so that the
+transaction rolls back: nothing is ever half-saved.
+"""
+
+
+class ApplicationError(Exception):
+    """A rule of the domain was broken. ``field`` names the input to fix, where there is one."""
+
+    def __init__(self, message: str, *, field: str | None = None, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.code = code
+
+
+class DuplicateRecord(ApplicationError):
+    """The record would duplicate one that exists (an identifier already in use)."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message, field=field, code="duplicate")
+
+
+class NotPermitted(ApplicationError):
+    """The person may see the thing but may not do this to it (an HTTP 403, never a 404)."""
+
+    def __init__(self, message: str = "You do not have permission to do this.") -> None:
+        super().__init__(message, code="permission_denied")

@@ -1,0 +1,56 @@
+"""Who may see which child, and why.
+
+``AccessGrant`` is the ledger of reasons a person can see a child (they created the record, an
+administrator granted it; later, team membership and consent). django-guardian's direct foreign-key
+permission tables are the projection of the active grants that ``Child.objects.restrict()`` reads.
+Only the services in this app write either.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+
+class ChildUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey("children.Child", on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        indexes = [models.Index(fields=["user", "permission", "content_object"], name="child_uop_user_perm")]
+
+
+class ChildGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey("children.Child", on_delete=models.CASCADE)
+
+
+class AccessGrant(models.Model):
+    class Basis(models.TextChoices):
+        CREATOR = "creator", "Created the record"
+        ADMINISTRATOR = "administrator", "Granted by an administrator"
+
+    child = models.ForeignKey("children.Child", on_delete=models.CASCADE, related_name="access_grants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_grants")
+    basis = models.CharField(max_length=20, choices=Basis.choices)
+    can_change = models.BooleanField(default=True)
+    reason = models.TextField(blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-granted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "user", "basis"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_active_grant_per_basis",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.child_id}: {self.get_basis_display()}"

@@ -1,0 +1,62 @@
+"""Personas shared across the suite. Access is granted the real way, through apps.sharing services."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from apps.sharing.models import AccessGrant
+from apps.sharing.services import child_access_grant
+from tests.factories import PASSWORD, ChildFactory, OrganisationFactory, ProfessionalFactory
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def social_care():
+    return OrganisationFactory(name="Synthetic Borough Children's Services")
+
+
+@pytest.fixture
+def lead_professional(social_care):
+    """A local authority social worker who holds access to ``child``."""
+    return ProfessionalFactory(username="lead", display_name="Lena Lead", organisation=social_care)
+
+
+@pytest.fixture
+def outsider():
+    """A professional in an organisation linked to no child."""
+    return ProfessionalFactory(username="outsider", display_name="Otto Outsider")
+
+
+@pytest.fixture
+def child(lead_professional):
+    """A child shared with ``lead_professional`` only."""
+    record = ChildFactory(given_name="Samira", family_name="Okafor", preferred_name="Sam")
+    child_access_grant(
+        child=record, user=lead_professional, basis=AccessGrant.Basis.CREATOR, granted_by=lead_professional
+    )
+    return record
+
+
+@pytest.fixture
+def read_only_professional(child):
+    """A professional who may see ``child`` but not change it."""
+    person = ProfessionalFactory(username="reader", display_name="Rita Reader")
+    child_access_grant(
+        child=child, user=person, basis=AccessGrant.Basis.ADMINISTRATOR, granted_by=None,
+        can_change=False, reason="Needs sight of the record for a strategy meeting.",
+    )
+    return person
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def signed_in_client(client, lead_professional):
+    client.force_login(lead_professional)
+    return client

@@ -1,0 +1,117 @@
+"""factory-boy factories shared by every test package. Synthetic data only: NHS numbers from the 999 range."""
+
+import datetime
+
+import factory
+from django.utils import timezone
+
+from apps.accounts.models import Organisation, OrganisationMembership, OrganisationType, ProfessionalRole, User
+from apps.children.models import Child, ChildIdentifier, FamilyMember, SocialWorkInvolvement, VulnerabilityType
+from apps.core.nhs_number import nhs_number_check_digit
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def nhs_number_from(seed: int) -> str:
+    """A valid NHS number in the 999 test range, different for each seed (skipping unissuable stems)."""
+    stem = 999_000_000 + seed
+    while True:
+        digits = f"{stem:09d}"
+        check = nhs_number_check_digit(digits)
+        if check is not None:
+            return f"{digits}{check}"
+        stem += 1_000_000 if stem + 1_000_000 < 1_000_000_000 else -999_999
+
+
+_nhs_seed = iter(range(1, 900_000))
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Synthetic Organisation {n}")
+    type = factory.LazyFunction(lambda: OrganisationType.objects.get(code="la-childrens-social-care"))
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"person{n}")
+    display_name = factory.Sequence(lambda n: f"Person {n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.invalid")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):  # noqa: N805 - factory-boy's signature
+        if create:
+            obj.save()
+
+
+class ProfessionalFactory(UserFactory):
+    """A professional with a current membership of an organisation (a new one unless given)."""
+
+    kind = User.Kind.PROFESSIONAL
+
+    @factory.post_generation
+    def organisation(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            OrganisationMembership.objects.create(
+                user=obj,
+                organisation=extracted or OrganisationFactory(),
+                role=ProfessionalRole.objects.get(code=kwargs.get("role", "social-worker")),
+                started_on=datetime.date(2024, 1, 1),
+            )
+
+
+class YoungPersonUserFactory(UserFactory):
+    kind = User.Kind.YOUNG_PERSON
+
+
+class ChildFactory(factory.django.DjangoModelFactory):
+    """A child row written directly (no access granted); use ``child_create`` to test the real path."""
+
+    class Meta:
+        model = Child
+
+    given_name = factory.Sequence(lambda n: f"Synthetic{n}")
+    family_name = "Testchild"
+    preferred_name = ""
+    date_of_birth = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=365 * 14))
+    nhs_number = factory.LazyFunction(lambda: nhs_number_from(next(_nhs_seed)))
+    strengths = "Loves drawing and looks after the family dog."
+
+
+class ChildIdentifierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChildIdentifier
+
+    child = factory.SubFactory(ChildFactory)
+    kind = ChildIdentifier.Kind.SOCIAL_CARE_ID
+    value = factory.Sequence(lambda n: f"SC{n:06d}")
+    issuer = factory.SubFactory(OrganisationFactory)
+
+
+class SocialWorkInvolvementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SocialWorkInvolvement
+
+    child = factory.SubFactory(ChildFactory)
+    status = SocialWorkInvolvement.Status.CHILD_IN_NEED
+    started_on = datetime.date(2025, 1, 1)
+
+
+class FamilyMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FamilyMember
+
+    child = factory.SubFactory(ChildFactory)
+    name = factory.Sequence(lambda n: f"Carer {n}")
+    relationship = FamilyMember.Relationship.MOTHER
+    has_parental_responsibility = True
+
+
+def vulnerability_type(code: str = "young-carer") -> VulnerabilityType:
+    return VulnerabilityType.objects.get(code=code)

@@ -1,1 +1,1 @@
-"""Pieces every Beacon API view shares: who may call it (permissions), paging, and the one error shape (errors)."""
+"""Pieces every Beacon API view shares: who may call it, paging, fields, and the one error shape."""

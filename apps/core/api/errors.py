@@ -3,17 +3,26 @@
 Every 4xx has the shape drf-standardized-errors gives (documented in the OpenAPI schema)::
 
     {"type": "validation_error",
-     "errors": [{"code": "check_digit", "detail": "This is not a valid NHS number ...", "attr": "nhs_number"}]}
+     "errors": [{"code": "invalid", "detail": "This is not a valid NHS number ...", "attr": "nhs_number"}]}
 
-``attr`` names the field to fix (``identifiers.0.value`` inside lists), or is null for the request as a whole.
+``attr`` names the field to fix (``identifiers.0.value`` inside lists), or is ``non_field_errors`` for a
+problem with the request as a whole; it is null for errors that are not about the input (401, 403, 404 ...).
 """
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_standardized_errors.handler import ExceptionHandler
 from rest_framework import exceptions
 from rest_framework.fields import get_error_detail
+from rest_framework.settings import api_settings
 
 from apps.core.exceptions import ApplicationError, NotPermitted
+
+
+def _field_name(key: str) -> str:
+    """Django's key for errors about the whole object (``__all__``) is DRF's ``non_field_errors``."""
+    return api_settings.NON_FIELD_ERRORS_KEY if key == NON_FIELD_ERRORS else key
+
 
 class BeaconExceptionHandler(ExceptionHandler):
     """Turn the services' errors into the API's one error shape, naming the field to fix."""
@@ -23,8 +32,12 @@ class BeaconExceptionHandler(ExceptionHandler):
             return exceptions.PermissionDenied(exc.message)
         if isinstance(exc, ApplicationError):
             detail = exceptions.ErrorDetail(exc.message, code=exc.code)
-            return exceptions.ValidationError({exc.field or "non_field_errors": [detail]})
+            return exceptions.ValidationError({_field_name(exc.field or NON_FIELD_ERRORS): [detail]})
         if isinstance(exc, DjangoValidationError):
-            return exceptions.ValidationError(get_error_detail(exc))
+            detail = get_error_detail(exc)
+            if isinstance(detail, dict):
+                # Services key errors by the input's path ("identifiers.0.value"); the formatter keeps a
+                # flat dotted key as it is, so the path reaches the client unchanged.
+                detail = {_field_name(key): messages for key, messages in detail.items()}
+            return exceptions.ValidationError(detail)
         return super().convert_known_exceptions(exc)
-

@@ -1,0 +1,187 @@
+"""API sign-in with expiring tokens, and the organisations a client needs to name identifier issuers.
+
+Partner agencies' systems sign in as a professional and send ``Authorization: Token <token>`` with
+every request. Tokens are stored hashed (django-rest-knox), expire, and can all be revoked at once.
+"""
+
+from django.contrib.auth import authenticate, user_logged_in, user_logged_out
+from django.db.models import Q
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_standardized_errors.openapi_serializers import ErrorResponse403Serializer
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
+from knox.auth import TokenAuthentication
+from knox.models import AuthToken
+from knox.settings import knox_settings
+from rest_framework import exceptions, serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from apps.accounts.models import Organisation, OrganisationType
+
+WRONG_CREDENTIALS = "Enter a correct username and password. Both are case-sensitive."
+PROFESSIONALS_ONLY = "The Beacon API is for professionals. Young people sign in to Beacon on the web."
+
+
+@extend_validation_errors(["invalid_credentials"], field_name="non_field_errors")
+class TokenSignInApi(APIView):
+    """Exchange a professional's username and password for an API token."""
+
+    # A client without a token is the whole point here; the throttle slows password guessing.
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+    class InputSerializer(serializers.Serializer):
+        username = serializers.CharField()
+        password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+
+        class Meta:
+            ref_name = "TokenSignInInput"
+
+    class OutputSerializer(serializers.Serializer):
+        token = serializers.CharField(help_text="Send as the header `Authorization: Token <token>`.")
+        expiry = serializers.DateTimeField(
+            help_text="When the token stops working unless used; each use extends it."
+        )
+
+        class Meta:
+            ref_name = "Token"
+
+    @extend_schema(
+        operation_id="auth_token_create",
+        summary="Sign in and get an API token",
+        description=(
+            "Only active professionals get tokens. A wrong username or password gives the same 400 "
+            "either way, without saying which was wrong. Limited to a few attempts a minute (429)."
+        ),
+        tags=["Authentication"],
+        auth=[],
+        request=InputSerializer,
+        # A young person's correct password still gets no token: a 403 the generator cannot infer.
+        responses={200: OutputSerializer, 403: ErrorResponse403Serializer},
+    )
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        # Django's ModelBackend refuses inactive users and hashes a password even for unknown usernames,
+        # so neither the answer nor its timing tells which of the two was wrong.
+        user = authenticate(request._request, **serializer.validated_data)
+        if user is None:
+            raise exceptions.ValidationError(
+                {"non_field_errors": [exceptions.ErrorDetail(WRONG_CREDENTIALS, code="invalid_credentials")]}
+            )
+        if not user.is_professional:
+            raise exceptions.PermissionDenied(PROFESSIONALS_ONLY)
+        instance, token = AuthToken.objects.create(
+            user, expiry=knox_settings.TOKEN_TTL, prefix=knox_settings.TOKEN_PREFIX
+        )
+        user_logged_in.send(sender=user.__class__, request=request._request, user=user)
+        return Response(self.OutputSerializer({"token": token, "expiry": instance.expiry}).data)
+
+
+class TokenSignOutApi(APIView):
+    """Revoke the token this request was made with."""
+
+    authentication_classes = [TokenAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="auth_sign_out",
+        summary="Revoke this token",
+        tags=["Authentication"],
+        request=None,
+        responses={204: None},
+    )
+    def post(self, request):
+        request.auth.delete()
+        user_logged_out.send(sender=request.user.__class__, request=request._request, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokenSignOutEverywhereApi(APIView):
+    """Revoke every token the signed-in person holds, for example after a device is lost."""
+
+    authentication_classes = [TokenAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="auth_sign_out_everywhere",
+        summary="Revoke all of this person's tokens",
+        tags=["Authentication"],
+        request=None,
+        responses={204: None},
+    )
+    def post(self, request):
+        AuthToken.objects.filter(user=request.user).delete()
+        user_logged_out.send(sender=request.user.__class__, request=request._request, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class OrganisationTypeOutputSerializer(serializers.Serializer):
+    code = serializers.SlugField()
+    name = serializers.CharField()
+
+    class Meta:
+        ref_name = "OrganisationType"
+
+
+class OrganisationListApi(GenericAPIView):
+    """Active organisations, so that a client can name the issuer of a local identifier by its id.
+
+    Also found by the part of its name or its ODS / local authority code (``?search=``), or by type.
+    """
+
+    class OutputSerializer(serializers.Serializer):
+        public_id = serializers.UUIDField()
+        name = serializers.CharField()
+        type = OrganisationTypeOutputSerializer()
+
+        class Meta:
+            ref_name = "Organisation"
+
+    def get_queryset(self):
+        # Organisations are reference data every professional may see: no per-record restriction applies.
+        organisations = (
+            Organisation.objects.filter(is_active=True).select_related("type").order_by("name", "pk")
+        )
+        search = self.request.query_params.get("search", "").strip()
+        if search:
+            organisations = organisations.filter(Q(name__icontains=search) | Q(external_code__iexact=search))
+        type_code = self.request.query_params.get("type", "").strip()
+        if type_code:
+            organisations = organisations.filter(type__code=type_code)
+        return organisations
+
+    @extend_schema(
+        operation_id="organisations_list",
+        summary="List active organisations",
+        tags=["Organisations"],
+        parameters=[
+            OpenApiParameter("search", str, description="Part of the name, or the exact ODS or local code."),
+            OpenApiParameter(
+                "type", str, description="An organisation type code, from /organisation-types/."
+            ),
+        ],
+        responses={200: OutputSerializer(many=True)},
+    )
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.OutputSerializer(page, many=True).data)
+
+
+class OrganisationTypeListApi(APIView):
+    """The active kinds of organisation (NHS CAMHS, local authority social care, school ...)."""
+
+    @extend_schema(
+        operation_id="organisation_types_list",
+        summary="List organisation types",
+        tags=["Organisations"],
+        responses={200: OrganisationTypeOutputSerializer(many=True)},
+    )
+    def get(self, request):
+        types = OrganisationType.objects.filter(is_active=True).order_by("name")
+        return Response(OrganisationTypeOutputSerializer(types, many=True).data)

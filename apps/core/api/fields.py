@@ -1,0 +1,38 @@
+"""Serializer fields shared by the API's input serializers."""
+
+import uuid
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+
+@extend_schema_field(OpenApiTypes.UUID)
+class PublicIdRelatedField(serializers.RelatedField):
+    """A reference to another record by its public UUID; integer keys never cross the API.
+
+    A value that is not a UUID and a UUID that names no record are both errors on this field, so the
+    client is told which input to fix (``identifiers.0.issuer``), never a server error.
+    """
+
+    default_error_messages = {
+        "invalid": "Enter the {what}'s id: a UUID such as 3f2b8c1e-7a4d-4f4e-9c1a-2b6d8e0f1a2b.",
+        "does_not_exist": "There is no {what} with the id {value}.",
+    }
+
+    def __init__(self, *, what: str, **kwargs) -> None:
+        self.what = what
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        try:
+            public_id = uuid.UUID(str(data))
+        except (TypeError, ValueError, AttributeError):
+            self.fail("invalid", what=self.what)
+        try:
+            return self.get_queryset().get(public_id=public_id)
+        except self.get_queryset().model.DoesNotExist:
+            self.fail("does_not_exist", what=self.what, value=public_id)
+
+    def to_representation(self, value) -> str:
+        return str(value.public_id)

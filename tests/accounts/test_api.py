@@ -1,0 +1,194 @@
+"""Signing in to the API with tokens, signing out, and the organisation lists clients need."""
+
+import pytest
+from django.core.cache import cache
+from knox.models import AuthToken
+from rest_framework.throttling import ScopedRateThrottle
+
+from apps.accounts.models import OrganisationType
+from tests.factories import OrganisationFactory, ProfessionalFactory, YoungPersonUserFactory
+
+pytestmark = pytest.mark.django_db
+
+TOKEN_URL = "/api/v1/auth/token/"
+SIGN_OUT_URL = "/api/v1/auth/sign-out/"
+SIGN_OUT_EVERYWHERE_URL = "/api/v1/auth/sign-out-everywhere/"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_sign_in_throttle():
+    """The sign-in throttle counts in the cache; start every test with none of its attempts counted."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _sign_in(api_client, username, password):
+    return api_client.post(TOKEN_URL, {"username": username, "password": password}, format="json")
+
+
+def _token(api_client, user, password) -> str:
+    response = _sign_in(api_client, user.username, password)
+    assert response.status_code == 200, response.json()
+    return response.json()["token"]
+
+
+def test_a_professional_signs_in_and_the_token_lets_them_list_their_children(
+    api_client, lead_professional, child, password
+):
+    response = _sign_in(api_client, "lead", password)
+
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == {"token", "expiry"}
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {body['token']}")
+    listed = api_client.get("/api/v1/children/")
+    assert listed.status_code == 200
+    assert [row["public_id"] for row in listed.json()["results"]] == [str(child.public_id)]
+
+
+def test_a_wrong_password_is_a_400_in_the_standard_shape(api_client, lead_professional):
+    response = _sign_in(api_client, "lead", "not-the-password")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "type": "validation_error",
+        "errors": [
+            {
+                "code": "invalid_credentials",
+                "detail": "Enter a correct username and password. Both are case-sensitive.",
+                "attr": "non_field_errors",
+            }
+        ],
+    }
+    assert AuthToken.objects.count() == 0
+
+
+def test_an_unknown_username_gets_the_same_answer_as_a_wrong_password(
+    api_client, lead_professional, password
+):
+    wrong_password = _sign_in(api_client, "lead", "not-the-password").json()
+    unknown_username = _sign_in(api_client, "nobody", password).json()
+    assert unknown_username == wrong_password
+
+
+def test_an_inactive_professional_gets_no_token(api_client, password):
+    ProfessionalFactory(username="left", is_active=False)
+    response = _sign_in(api_client, "left", password)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "invalid_credentials"
+    assert AuthToken.objects.count() == 0
+
+
+def test_a_young_person_is_told_the_api_is_for_professionals(api_client, password):
+    YoungPersonUserFactory(username="young")
+    response = _sign_in(api_client, "young", password)
+    assert response.status_code == 403
+    body = response.json()
+    assert body["type"] == "client_error"
+    assert "for professionals" in body["errors"][0]["detail"]
+    assert AuthToken.objects.count() == 0
+
+
+def test_missing_username_and_password_are_each_named(api_client):
+    response = api_client.post(TOKEN_URL, {}, format="json")
+    assert response.status_code == 400
+    assert {error["attr"] for error in response.json()["errors"]} == {"username", "password"}
+
+
+def test_sign_in_is_throttled_after_a_few_attempts(api_client, lead_professional, monkeypatch):
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"auth": "2/min"})
+    for _ in range(2):
+        assert _sign_in(api_client, "lead", "guess").status_code == 400
+
+    response = _sign_in(api_client, "lead", "guess")
+
+    assert response.status_code == 429
+    assert response.json()["type"] == "client_error"
+    assert response.json()["errors"][0]["code"] == "throttled"
+    assert "Retry-After" in response.headers
+
+
+def test_signing_out_revokes_only_the_token_used(api_client, lead_professional, password):
+    first = _token(api_client, lead_professional, password)
+    second = _token(api_client, lead_professional, password)
+
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {first}")
+    assert api_client.post(SIGN_OUT_URL).status_code == 204
+
+    assert api_client.get("/api/v1/children/").status_code == 401
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {second}")
+    assert api_client.get("/api/v1/children/").status_code == 200
+
+
+def test_signing_out_everywhere_revokes_every_token(api_client, lead_professional, outsider, password):
+    tokens = [_token(api_client, lead_professional, password) for _ in range(3)]
+    _token(api_client, outsider, password)
+
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {tokens[0]}")
+    assert api_client.post(SIGN_OUT_EVERYWHERE_URL).status_code == 204
+
+    assert AuthToken.objects.filter(user=lead_professional).count() == 0
+    assert AuthToken.objects.filter(user=outsider).count() == 1
+    for token in tokens:
+        api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        assert api_client.get("/api/v1/children/").status_code == 401
+
+
+def test_signing_out_needs_a_token(api_client, lead_professional):
+    api_client.force_login(lead_professional)  # A browser session is not a token to revoke.
+    response = api_client.post(SIGN_OUT_URL)
+    assert response.status_code == 401
+    assert response.json()["type"] == "client_error"
+
+
+def test_a_made_up_token_is_401_in_the_standard_shape(api_client):
+    api_client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    response = api_client.get("/api/v1/children/")
+    assert response.status_code == 401
+    assert response.json() == {
+        "type": "client_error",
+        "errors": [{"code": "authentication_failed", "detail": "Invalid token.", "attr": None}],
+    }
+
+
+def test_organisations_lists_active_organisations_with_their_type(api_client, lead_professional, social_care):
+    OrganisationFactory(name="Synthetic Closed Council", is_active=False)
+    api_client.force_authenticate(lead_professional)
+
+    response = api_client.get("/api/v1/organisations/", {"search": "synthetic borough"})
+
+    assert response.status_code == 200
+    assert response.json()["results"] == [
+        {
+            "public_id": str(social_care.public_id),
+            "name": "Synthetic Borough Children's Services",
+            "type": {"code": social_care.type.code, "name": social_care.type.name},
+        }
+    ]
+    closed = api_client.get("/api/v1/organisations/", {"search": "closed"}).json()
+    assert closed["count"] == 0
+
+
+def test_organisations_can_be_narrowed_by_type(api_client, lead_professional, social_care):
+    other_type = OrganisationType.objects.exclude(pk=social_care.type_id).first()
+    school = OrganisationFactory(name="Synthetic Academy", type=other_type)
+    api_client.force_authenticate(lead_professional)
+
+    response = api_client.get("/api/v1/organisations/", {"type": other_type.code})
+
+    assert [row["public_id"] for row in response.json()["results"]] == [str(school.public_id)]
+
+
+def test_organisation_types_lists_each_active_code(api_client, lead_professional):
+    api_client.force_authenticate(lead_professional)
+    response = api_client.get("/api/v1/organisation-types/")
+    assert response.status_code == 200
+    codes = {row["code"] for row in response.json()}
+    assert codes == set(OrganisationType.objects.filter(is_active=True).values_list("code", flat=True))
+
+
+def test_anonymous_callers_cannot_list_organisations(api_client):
+    response = api_client.get("/api/v1/organisations/")
+    assert response.status_code == 401
+    assert response.json()["type"] == "client_error"

@@ -1,2 +1,9 @@
+from django.urls import path
+
+from apps.accounts import views
+
 app_name = "accounts"
-urlpatterns = []
+urlpatterns = [
+    path("sign-in/", views.SignInView.as_view(), name="sign-in"),
+    path("sign-out/", views.SignOutView.as_view(), name="sign-out"),
+]

@@ -1,2 +1,31 @@
+from django.urls import path
+
+from apps.children import views
+
 app_name = "children"
-urlpatterns = []
+urlpatterns = [
+    path("", views.children_list, name="list"),
+    path("new/", views.find_child, name="find"),
+    path("new/details/", views.create_child, name="create"),
+    path("<uuid:public_id>/", views.child_page, name="detail"),
+    path("<uuid:public_id>/edit/", views.edit_child, name="edit"),
+    path("<uuid:public_id>/identifiers/add/", views.add_identifier, name="identifier-add"),
+    path("<uuid:public_id>/social-work-status/", views.record_social_work_status, name="social-work-status"),
+    path("<uuid:public_id>/vulnerabilities/add/", views.add_vulnerability, name="vulnerability-add"),
+    path(
+        "<uuid:public_id>/vulnerabilities/<slug:type_code>/end/",
+        views.end_vulnerability,
+        name="vulnerability-end",
+    ),
+    path("<uuid:public_id>/family/add/", views.add_family_member, name="family-member-add"),
+    path(
+        "<uuid:public_id>/family/<uuid:member_id>/edit/",
+        views.edit_family_member,
+        name="family-member-edit",
+    ),
+    path(
+        "<uuid:public_id>/family/<uuid:member_id>/remove/",
+        views.remove_family_member,
+        name="family-member-remove",
+    ),
+]

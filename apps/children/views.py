@@ -1,0 +1,335 @@
+"""The children pages: a professional's list of children, the child's page, and the forms that change it.
+
+Each view reads top to bottom: access -> form -> service -> redirect. Every child is fetched through
+``access_child`` (a 404 whether the record does not exist or is not shared; a 403 to change a record
+shared read-only) and every list through ``child_list``, so both are permission-scoped and audited.
+"""
+
+from datetime import date
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods
+
+from apps.accounts.decorators import professional_required
+from apps.accounts.selectors import user_primary_membership
+from apps.children.forms import (
+    ChildForm,
+    FamilyMemberForm,
+    FindChildForm,
+    IdentifierForm,
+    SocialWorkStatusForm,
+    VulnerabilityEndForm,
+    VulnerabilityFlagForm,
+)
+from apps.children.models import Child
+from apps.children.selectors import (
+    CHANGE,
+    access_child,
+    child_detail,
+    child_list,
+    child_list_audit,
+    child_possible_matches,
+)
+from apps.children.services import (
+    child_create,
+    child_identifier_add,
+    child_update,
+    family_member_add,
+    family_member_remove,
+    family_member_update,
+    social_work_status_record,
+    vulnerability_flag_add,
+    vulnerability_flag_end,
+)
+from apps.core.exceptions import ApplicationError, NotPermitted
+from apps.core.forms import add_service_errors
+from apps.sharing.selectors import user_child_permissions
+
+# What was searched for on "Add a child", carried to the create form in the session rather than the
+# address, so NHS numbers and names stay out of server logs and browser history.
+SEARCHED_KEY = "children:searched"
+SEARCH_MAX_LENGTH = 100
+
+
+def _child_to_change(user, public_id) -> Child:
+    """The child, if ``user`` may change the record: 404 if it is not shared, 403 if shared read-only."""
+    try:
+        return access_child(user, public_id, perm=CHANGE)
+    except NotPermitted as error:
+        raise PermissionDenied(error.message) from error
+
+
+def _wants_fragment(request: HttpRequest) -> bool:
+    """An htmx request for part of the page; restoring history or a boosted link needs the whole page."""
+    return bool(
+        request.headers.get("HX-Request")
+        and not request.headers.get("HX-History-Restore-Request")
+        and not request.headers.get("HX-Boosted")
+    )
+
+
+def _form_page(
+    request: HttpRequest, *, child: Child, form: forms.Form, title: str, heading: str, **extra
+) -> HttpResponse:
+    """A small form about one child on a page of its own."""
+    context = {"child": child, "form": form, "title": title, "heading": heading, **extra}
+    return render(request, "children/form_page.html", context)
+
+
+@professional_required
+@require_GET
+def children_list(request: HttpRequest) -> HttpResponse:
+    search = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+    paginator = Paginator(child_list(user=request.user, search=search), settings.BEACON_CHILDREN_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    children = list(page.object_list)
+    child_list_audit(user=request.user, children=children, search=search)
+
+    fragment = _wants_fragment(request)
+    template = "children/list.html#results" if fragment else "children/list.html"
+    context = {
+        "children": children,
+        "page": page,
+        "page_range": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
+        "search": search,
+        "fragment": fragment,
+    }
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])  # One address, two representations.
+    return response
+
+
+@professional_required
+@require_GET
+def child_page(request: HttpRequest, public_id) -> HttpResponse:
+    child = access_child(request.user, public_id)
+    record = child_detail(child=child)
+    flags = list(record.vulnerability_flags.all())
+    context = {
+        "child": record,
+        "can_change": CHANGE in user_child_permissions(child=record, user=request.user),
+        "social_work_history": record.social_work_history.all(),
+        "current_flags": [flag for flag in flags if flag.ended_on is None],
+        "ended_flags": [flag for flag in flags if flag.ended_on is not None],
+    }
+    return render(request, "children/detail.html", context)
+
+
+@professional_required
+@require_http_methods(["GET", "POST"])
+def find_child(request: HttpRequest) -> HttpResponse:
+    """Step one of adding a child (R2): look for an existing record before a new one is made."""
+    form = FindChildForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        searched = form.cleaned_data
+        matches = child_possible_matches(user=request.user, **searched)
+        request.session[SEARCHED_KEY] = {
+            **searched,
+            "date_of_birth": searched["date_of_birth"].isoformat() if searched["date_of_birth"] else None,
+        }
+        if not matches:
+            messages.info(request, "There is no record in Beacon for a child with these details")
+            return redirect("children:create")
+        return render(request, "children/find.html", {"form": form, "matches": matches})
+    return render(request, "children/find.html", {"form": form})
+
+
+def _searched(request: HttpRequest) -> dict | None:
+    """What was looked for on the find page, to fill in the create form."""
+    searched = request.session.get(SEARCHED_KEY)
+    if searched is None:
+        return None
+    birth = searched.get("date_of_birth")
+    return {**searched, "date_of_birth": date.fromisoformat(birth) if birth else None}
+
+
+@professional_required
+@require_http_methods(["GET", "POST"])
+def create_child(request: HttpRequest) -> HttpResponse:
+    """Step two of adding a child: the record itself, filled in with what was searched for."""
+    searched = _searched(request)
+    if request.method == "GET" and searched is None:
+        return redirect("children:find")  # Look for an existing record first, every time.
+    form = ChildForm(
+        request.POST if request.method == "POST" else None, initial=searched, submit_label="Add child"
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            child = child_create(actor=request.user, **form.cleaned_data)
+        except (ValidationError, ApplicationError) as error:
+            add_service_errors(form, error)
+        else:
+            request.session.pop(SEARCHED_KEY, None)
+            messages.success(request, f"{child.known_as} has been added to Beacon")
+            return redirect("children:detail", public_id=child.public_id)
+    return render(request, "children/child_form.html", {"form": form, "child": None})
+
+
+@professional_required
+@require_http_methods(["GET", "POST"])
+def edit_child(request: HttpRequest, public_id) -> HttpResponse:
+    child = _child_to_change(request.user, public_id)
+    form = ChildForm(request.POST if request.method == "POST" else None, instance=child)
+    if form.is_bound and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            child_update(actor=request.user, child=child, **changes)
+        except (ValidationError, ApplicationError) as error:
+            add_service_errors(form, error)
+        else:
+            if changes:
+                messages.success(request, f"{child.known_as}'s details have been updated")
+            return redirect("children:detail", public_id=child.public_id)
+    return render(request, "children/child_form.html", {"form": form, "child": child})
+
+
+@professional_required
+@require_http_methods(["GET", "POST"])
+def add_identifier(request: HttpRequest, public_id) -> HttpResponse:
+    child = _child_to_change(request.user, public_id)
+    membership = user_primary_membership(user=request.user)
+    form = IdentifierForm(
+        request.POST if request.method == "POST" else None,
+        initial={"issuer": membership.organisation if membership else None},
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            child_identifier_add(actor=request.user, child=child, **form.cleaned_data)
+        except (ValidationError, ApplicationError) as error:
+            add_service_errors(form, error, fallback_field="value")
+        else:
+            messages.success(request, "The identifier has been added")
+            return redirect("children:detail", public_id=child.public_id)
+    return _form_page(request, child=child, form=form, title="Add an identifier", heading="Add an identifier")
+
+
+@professional_required
+@require_http_methods(["GET", "POST"])
+def record_social_work_status(request: HttpRequest, public_id) -> HttpResponse:
+    child = _child_to_change(request.user, public_id)
+    form = SocialWorkStatusForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            social_work_status_record(actor=request.user, child=child, **form.cleaned_data)
+        except (ValidationError, ApplicationError) as error:
+            add_service_errors(form, error, fallback_field="status")
+        else:
+            messages.success(request, "The change of social work status has been recorded")
+            return redirect("children:detail", public_id=child.public_id)
+    return _form_page(
+        request,
+        child=child,
+        form=form,
+        title="Record a change of social work status",
+        heading="Record a change of social work status",
+        intro="The current status ends the day the new one starts. Earlier statuses stay in the history.",
+    )
+
+
+@professional_required
+@require_http_methods(["GET", "POST"])
+def add_vulnerability(request: HttpRequest, public_id) -> HttpResponse:
+    child = _child_to_change(request.user, public_id)
+    form = VulnerabilityFlagForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            vulnerability_flag_add(actor=request.user, child=child, **form.cleaned_data)
+        except (ValidationError, ApplicationError) as error:
+            add_service_errors(form, error, fallback_field="type")
+        else:
+            messages.success(request, "The vulnerability has been added")
+            return redirect("children:detail", public_id=child.public_id)
+    return _form_page(
+        request, child=child, form=form, title="Add a vulnerability", heading="Add a vulnerability"
+    )
+
+
+@professional_required
+@require_http_methods(["GET", "POST"])
+def end_vulnerability(request: HttpRequest, public_id, type_code: str) -> HttpResponse:
+    child = _child_to_change(request.user, public_id)
+    # A child has at most one current flag of each type, so the type names it without a database id.
+    flag = get_object_or_404(
+        child.vulnerability_flags.select_related("type"), type__code=type_code, ended_on__isnull=True
+    )
+    form = VulnerabilityEndForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            vulnerability_flag_end(actor=request.user, flag=flag, **form.cleaned_data)
+        except (ValidationError, ApplicationError) as error:
+            add_service_errors(form, error, fallback_field="ended_on")
+        else:
+            messages.success(request, f"{flag.type} has been marked as ended")
+            return redirect("children:detail", public_id=child.public_id)
+    return _form_page(
+        request,
+        child=child,
+        form=form,
+        title="Mark a vulnerability as ended",
+        heading=f"Mark {flag.type} as ended",
+        intro=f"Identified on {flag.identified_on:%-d %B %Y} by {flag.source}. It stays in the history.",
+    )
+
+
+@professional_required
+@require_http_methods(["GET", "POST"])
+def add_family_member(request: HttpRequest, public_id) -> HttpResponse:
+    child = _child_to_change(request.user, public_id)
+    form = FamilyMemberForm(
+        request.POST if request.method == "POST" else None, submit_label="Add family member"
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            member = family_member_add(actor=request.user, child=child, **form.cleaned_data)
+        except (ValidationError, ApplicationError) as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{member.name} has been added to the family and household")
+            return redirect(reverse("children:detail", args=[child.public_id]) + "#family")
+    return _form_page(
+        request, child=child, form=form, title="Add a family member", heading="Add a family member"
+    )
+
+
+@professional_required
+@require_http_methods(["GET", "POST"])
+def edit_family_member(request: HttpRequest, public_id, member_id) -> HttpResponse:
+    child = _child_to_change(request.user, public_id)
+    member = get_object_or_404(child.family_members, public_id=member_id)
+    name = member.name  # As saved, for the heading, whatever is typed.
+    form = FamilyMemberForm(request.POST if request.method == "POST" else None, instance=member)
+    if form.is_bound and form.is_valid():
+        try:
+            family_member_update(actor=request.user, member=member, **form.cleaned_data)
+        except (ValidationError, ApplicationError) as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{member.name}'s details have been updated")
+            return redirect(reverse("children:detail", args=[child.public_id]) + "#family")
+    return _form_page(
+        request,
+        child=child,
+        form=form,
+        title="Change a family member's details",
+        heading=f"Change {name}'s details",
+    )
+
+
+@professional_required
+@require_http_methods(["GET", "POST"])
+def remove_family_member(request: HttpRequest, public_id, member_id) -> HttpResponse:
+    child = _child_to_change(request.user, public_id)
+    member = get_object_or_404(child.family_members, public_id=member_id)
+    if request.method == "POST":
+        family_member_remove(actor=request.user, member=member)
+        messages.success(request, f"{member.name} has been removed from the family and household")
+        return redirect(reverse("children:detail", args=[child.public_id]) + "#family")
+    return render(request, "children/family_member_remove.html", {"child": child, "member": member})

@@ -1,0 +1,75 @@
+"""Form helpers shared by every browser interface: GOV.UK date input, and service errors onto a form.
+
+Forms here only parse what was typed. The rules of the domain live in the services, which raise
+``ValidationError`` (a dict of field errors) or ``ApplicationError``; ``add_service_errors`` puts either
+onto the form so the page shows them the GOV.UK way, in the error summary and beside the field.
+"""
+
+from datetime import date
+
+from crispy_forms_gds.fields import DateInputField
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import RegexValidator
+from django.utils import timezone
+
+from apps.core.exceptions import ApplicationError
+
+_PARTS = ("day", "month", "year")
+
+
+class GovukDateField(DateInputField):
+    """A GOV.UK date input (day, month, year) with the Design System's error messages.
+
+    ``name`` is how the date is called in an error, with a capital: "Date of birth". Only whether the
+    date is a real one is checked here; whether it may be in the future is for the service to say.
+    """
+
+    def __init__(self, *, name: str, **kwargs) -> None:
+        super().__init__(require_all_fields=False, **kwargs)
+        self.name = name
+        self.error_messages = {
+            **self.error_messages,
+            "required": f"Enter the {name[0].lower()}{name[1:]}",
+            "invalid": f"{name} must be a real date",
+        }
+        for part, subfield in zip(_PARTS, self.fields, strict=True):
+            subfield.error_messages["incomplete"] = f"{name} must include a {part}"
+            subfield.validators = [RegexValidator(r"^[0-9]+$", f"{name} must be a real date")]
+
+    def compress(self, data_list) -> date | None:
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        if len(year) != 4:
+            example = timezone.localdate().year
+            raise ValidationError(f"Year must include 4 numbers, like {example}", code="invalid")
+        try:
+            return date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+def add_service_errors(
+    form: forms.BaseForm, error: ValidationError | ApplicationError, *, fallback_field: str | None = None
+) -> None:
+    """Show a service's errors on ``form``: against the field named, else ``fallback_field``, else the form.
+
+    A service may name a field the form does not show (``child``, a database constraint): that message
+    still reaches the person, against ``fallback_field`` when the page knows which input it concerns.
+    """
+
+    def target(field: str | None) -> str | None:
+        if field in form.fields:
+            return field
+        if fallback_field in form.fields:
+            return fallback_field
+        return None
+
+    if isinstance(error, ApplicationError):
+        form.add_error(target(error.field), error.message)
+    elif hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(target(None if field == NON_FIELD_ERRORS else field), messages)
+    else:
+        form.add_error(target(None), error.messages)

@@ -1,0 +1,187 @@
+"""Writes to organisations and to the people who sign in: professionals and young people.
+
+Used by the demo loader today and by onboarding screens later. Each validates first and writes in one
+transaction. Nothing here gives anyone access to a child: that is ``apps.sharing``'s job alone.
+"""
+
+from datetime import date
+
+from django.contrib.auth import password_validation
+from django.db import transaction
+from django.utils import timezone
+
+from apps.accounts.models import (
+    Organisation,
+    OrganisationMembership,
+    OrganisationType,
+    ProfessionalRole,
+    User,
+)
+from apps.audit.models import AuditEvent
+from apps.audit.services import audit_record
+from apps.children.models import Child
+from apps.core.exceptions import ApplicationError
+
+
+def organisation_create(
+    *,
+    name: str,
+    type: OrganisationType,
+    external_code: str = "",
+) -> Organisation:
+    """Add an organisation (a council's children's services, a CAMHS team, a school ...).
+
+    Names are unique across Beacon so that people can tell two bodies apart in any list. Only an active
+    organisation type can be given to a new organisation: retired types (a CCG, say) stay on old rows only.
+    """
+    if not type.is_active:
+        raise ApplicationError(f"{type} is no longer in use for new organisations.", field="type")
+    organisation = Organisation(name=name.strip(), type=type, external_code=external_code.strip())
+    organisation.full_clean()
+    with transaction.atomic():
+        organisation.save()
+    return organisation
+
+
+def _user_build(
+    *,
+    username: str,
+    kind: str,
+    display_name: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    password: str | None,
+    password_hash: str | None,
+    is_staff: bool = False,
+    is_superuser: bool = False,
+) -> User:
+    """An unsaved, validated user with the password set (or unusable when neither password is given)."""
+    if password is not None and password_hash is not None:
+        raise TypeError("Give either password or password_hash, not both")
+    user = User(
+        username=username.strip(),
+        kind=kind,
+        display_name=display_name.strip(),
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        email=email.strip(),
+        is_staff=is_staff,
+        is_superuser=is_superuser,
+    )
+    if password is not None:
+        password_validation.validate_password(password, user)
+        user.set_password(password)
+    elif password_hash is not None:
+        user.password = password_hash
+    else:
+        user.set_unusable_password()
+    user.full_clean()
+    return user
+
+
+def professional_create(
+    *,
+    username: str,
+    display_name: str,
+    organisation: Organisation,
+    role: ProfessionalRole,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    job_title: str = "",
+    phone: str = "",
+    started_on: date | None = None,
+    password: str | None = None,
+    password_hash: str | None = None,
+    is_staff: bool = False,
+    is_superuser: bool = False,
+) -> User:
+    """Create a professional's sign-in and their current membership of an organisation in a role.
+
+    The password, when given, must pass the site's password rules. ``password_hash`` (from
+    ``make_password``) is for loaders that give many accounts the same password, since hashing is slow on
+    purpose; with neither, the person cannot sign in until a password is set. A new professional sees no
+    child until access is granted through ``apps.sharing``; staff and superuser status change only what the
+    admin site offers, never which children a person can see.
+    """
+    if not role.is_active:
+        raise ApplicationError(f"{role} is no longer in use for new members of staff.", field="role")
+    if not organisation.is_active:
+        raise ApplicationError(f"{organisation} is no longer active.", field="organisation")
+    user = _user_build(
+        username=username,
+        kind=User.Kind.PROFESSIONAL,
+        display_name=display_name,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        password=password,
+        password_hash=password_hash,
+        is_staff=is_staff,
+        is_superuser=is_superuser,
+    )
+    membership = OrganisationMembership(
+        organisation=organisation,
+        role=role,
+        job_title=job_title.strip(),
+        phone=phone.strip(),
+        started_on=started_on or timezone.localdate(),
+    )
+    membership.full_clean(exclude=["user"])
+    with transaction.atomic():
+        user.save()
+        membership.user = user
+        membership.save()
+    return user
+
+
+def young_person_create(
+    *,
+    actor: User | None,
+    username: str,
+    display_name: str,
+    child: Child | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    password: str | None = None,
+    password_hash: str | None = None,
+) -> User:
+    """Create a young person's own sign-in, for the portal and passport, optionally linked to their record.
+
+    A young person's account is never a route into case records (``child_access_grant`` refuses them);
+    it only ever identifies the one child it is linked to. A child has at most one account, so linking a
+    child who already has one is refused rather than silently moving it. The link is a change to the
+    child's record and is audited as one, in the same transaction.
+    """
+    if child is not None and child.account_id is not None:
+        raise ApplicationError(f"{child} already has a Beacon account.", field="child")
+    user = _user_build(
+        username=username,
+        kind=User.Kind.YOUNG_PERSON,
+        display_name=display_name,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        password=password,
+        password_hash=password_hash,
+    )
+    with transaction.atomic():
+        user.save()
+        if child is not None:
+            # A conditional UPDATE, so two requests cannot both link an account to the same child.
+            linked = Child.objects.filter(pk=child.pk, account__isnull=True).update(
+                account=user, updated_at=timezone.now()
+            )
+            if not linked:
+                raise ApplicationError(f"{child} already has a Beacon account.", field="child")
+            child.account = user
+            audit_record(
+                actor=actor,
+                action=AuditEvent.Action.UPDATE,
+                target=child,
+                child=child,
+                detail={"fields": ["account"]},
+            )
+    return user

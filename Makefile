@@ -8,16 +8,19 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # The test suite runs against real PostgreSQL and Redis; these are this machine's defaults.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/beacon
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+# make run serves here; honcho gives the web process this port.
+PORT ?= 8000
 
-.PHONY: run test install assets lint format check clean bench
+.PHONY: run test install assets lint format clean
 
 ## make run: install, migrate, load the demo data, and serve with a Celery worker and scheduler.
 run: install assets
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py migrate --noinput
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py load_demo_data
 	@mkdir -p var/broker var/broker-processed
-	@echo "Beacon is starting at http://127.0.0.1:8000 (sign in as lead.sw; the README has the password). Ctrl-C stops it."
-	DJANGO_SETTINGS_MODULE=config.settings.local $(VENV)/bin/honcho --procfile Procfile.dev start
+	@echo "Beacon is starting at http://127.0.0.1:$(PORT) (sign in as lead.sw; the README has the password). Ctrl-C stops it."
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" DJANGO_SETTINGS_MODULE=config.settings.local \
+		$(VENV)/bin/honcho -f Procfile.dev start -p $(PORT)
 
 ## make test: the whole suite, against real PostgreSQL and Redis.
 test: install assets
@@ -54,10 +57,6 @@ lint: install
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
-
-## make bench: performance figures (see bench/README.md); never part of the test suite.
-bench: install
-	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles var db.sqlite3

@@ -45,8 +45,12 @@ def read_only_professional(child):
     """A professional who may see ``child`` but not change it."""
     person = ProfessionalFactory(username="reader", display_name="Rita Reader")
     child_access_grant(
-        child=child, user=person, basis=AccessGrant.Basis.ADMINISTRATOR, granted_by=None,
-        can_change=False, reason="Needs sight of the record for a strategy meeting.",
+        child=child,
+        user=person,
+        basis=AccessGrant.Basis.ADMINISTRATOR,
+        granted_by=None,
+        can_change=False,
+        reason="Needs sight of the record for a strategy meeting.",
     )
     return person
 

@@ -5,25 +5,43 @@ import datetime
 import factory
 from django.utils import timezone
 
-from apps.accounts.models import Organisation, OrganisationMembership, OrganisationType, ProfessionalRole, User
-from apps.children.models import Child, ChildIdentifier, FamilyMember, SocialWorkInvolvement, VulnerabilityType
+from apps.accounts.models import (
+    Organisation,
+    OrganisationMembership,
+    OrganisationType,
+    ProfessionalRole,
+    User,
+)
+from apps.children.models import (
+    Child,
+    ChildIdentifier,
+    FamilyMember,
+    SocialWorkInvolvement,
+    VulnerabilityType,
+)
 from apps.core.nhs_number import nhs_number_check_digit
 
 PASSWORD = "correct-horse-battery-staple"
 
 
 def nhs_number_from(seed: int) -> str:
-    """A valid NHS number in the 999 test range, different for each seed (skipping unissuable stems)."""
-    stem = 999_000_000 + seed
-    while True:
-        digits = f"{stem:09d}"
-        check = nhs_number_check_digit(digits)
+    """A valid NHS number in the 999 test range, different for each seed from 0 to 499,999.
+
+    Each seed owns two nine-digit stems (2n and 2n+1). When the first is one no NHS number is issued
+    with (its check digit would be 10), the second is not: adding one to the ninth digit moves the
+    weighted sum by 2, so the remainder can no longer be the unissuable one.
+    """
+    if not 0 <= seed < 500_000:
+        raise ValueError("seed must be from 0 to 499,999")
+    for stem in (999_000_000 + 2 * seed, 999_000_000 + 2 * seed + 1):
+        check = nhs_number_check_digit(f"{stem:09d}")
         if check is not None:
-            return f"{digits}{check}"
-        stem += 1_000_000 if stem + 1_000_000 < 1_000_000_000 else -999_999
+            return f"{stem:09d}{check}"
+    raise AssertionError("unreachable: one of two neighbouring stems is always issuable")
 
 
-_nhs_seed = iter(range(1, 900_000))
+# Factories take seeds below 400,000; tests that need a number no factory will make use 400,000 and up.
+_nhs_seed = iter(range(1, 400_000))
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

@@ -1,7 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from apps.accounts.models import Organisation, OrganisationMembership, OrganisationType, ProfessionalRole, User
+from apps.accounts.models import (
+    Organisation,
+    OrganisationMembership,
+    OrganisationType,
+    ProfessionalRole,
+    User,
+)
 
 
 class MembershipInline(admin.TabularInline):

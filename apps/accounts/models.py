@@ -41,7 +41,9 @@ class OrganisationType(models.Model):
 
     code = models.SlugField(max_length=50, unique=True, help_text="Stable code used by the API.")
     name = models.CharField(max_length=120, unique=True)
-    is_active = models.BooleanField(default=True, help_text="Inactive types cannot be given to new organisations.")
+    is_active = models.BooleanField(
+        default=True, help_text="Inactive types cannot be given to new organisations."
+    )
 
     class Meta:
         ordering = ["name"]

@@ -143,8 +143,9 @@ class ChildIdentifier(models.Model):
         ordering = ["kind", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["issuer", "kind", "value"], name="identifier_unique_per_issuer",
-                violation_error_message="This organisation has already issued this identifier to another child.",
+                fields=["issuer", "kind", "value"],
+                name="identifier_unique_per_issuer",
+                violation_error_message="This organisation has already issued this identifier to a child.",
             ),
         ]
 
@@ -228,7 +229,8 @@ class VulnerabilityFlag(models.Model):
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="vulnerability_flags")
     type = models.ForeignKey(VulnerabilityType, on_delete=models.PROTECT, related_name="flags")
     source = models.CharField(
-        max_length=200, help_text="Who identified it, for example 'school', 'CAMHS assessment', 'the young person'."
+        max_length=200,
+        help_text="Who identified it, for example 'school', 'CAMHS assessment', 'the young person'.",
     )
     identified_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
@@ -241,7 +243,9 @@ class VulnerabilityFlag(models.Model):
         ordering = ["type__display_order", "-identified_on"]
         constraints = [
             models.UniqueConstraint(
-                fields=["child", "type"], condition=Q(ended_on__isnull=True), name="one_current_flag_per_type",
+                fields=["child", "type"],
+                condition=Q(ended_on__isnull=True),
+                name="one_current_flag_per_type",
                 violation_error_message="This child already has this vulnerability recorded as current.",
             ),
             models.CheckConstraint(

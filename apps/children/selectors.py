@@ -51,9 +51,7 @@ def child_list(*, user: User, search: str = "") -> QuerySet[Child]:
         if len(parts) >= 2:  # "Sam Okafor": first and last name in either field.
             matches |= Q(given_name__icontains=parts[0], family_name__icontains=parts[-1])
             matches |= Q(preferred_name__icontains=parts[0], family_name__icontains=parts[-1])
-        children = children.filter(
-            pk__in=Child.objects.filter(matches).values("pk")
-        )
+        children = children.filter(pk__in=Child.objects.filter(matches).values("pk"))
     return _with_summary(children).order_by("family_name", "given_name", "pk")
 
 
@@ -154,13 +152,16 @@ def child_possible_matches(
     if not candidates:
         return []
     visible_ids = set(
-        Child.objects.restrict(user, VIEW).filter(pk__in=[c.pk for c in candidates]).values_list("pk", flat=True)
+        Child.objects.restrict(user, VIEW)
+        .filter(pk__in=[c.pk for c in candidates])
+        .values_list("pk", flat=True)
     )
     matches = [
         PossibleMatch(
             child=candidate,
             visible=candidate.pk in visible_ids,
-            reason="same NHS number" if nhs_number and candidate.nhs_number == nhs_number
+            reason="same NHS number"
+            if nhs_number and candidate.nhs_number == nhs_number
             else "same name and date of birth",
         )
         for candidate in candidates

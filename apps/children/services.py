@@ -62,16 +62,21 @@ def _check_not_in_future(value: date | None, *, field: str, what: str) -> None:
 
 
 def _child_validate(child: Child) -> None:
-    """Full model validation plus the rules that need today's date, as one set of field errors."""
-    errors: dict[str, list[str]] = {}
+    """Full model validation plus the rules that need today's date, as one set of field errors.
+
+    Errors keep their codes (``check_digit``, ``length`` ...) so that API clients can act on them.
+    """
+    errors: dict[str, list[ValidationError]] = {}
     try:
         child.full_clean()
     except ValidationError as error:
-        errors.update(error.message_dict)
+        errors.update(error.error_dict)
     if child.date_of_birth and child.date_of_birth > _today():
-        errors.setdefault("date_of_birth", []).append("Date of birth must be today or in the past")
-    if "nhs_number" in errors and any("already" in message for message in errors["nhs_number"]):
-        errors["nhs_number"] = [DUPLICATE_NHS_NUMBER]
+        errors.setdefault("date_of_birth", []).append(
+            ValidationError("Date of birth must be today or in the past", code="in_future")
+        )
+    if any(error.code == "unique" for error in errors.get("nhs_number", [])):
+        errors["nhs_number"] = [ValidationError(DUPLICATE_NHS_NUMBER, code="duplicate")]
     if errors:
         raise ValidationError(errors)
 
@@ -90,8 +95,12 @@ def _identifiers_validate(child: Child, identifiers: Iterable[Mapping]) -> list[
     rows, errors = [], {}
     seen = set()
     for index, item in enumerate(identifiers):
-        row = ChildIdentifier(child=child, kind=item.get("kind", ""), value=(item.get("value") or "").strip(),
-                              issuer=item.get("issuer"))
+        row = ChildIdentifier(
+            child=child,
+            kind=item.get("kind", ""),
+            value=(item.get("value") or "").strip(),
+            issuer=item.get("issuer"),
+        )
         try:
             row.full_clean(exclude=["child"], validate_unique=False, validate_constraints=False)
         except ValidationError as error:
@@ -99,9 +108,12 @@ def _identifiers_validate(child: Child, identifiers: Iterable[Mapping]) -> list[
                 errors[f"identifiers.{index}.{field}"] = messages
             continue
         key = (row.issuer_id, row.kind, row.value.upper())
-        duplicate = key in seen or ChildIdentifier.objects.filter(
-            issuer_id=row.issuer_id, kind=row.kind, value__iexact=row.value
-        ).exclude(child_id=child.pk).exists()
+        duplicate = (
+            key in seen
+            or ChildIdentifier.objects.filter(issuer_id=row.issuer_id, kind=row.kind, value__iexact=row.value)
+            .exclude(child_id=child.pk)
+            .exists()
+        )
         if duplicate:
             errors[f"identifiers.{index}.value"] = [
                 f"{row.issuer} has already issued {row.get_kind_display()} {row.value} to another child"
@@ -149,8 +161,10 @@ def child_create(
             target=child,
             child=child,
             basis=AccessGrant.Basis.CREATOR.label,
-            detail={"fields": sorted(k for k, v in fields.items() if v not in ("", None)),
-                    "identifiers": len(identifier_rows)},
+            detail={
+                "fields": sorted(k for k, v in fields.items() if v not in ("", None)),
+                "identifiers": len(identifier_rows),
+            },
         )
         child_access_grant(child=child, user=actor, basis=AccessGrant.Basis.CREATOR, granted_by=actor)
     return child
@@ -174,7 +188,10 @@ def child_update(*, actor: User, child: Child, **fields) -> Child:
         with transaction.atomic():
             _save_unique(child, field="nhs_number", message=DUPLICATE_NHS_NUMBER)
             audit_record(
-                actor=actor, action=AuditEvent.Action.UPDATE, target=child, child=child,
+                actor=actor,
+                action=AuditEvent.Action.UPDATE,
+                target=child,
+                child=child,
                 detail={"fields": changed},
             )
     except (ValidationError, ApplicationError):
@@ -198,7 +215,10 @@ def child_identifier_add(
     with transaction.atomic():
         _save_unique(row, field="value", message="This organisation has already issued this identifier.")
         audit_record(
-            actor=actor, action=AuditEvent.Action.CREATE, target=row, child=child,
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            target=row,
+            child=child,
             detail={"kind": kind},
         )
     return row
@@ -208,7 +228,10 @@ def child_identifier_remove(*, actor: User, identifier: ChildIdentifier) -> None
     """Remove an identifier entered in error."""
     with transaction.atomic():
         audit_record(
-            actor=actor, action=AuditEvent.Action.UPDATE, target=identifier.child, child=identifier.child,
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            target=identifier.child,
+            child=identifier.child,
             detail={"removed_identifier_kind": identifier.kind},
         )
         identifier.delete()
@@ -230,25 +253,36 @@ def social_work_status_record(
     kept whole, because equity reporting needs the status at the time of each referral.
     """
     _check_not_in_future(started_on, field="started_on", what="The start date")
-    looked_after = status in (SocialWorkInvolvement.Status.LOOKED_AFTER, SocialWorkInvolvement.Status.CARE_LEAVER)
+    looked_after = status in (
+        SocialWorkInvolvement.Status.LOOKED_AFTER,
+        SocialWorkInvolvement.Status.CARE_LEAVER,
+    )
     if not looked_after and (legal_status or placement_type):
-        raise ValidationError(
-            {"legal_status": "Legal status and placement type are only for looked-after children and care leavers"}
-        )
+        message = "Legal status and placement type are only for looked-after children or care leavers"
+        raise ValidationError({"legal_status": message})
     if status == SocialWorkInvolvement.Status.LOOKED_AFTER and not legal_status:
         raise ValidationError({"legal_status": "Select the legal status of a looked-after child"})
     with transaction.atomic():
         current = (
-            SocialWorkInvolvement.objects.select_for_update().filter(child=child, ended_on__isnull=True).first()
+            SocialWorkInvolvement.objects.select_for_update()
+            .filter(child=child, ended_on__isnull=True)
+            .first()
         )
         if current and started_on < current.started_on:
             raise ValidationError(
-                {"started_on": f"The start date must be on or after {current.started_on:%-d %B %Y}, "
-                               "when the current status began"}
+                {
+                    "started_on": f"The start date must be on or after {current.started_on:%-d %B %Y}, "
+                    "when the current status began"
+                }
             )
         period = SocialWorkInvolvement(
-            child=child, status=status, legal_status=legal_status, placement_type=placement_type,
-            responsible_authority=responsible_authority, started_on=started_on, recorded_by=actor,
+            child=child,
+            status=status,
+            legal_status=legal_status,
+            placement_type=placement_type,
+            responsible_authority=responsible_authority,
+            started_on=started_on,
+            recorded_by=actor,
         )
         period.full_clean(validate_constraints=False)
         if current:
@@ -256,7 +290,10 @@ def social_work_status_record(
             current.save(update_fields=["ended_on"])
         period.save()
         audit_record(
-            actor=actor, action=AuditEvent.Action.CREATE, target=period, child=child,
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            target=period,
+            child=child,
             detail={"status": status},
         )
     return period
@@ -266,7 +303,7 @@ def vulnerability_flag_add(
     *,
     actor: User,
     child: Child,
-    type: VulnerabilityType,  # noqa: A002 - the domain's word
+    type: VulnerabilityType,
     source: str,
     identified_on: date,
     note: str = "",
@@ -274,11 +311,21 @@ def vulnerability_flag_add(
     """Record a vulnerability with its source and date (R6). Flags build up; none gates the record."""
     _check_not_in_future(identified_on, field="identified_on", what="The date identified")
     flag = VulnerabilityFlag(
-        child=child, type=type, source=source.strip(), identified_on=identified_on, note=note, recorded_by=actor
+        child=child,
+        type=type,
+        source=source.strip(),
+        identified_on=identified_on,
+        note=note,
+        recorded_by=actor,
     )
-    flag.full_clean()
+    flag.full_clean(validate_constraints=False)
+    if VulnerabilityFlag.objects.filter(child=child, type=type, ended_on__isnull=True).exists():
+        message = f"{type} is already recorded as current for this child"
+        raise ValidationError({"type": ValidationError(message, code="duplicate")})
     with transaction.atomic():
-        _save_unique(flag, field="type", message="This child already has this vulnerability recorded as current.")
+        _save_unique(
+            flag, field="type", message="This child already has this vulnerability recorded as current."
+        )
         audit_record(
             actor=actor, action=AuditEvent.Action.CREATE, target=flag, child=child, detail={"type": type.code}
         )
@@ -294,15 +341,23 @@ def vulnerability_flag_end(*, actor: User, flag: VulnerabilityFlag, ended_on: da
         flag.ended_on = ended_on
         flag.save(update_fields=["ended_on"])
         audit_record(
-            actor=actor, action=AuditEvent.Action.UPDATE, target=flag, child=flag.child,
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            target=flag,
+            child=flag.child,
             detail={"fields": ["ended_on"]},
         )
     return flag
 
 
 FAMILY_MEMBER_FIELDS = (
-    "name", "relationship", "has_parental_responsibility", "lives_in_household", "phone",
-    "services_received", "notes",
+    "name",
+    "relationship",
+    "has_parental_responsibility",
+    "lives_in_household",
+    "phone",
+    "services_received",
+    "notes",
 )
 
 
@@ -325,7 +380,10 @@ def family_member_update(*, actor: User, member: FamilyMember, **fields) -> Fami
     with transaction.atomic():
         member.save()
         audit_record(
-            actor=actor, action=AuditEvent.Action.UPDATE, target=member, child=member.child,
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            target=member,
+            child=member.child,
             detail={"fields": changed},
         )
     return member
@@ -335,7 +393,10 @@ def family_member_remove(*, actor: User, member: FamilyMember) -> None:
     """Remove a family member entered in error."""
     with transaction.atomic():
         audit_record(
-            actor=actor, action=AuditEvent.Action.UPDATE, target=member.child, child=member.child,
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            target=member.child,
+            child=member.child,
             detail={"removed_family_member": str(member.public_id)},
         )
         member.delete()

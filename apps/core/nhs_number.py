@@ -30,9 +30,7 @@ def nhs_number_check_digit(first_nine: str) -> int | None:
 def validate_nhs_number(value: str) -> None:
     """Raise a ValidationError that says what is wrong with an NHS number (already normalised)."""
     if not value.isdigit():
-        raise ValidationError(
-            "Enter an NHS number using numbers only, like 999 000 0018", code="not_digits"
-        )
+        raise ValidationError("Enter an NHS number using numbers only, like 999 000 0018", code="not_digits")
     if len(value) != 10:
         raise ValidationError(
             "An NHS number is 10 digits long; this one has %(length)s",

@@ -16,6 +16,8 @@ def user_child_permissions(*, child, user: User) -> set[str]:
     """The permission codenames ``user`` holds on ``child``, for deciding what to offer on a page."""
     direct = ChildUserObjectPermission.objects.filter(user=user, content_object=child)
     through_group = ChildGroupObjectPermission.objects.filter(group__user=user, content_object=child)
-    return set(direct.values_list("permission__codename", flat=True).union(
-        through_group.values_list("permission__codename", flat=True)
-    ))
+    return set(
+        direct.values_list("permission__codename", flat=True).union(
+            through_group.values_list("permission__codename", flat=True)
+        )
+    )

@@ -51,10 +51,13 @@ def child_access_grant(
     """Let a professional see (and, with ``can_change``, edit) a child's core record.
 
     Only professionals can be granted access to a case record; young people see their own
-    information through the portal. Granting the same basis twice keeps the one active grant.
+    information through the portal. Granting the same basis twice keeps the one active grant and
+    records nothing new.
     """
     if not user.is_active or not user.is_professional:
-        raise ApplicationError("Access to a child's record can only be given to an active professional.", field="user")
+        raise ApplicationError(
+            "Access to a child's record can only be given to an active professional.", field="user"
+        )
     if basis == AccessGrant.Basis.ADMINISTRATOR and not reason.strip():
         raise ApplicationError("Say why this person needs access to the child's record.", field="reason")
     with transaction.atomic():
@@ -65,9 +68,12 @@ def child_access_grant(
             revoked_at__isnull=True,
             defaults={"can_change": can_change, "reason": reason, "granted_by": granted_by},
         )
-        if not created and grant.can_change != can_change:
+        changed = not created and grant.can_change != can_change
+        if changed:
             grant.can_change = can_change
             grant.save(update_fields=["can_change"])
+        if not (created or changed):
+            return grant  # Already granted on this basis: nothing to record.
         _child_permissions_sync(child=child, user=user)
         audit_record(
             actor=granted_by,

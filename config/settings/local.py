@@ -2,9 +2,9 @@
 
 import os
 
-os.environ.setdefault("DJANGO_SECRET_KEY", "local-development-only-not-a-secret")  # noqa: S105
+os.environ.setdefault("DJANGO_SECRET_KEY", "local-development-only-not-a-secret")
 
-from .base import *  # noqa: E402
+from .base import *
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
@@ -13,3 +13,5 @@ REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = [
     "rest_framework.renderers.JSONRenderer",
     "rest_framework.renderers.BrowsableAPIRenderer",
 ]
+# runserver serves static files itself in DEBUG; WhiteNoise is for production's collected files.
+MIDDLEWARE.remove("whitenoise.middleware.WhiteNoiseMiddleware")

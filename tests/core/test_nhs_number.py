@@ -50,3 +50,13 @@ def test_a_stem_whose_check_would_be_ten_is_never_valid():
 
 def test_format_for_reading():
     assert format_nhs_number("9990000018") == "999 000 0018"
+
+
+def test_the_test_factories_only_make_valid_numbers_in_the_999_range():
+    from tests.factories import nhs_number_from
+
+    numbers = [nhs_number_from(seed) for seed in range(0, 500_000, 997)]
+    assert len(set(numbers)) == len(numbers)
+    for number in numbers:
+        assert number.startswith("999")
+        validate_nhs_number(number)

@@ -34,13 +34,18 @@ def test_read_only_grant_gives_view_but_not_change(read_only_professional, child
 
 def test_revoking_one_reason_keeps_access_another_reason_justifies(lead_professional, child):
     admin_grant = child_access_grant(
-        child=child, user=lead_professional, basis=AccessGrant.Basis.ADMINISTRATOR, granted_by=None,
+        child=child,
+        user=lead_professional,
+        basis=AccessGrant.Basis.ADMINISTRATOR,
+        granted_by=None,
         reason="Covering for a colleague.",
     )
     child_access_revoke(grant=admin_grant, revoked_by=None)
     assert Child.objects.restrict(lead_professional, "view_child").filter(pk=child.pk).exists()
 
-    creator_grant = AccessGrant.objects.get(child=child, user=lead_professional, basis=AccessGrant.Basis.CREATOR)
+    creator_grant = AccessGrant.objects.get(
+        child=child, user=lead_professional, basis=AccessGrant.Basis.CREATOR
+    )
     child_access_revoke(grant=creator_grant, revoked_by=None)
     assert not Child.objects.restrict(lead_professional, "view_child").exists()
 
@@ -50,8 +55,11 @@ def test_young_people_cannot_be_given_access_to_case_records(child):
 
     with pytest.raises(ApplicationError):
         child_access_grant(
-            child=child, user=YoungPersonUserFactory(), basis=AccessGrant.Basis.ADMINISTRATOR,
-            granted_by=None, reason="test",
+            child=child,
+            user=YoungPersonUserFactory(),
+            basis=AccessGrant.Basis.ADMINISTRATOR,
+            granted_by=None,
+            reason="test",
         )
 
 
@@ -67,3 +75,12 @@ def test_an_administrator_grant_needs_a_reason(child, outsider):
 def test_inactive_user_sees_nothing(lead_professional, child):
     lead_professional.is_active = False
     assert not Child.objects.restrict(lead_professional, "view_child").exists()
+
+
+def test_granting_the_same_access_twice_records_it_once(lead_professional, child):
+    from apps.audit.models import AuditEvent
+
+    before = AuditEvent.objects.filter(action=AuditEvent.Action.GRANT).count()
+    child_access_grant(child=child, user=lead_professional, basis=AccessGrant.Basis.CREATOR, granted_by=None)
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.GRANT).count() == before
+    assert AccessGrant.objects.filter(child=child, user=lead_professional).count() == 1

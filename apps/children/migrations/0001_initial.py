@@ -141,7 +141,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='childidentifier',
-            constraint=models.UniqueConstraint(fields=('issuer', 'kind', 'value'), name='identifier_unique_per_issuer', violation_error_message='This organisation has already issued this identifier to another child.'),
+            constraint=models.UniqueConstraint(fields=('issuer', 'kind', 'value'), name='identifier_unique_per_issuer', violation_error_message='This organisation has already issued this identifier to a child.'),
         ),
         migrations.AddConstraint(
             model_name='socialworkinvolvement',

@@ -1,0 +1,80 @@
+"""Administrators grant access in the admin, through the sharing services, without seeing children's names."""
+
+import pytest
+from django.urls import reverse
+
+from apps.audit.models import AuditEvent
+from apps.children.models import Child
+from apps.sharing.models import AccessGrant
+from tests.factories import ProfessionalFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(ProfessionalFactory(username="admin", is_staff=True, is_superuser=True))
+    return client
+
+
+def test_an_administrator_grants_access_by_nhs_number_with_a_reason(admin_client, child, outsider):
+    spaced = f"{child.nhs_number[:3]} {child.nhs_number[3:6]} {child.nhs_number[6:]}"
+    response = admin_client.post(
+        reverse("admin:sharing_accessgrant_add"),
+        {
+            "child_reference": spaced,
+            "user": outsider.pk,
+            "can_change": "",
+            "reason": "Joining the network meeting.",
+        },
+    )
+    assert response.status_code == 302
+    assert list(Child.objects.restrict(outsider, "view_child")) == [child]
+    assert not Child.objects.restrict(outsider, "change_child").exists()
+    grant = AccessGrant.objects.get(user=outsider)
+    assert grant.basis == AccessGrant.Basis.ADMINISTRATOR
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.GRANT, child=child, basis=grant.get_basis_display()
+    ).exists()
+
+
+def test_an_unknown_child_reference_is_a_clear_form_error(admin_client, outsider):
+    response = admin_client.post(
+        reverse("admin:sharing_accessgrant_add"),
+        {"child_reference": "999 000 0018", "user": outsider.pk, "reason": "x"},
+    )
+    assert response.status_code == 200
+    assert "No child has this NHS number or Beacon id" in response.content.decode()
+    assert not AccessGrant.objects.filter(user=outsider).exists()
+
+
+def test_a_grant_without_a_reason_is_refused(admin_client, child, outsider):
+    response = admin_client.post(
+        reverse("admin:sharing_accessgrant_add"),
+        {"child_reference": str(child.public_id), "user": outsider.pk, "reason": ""},
+    )
+    assert response.status_code == 200
+    assert not AccessGrant.objects.filter(user=outsider).exists()
+
+
+def test_revoking_in_the_admin_removes_access(admin_client, child, read_only_professional):
+    grant = AccessGrant.objects.get(user=read_only_professional)
+    response = admin_client.post(
+        reverse("admin:sharing_accessgrant_changelist"),
+        {"action": "revoke_selected", "_selected_action": [grant.pk]},
+    )
+    assert response.status_code == 302
+    assert not Child.objects.restrict(read_only_professional, "view_child").exists()
+
+
+def test_the_grant_list_shows_beacon_ids_not_names(admin_client, child):
+    page = admin_client.get(reverse("admin:sharing_accessgrant_changelist")).content.decode()
+    assert str(child.public_id) in page
+    assert child.family_name not in page
+
+
+def test_the_audit_log_cannot_be_changed_in_the_admin(admin_client, child, lead_professional):
+    event = AuditEvent.objects.filter(child=child).first()
+    assert admin_client.get(reverse("admin:audit_auditevent_change", args=[event.pk])).status_code == 200
+    admin_client.post(reverse("admin:audit_auditevent_delete", args=[event.pk]), {"post": "yes"})
+    assert AuditEvent.objects.filter(pk=event.pk).exists()

@@ -5,7 +5,6 @@ every request. Tokens are stored hashed (django-rest-knox), expire, and can all 
 """
 
 from django.contrib.auth import authenticate, user_logged_in, user_logged_out
-from django.db.models import Q
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from drf_standardized_errors.openapi_serializers import ErrorResponse403Serializer
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
@@ -14,12 +13,14 @@ from knox.models import AuthToken
 from knox.settings import knox_settings
 from rest_framework import exceptions, serializers, status
 from rest_framework.generics import GenericAPIView
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAdminUser, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from apps.accounts.models import Organisation, OrganisationType
+from apps.accounts.models import OrganisationType
+from apps.accounts.selectors import organisation_list
+from apps.accounts.services import organisation_create
 
 WRONG_CREDENTIALS = "Enter a correct username and password. Both are case-sensitive."
 PROFESSIONALS_ONLY = "The Beacon API is for professionals. Young people sign in to Beacon on the web."
@@ -143,18 +144,32 @@ class OrganisationListApi(GenericAPIView):
         class Meta:
             ref_name = "Organisation"
 
-    def get_queryset(self):
-        # Organisations are reference data every professional may see: no per-record restriction applies.
-        organisations = (
-            Organisation.objects.filter(is_active=True).select_related("type").order_by("name", "pk")
+    class InputSerializer(serializers.Serializer):
+        name = serializers.CharField(max_length=200)
+        type = serializers.SlugRelatedField(
+            slug_field="code",
+            queryset=OrganisationType.objects.filter(is_active=True),
+            error_messages={
+                "does_not_exist": "There is no organisation type “{value}”. "
+                "Use a code from /api/v1/organisation-types/."
+            },
         )
-        search = self.request.query_params.get("search", "").strip()
-        if search:
-            organisations = organisations.filter(Q(name__icontains=search) | Q(external_code__iexact=search))
-        type_code = self.request.query_params.get("type", "").strip()
-        if type_code:
-            organisations = organisations.filter(type__code=type_code)
-        return organisations
+        external_code = serializers.CharField(max_length=20, required=False, default="", allow_blank=True)
+
+        class Meta:
+            ref_name = "OrganisationInput"
+
+    def get_permissions(self):
+        # Every professional may look organisations up; only administrators add them.
+        if self.request.method == "POST":
+            return [*super().get_permissions(), IsAdminUser()]
+        return super().get_permissions()
+
+    def get_queryset(self):
+        return organisation_list(
+            search=self.request.query_params.get("search", ""),
+            type_code=self.request.query_params.get("type", ""),
+        )
 
     @extend_schema(
         operation_id="organisations_list",
@@ -171,6 +186,19 @@ class OrganisationListApi(GenericAPIView):
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(self.OutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="organisations_create",
+        summary="Add an organisation (administrators only)",
+        tags=["Organisations"],
+        request=InputSerializer,
+        responses={201: OutputSerializer},
+    )
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        organisation = organisation_create(**serializer.validated_data)
+        return Response(self.OutputSerializer(organisation).data, status=status.HTTP_201_CREATED)
 
 
 class OrganisationTypeListApi(APIView):

@@ -1,4 +1,4 @@
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from apps.accounts.models import Organisation, OrganisationMembership, User
 
@@ -17,3 +17,18 @@ def user_primary_membership(*, user: User) -> OrganisationMembership | None:
         .order_by("started_on", "pk")
         .first()
     )
+
+
+def organisation_list(*, search: str = "", type_code: str = "") -> QuerySet[Organisation]:
+    """Active organisations, by part of the name or the exact ODS / local code, and by type.
+
+    Organisations are reference data that every professional may see: no per-record restriction applies.
+    """
+    organisations = Organisation.objects.filter(is_active=True).select_related("type").order_by("name", "pk")
+    if search.strip():
+        organisations = organisations.filter(
+            Q(name__icontains=search.strip()) | Q(external_code__iexact=search.strip())
+        )
+    if type_code.strip():
+        organisations = organisations.filter(type__code=type_code.strip())
+    return organisations

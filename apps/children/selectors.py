@@ -118,6 +118,11 @@ class PossibleMatch:
     reason: str
 
     @property
+    def same_nhs_number(self) -> bool:
+        """An NHS number belongs to one child: with this match, a new record cannot be made."""
+        return self.reason == "same NHS number"
+
+    @property
     def contact_organisation(self) -> str:
         organisation = self.child.created_by_organisation
         return organisation.name if organisation else "the Beacon administrator"

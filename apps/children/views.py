@@ -138,7 +138,12 @@ def find_child(request: HttpRequest) -> HttpResponse:
         if not matches:
             messages.info(request, "There is no record in Beacon for a child with these details")
             return redirect("children:create")
-        return render(request, "children/find.html", {"form": form, "matches": matches})
+        nhs_number_taken = any(match.same_nhs_number for match in matches)
+        return render(
+            request,
+            "children/find.html",
+            {"form": form, "matches": matches, "nhs_number_taken": nhs_number_taken},
+        )
     return render(request, "children/find.html", {"form": form})
 
 

@@ -192,3 +192,50 @@ def test_anonymous_callers_cannot_list_organisations(api_client):
     response = api_client.get("/api/v1/organisations/")
     assert response.status_code == 401
     assert response.json()["type"] == "client_error"
+
+
+def _token_for(api_client, user, password):
+    response = api_client.post("/api/v1/auth/token/", {"username": user.username, "password": password})
+    return {"HTTP_AUTHORIZATION": f"Token {response.json()['token']}"}
+
+
+def test_an_administrator_adds_an_organisation_by_type_code(api_client, password):
+    from apps.accounts.models import Organisation
+    from tests.factories import ProfessionalFactory
+
+    admin = ProfessionalFactory(is_staff=True)
+    response = api_client.post(
+        "/api/v1/organisations/",
+        {"name": "Westfield Youth Club", "type": "voluntary-sector"},
+        **_token_for(api_client, admin, password),
+    )
+    assert response.status_code == 201
+    assert response.json()["type"]["code"] == "voluntary-sector"
+    assert Organisation.objects.filter(name="Westfield Youth Club").exists()
+
+
+def test_an_unknown_organisation_type_is_a_400_naming_the_type_field(api_client, password):
+    from apps.accounts.models import Organisation
+    from tests.factories import ProfessionalFactory
+
+    admin = ProfessionalFactory(is_staff=True)
+    before = Organisation.objects.count()
+    response = api_client.post(
+        "/api/v1/organisations/",
+        {"name": "Somewhere", "type": "clinical-commissioning-group"},
+        **_token_for(api_client, admin, password),
+    )
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert error["attr"] == "type"
+    assert "organisation-types" in error["detail"]
+    assert Organisation.objects.count() == before
+
+
+def test_only_administrators_add_organisations(api_client, lead_professional, password):
+    response = api_client.post(
+        "/api/v1/organisations/",
+        {"name": "Somewhere", "type": "police"},
+        **_token_for(api_client, lead_professional, password),
+    )
+    assert response.status_code == 403

@@ -480,7 +480,15 @@ def test_duplicate_check_shows_a_hidden_match_without_revealing_the_name(
     assert social_care.name.replace("'", "&#x27;") in page
     for detail in ("Samira", "Okafor", "Sam ", str(child.public_id), child.date_of_birth.strftime("%Y")):
         assert detail not in page
-    assert f'href="{CREATE}"' in page
+
+
+def test_a_matching_nhs_number_offers_no_second_record(client, outsider, child):
+    client.force_login(outsider)
+
+    page = client.post(FIND, {"nhs_number": spaced(child.nhs_number)}).text
+
+    assert f'href="{CREATE}"' not in page
+    assert "cannot start a second record" in page
 
 
 def test_duplicate_check_by_name_and_date_of_birth_finds_a_hidden_match(client, outsider, child):
@@ -500,6 +508,8 @@ def test_duplicate_check_by_name_and_date_of_birth_finds_a_hidden_match(client, 
 
     assert "A record may already exist for this child" in page
     assert "same name and date of birth" in page
+    # Two children can share a name and birthday: the person may still go on to create a record.
+    assert f'href="{CREATE}"' in page
 
 
 def test_duplicate_check_links_to_a_visible_match(signed_in_client, child):

@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
@@ -17,5 +18,16 @@ app.conf.beat_schedule = {
     "heartbeat-hourly": {
         "task": "apps.core.tasks.heartbeat",
         "schedule": 60 * 60,
+    },
+    # Every day at 07:00 London time, before the working day: remind owners of actions due in the next
+    # few days and tell lead professionals about overdue ones. Running it again sends nothing twice.
+    "action-reminders-daily": {
+        "task": "apps.teams.tasks.action_reminder_sweep",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Every day at 13:00: a second pass, so a worker that was down at 07:00 costs at most half a day.
+    "action-reminders-midday": {
+        "task": "apps.teams.tasks.action_reminder_sweep",
+        "schedule": crontab(hour=13, minute=0),
     },
 }

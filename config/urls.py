@@ -7,6 +7,8 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="children:list", permanent=False)),
     path("accounts/", include("apps.accounts.urls")),
     path("children/", include("apps.children.urls")),
+    path("", include("apps.teams.urls")),
+    path("notifications/", include("apps.notifications.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -136,6 +136,29 @@ def professional_create(
     return user
 
 
+def professional_deactivate(*, actor: User | None, user: User) -> User:
+    """Stop a professional signing in, unless a child would be left without a lead professional (R24).
+
+    A departing lead professional hands over each child to a named successor first.
+    """
+    from apps.teams.selectors import lead_professional_children
+
+    leading = lead_professional_children(user=user).count()
+    if leading:
+        raise ApplicationError(
+            f"{user} is the lead professional for {leading} "
+            f"{'child' if leading == 1 else 'children'}. Hand each one over to a successor first.",
+            field="is_active",
+        )
+    with transaction.atomic():
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        from knox.models import AuthToken
+
+        AuthToken.objects.filter(user=user).delete()  # API tokens end with the account.
+    return user
+
+
 def young_person_create(
     *,
     actor: User | None,

@@ -94,6 +94,7 @@ class Child(models.Model):
         verbose_name_plural = "children"
         ordering = ["family_name", "given_name", "pk"]
         default_permissions = ("add", "change", "delete", "view")
+        permissions = [("view_child_team", "Can see the team around the child")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(deprivation_decile__isnull=True) | Q(deprivation_decile__range=(1, 10)),

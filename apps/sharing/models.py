@@ -27,10 +27,15 @@ class AccessGrant(models.Model):
     class Basis(models.TextChoices):
         CREATOR = "creator", "Created the record"
         ADMINISTRATOR = "administrator", "Granted by an administrator"
+        TEAM_MEMBER = "team_member", "Member of the team around the child"
 
     child = models.ForeignKey("children.Child", on_delete=models.CASCADE, related_name="access_grants")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_grants")
     basis = models.CharField(max_length=20, choices=Basis.choices)
+    # For a team member's grant: the membership it follows, so that leaving the team ends exactly it.
+    membership = models.ForeignKey(
+        "teams.TeamMembership", on_delete=models.PROTECT, null=True, blank=True, related_name="access_grants"
+    )
     can_change = models.BooleanField(default=True)
     reason = models.TextField(blank=True)
     granted_by = models.ForeignKey(
@@ -47,8 +52,18 @@ class AccessGrant(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["child", "user", "basis"],
-                condition=Q(revoked_at__isnull=True),
+                condition=Q(revoked_at__isnull=True, membership__isnull=True),
                 name="one_active_grant_per_basis",
+            ),
+            models.UniqueConstraint(
+                fields=["membership"],
+                condition=Q(revoked_at__isnull=True, membership__isnull=False),
+                name="one_active_grant_per_membership",
+            ),
+            models.CheckConstraint(
+                condition=Q(basis="team_member", membership__isnull=False)
+                | (~Q(basis="team_member") & Q(membership__isnull=True)),
+                name="team_grants_follow_a_membership",
             ),
         ]
 

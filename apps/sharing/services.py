@@ -18,6 +18,7 @@ from apps.sharing.models import AccessGrant, ChildUserObjectPermission
 
 VIEW_CHILD = "view_child"
 CHANGE_CHILD = "change_child"
+VIEW_CHILD_TEAM = "view_child_team"
 
 
 def _child_permissions_sync(*, child, user: User) -> None:
@@ -25,7 +26,8 @@ def _child_permissions_sync(*, child, user: User) -> None:
     grants = AccessGrant.objects.filter(child=child, user=user, revoked_at__isnull=True)
     wanted = set()
     for can_change in grants.values_list("can_change", flat=True):
-        wanted.add(VIEW_CHILD)
+        # Any reason to see the child shows the core record and who is in the team around them (R19).
+        wanted.update({VIEW_CHILD, VIEW_CHILD_TEAM})
         if can_change:
             wanted.add(CHANGE_CHILD)
     held = set(
@@ -47,12 +49,14 @@ def child_access_grant(
     granted_by: User | None,
     can_change: bool = True,
     reason: str = "",
+    membership=None,
 ) -> AccessGrant:
     """Let a professional see (and, with ``can_change``, edit) a child's core record.
 
     Only professionals can be granted access to a case record; young people see their own
     information through the portal. Granting the same basis twice keeps the one active grant and
-    records nothing new.
+    records nothing new. A team member's grant follows their ``membership`` of the team around the
+    child, one grant per membership.
     """
     if not user.is_active or not user.is_professional:
         raise ApplicationError(
@@ -65,6 +69,7 @@ def child_access_grant(
             child=child,
             user=user,
             basis=basis,
+            membership=membership,
             revoked_at__isnull=True,
             defaults={"can_change": can_change, "reason": reason, "granted_by": granted_by},
         )
@@ -104,3 +109,14 @@ def child_access_revoke(*, grant: AccessGrant, revoked_by: User | None) -> Acces
                 detail={"grantee": str(grant.user.public_id)},
             )
     return grant
+
+
+def membership_access_revoke(*, membership, revoked_by: User | None) -> None:
+    """End the access that a membership of the team around the child gave (leaving the team).
+
+    Takes effect on the very next request: the permission rows are removed in this transaction.
+    """
+    for grant in AccessGrant.objects.filter(membership=membership, revoked_at__isnull=True).select_related(
+        "child", "user"
+    ):
+        child_access_revoke(grant=grant, revoked_by=revoked_by)

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "apps.audit",
     "apps.children",
     "apps.sharing",
+    "apps.teams",
+    "apps.notifications",
 ]
 
 MIDDLEWARE = [
@@ -207,6 +209,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Beacon -----------------------------------------------------------------------------------
 BEACON_CHILDREN_PAGE_SIZE = 25
+# Remind an action's owner this many days before it is due; overdue actions go to the lead professional.
+BEACON_ACTION_REMINDER_DAYS = env.int("BEACON_ACTION_REMINDER_DAYS", default=2)
+# Alert the team manager when a child has had this many lead professionals, or social workers, in 12 months.
+BEACON_CONTINUITY_ALERT_THRESHOLD = env.int("BEACON_CONTINUITY_ALERT_THRESHOLD", default=3)
+# Where links in emails point.
+BEACON_SITE_URL = env("BEACON_SITE_URL", default="http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

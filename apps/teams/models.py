@@ -1,0 +1,270 @@
+"""The team around the child, its one lead professional, and the worker the young person trusts (R16-R25).
+
+Seed 000: "Often there is no lead agency or individual accountable for the child or young person".
+Seed 004: "Services must identify a single member of staff to coordinate support for each child or
+young person who needs help from more than one team." This app makes that person, and the team
+around them, real: who is involved, what each offers, who coordinates, and who the young person trusts.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class TeamMembershipQuerySet(models.QuerySet):
+    def current(self) -> "TeamMembershipQuerySet":
+        return self.filter(ended_on__isnull=True)
+
+
+class TeamMembership(models.Model):
+    """One person in the team around a child: a professional, a caregiver, or the young person's trusted adult.
+
+    Professionals sign in to Beacon (``user``); caregivers and trusted adults outside every service may not,
+    so their name and contact route are recorded here. Past members stay, with their end date.
+    """
+
+    class Kind(models.TextChoices):
+        PROFESSIONAL = "professional", "Professional"
+        CAREGIVER = "caregiver", "Caregiver"
+        TRUSTED_ADULT = "trusted_adult", "Trusted adult"
+
+    class CaregiverRole(models.TextChoices):
+        FOSTER_CARER = "foster_carer", "Foster carer"
+        KINSHIP_CARER = "kinship_carer", "Kinship carer"
+        ADOPTIVE_PARENT = "adoptive_parent", "Adoptive parent"
+        RESIDENTIAL_KEY_WORKER = "residential_key_worker", "Residential key worker"
+        PARENT = "parent", "Parent"
+        OTHER = "other", "Other caregiver"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey("children.Child", on_delete=models.CASCADE, related_name="team_memberships")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="team_memberships"
+    )
+    person_name = models.CharField(
+        max_length=150, blank=True, help_text="For someone who does not sign in to Beacon."
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    professional_role = models.ForeignKey(
+        "accounts.ProfessionalRole", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    caregiver_role = models.CharField(max_length=30, choices=CaregiverRole.choices, blank=True)
+    role_description = models.CharField(
+        max_length=200, blank=True, help_text="In words, for example 'youth worker at the boxing club'."
+    )
+    offering = models.TextField("what they are offering", blank=True)
+    contact_details = models.CharField("how to contact them", max_length=300, blank=True)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    # Team around the worker (AMBIT, R20): the person the young person says "gets me best".
+    is_trusted_worker = models.BooleanField("the young person's trusted worker", default=False)
+    has_direct_contact = models.BooleanField("has direct contact with the young person", default=True)
+    direct_contact_reason = models.TextField(blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = TeamMembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-is_trusted_worker", "started_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="team_membership_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="professional") | Q(user__isnull=False),
+                name="professional_members_sign_in",
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(person_name=""),
+                name="team_member_is_named",
+            ),
+            models.UniqueConstraint(
+                fields=["child", "user"],
+                condition=Q(ended_on__isnull=True, user__isnull=False),
+                name="one_current_membership_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=Q(ended_on__isnull=True, is_trusted_worker=True),
+                name="one_current_trusted_worker",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role_label})"
+
+    @property
+    def name(self) -> str:
+        return str(self.user) if self.user_id else self.person_name
+
+    @property
+    def role_label(self) -> str:
+        if self.kind == self.Kind.PROFESSIONAL and self.professional_role_id:
+            return str(self.professional_role)
+        if self.kind == self.Kind.CAREGIVER and self.caregiver_role:
+            return self.get_caregiver_role_display()
+        return self.role_description or self.get_kind_display()
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_on is None
+
+
+class LeadProfessionalAppointment(models.Model):
+    """The one accountable coordinator for a child, from any agency, with how they were appointed (R16, R17)."""
+
+    class Route(models.TextChoices):
+        EARLY_HELP = "early_help", "Early help assessment"
+        TEAM_AROUND_CHILD = "team_around_child", "Team around the child or family"
+        CARE_PROGRAMME_APPROACH = "care_programme_approach", "Care programme approach"
+        YOUTH_JUSTICE = "youth_justice", "Youth justice statutory duty"
+        SOCIAL_CARE = "social_care", "Children's social care"
+        TROUBLED_FAMILIES = "troubled_families", "Supporting families programme"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey("children.Child", on_delete=models.CASCADE, related_name="lead_appointments")
+    membership = models.ForeignKey(TeamMembership, on_delete=models.PROTECT, related_name="lead_appointments")
+    route = models.CharField(max_length=30, choices=Route.choices)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    appointed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-started_on", "-pk"]
+        constraints = [
+            # Exactly one active lead professional per child, whatever two requests do at once.
+            models.UniqueConstraint(
+                fields=["child"], condition=Q(ended_on__isnull=True), name="one_active_lead_professional"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="lead_appointment_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership.name}, lead professional from {self.started_on:%d %b %Y}"
+
+
+class Handover(models.Model):
+    """A lead professional or trusted worker hands over to a named successor (R24)."""
+
+    class Role(models.TextChoices):
+        LEAD_PROFESSIONAL = "lead_professional", "Lead professional"
+        TRUSTED_WORKER = "trusted_worker", "Trusted worker"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey("children.Child", on_delete=models.CASCADE, related_name="handovers")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    from_membership = models.ForeignKey(TeamMembership, on_delete=models.PROTECT, related_name="handovers_given")
+    to_membership = models.ForeignKey(TeamMembership, on_delete=models.PROTECT, related_name="handovers_taken")
+    note = models.TextField()
+    overlap_until = models.DateField(null=True, blank=True)
+    handed_over_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-handed_over_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_membership=models.F("to_membership")), name="handover_to_someone_else"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} handover on {self.handed_over_on:%d %b %Y}"
+
+
+class Meeting(models.Model):
+    """A team-around-the-child or family, network or CPA meeting (R25). Planned when in the future."""
+
+    class Kind(models.TextChoices):
+        TEAM_AROUND_CHILD = "team_around_child", "Team around the child"
+        TEAM_AROUND_FAMILY = "team_around_family", "Team around the family"
+        NETWORK = "network", "Network meeting"
+        CARE_PROGRAMME_APPROACH = "cpa_review", "Care programme approach review"
+        OTHER = "other", "Other multi-agency meeting"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey("children.Child", on_delete=models.CASCADE, related_name="meetings")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    held_at = models.DateTimeField()
+    location = models.CharField(max_length=200, blank=True)
+    # The voice of the child (UNCRC article 12): their views in their own words, or why they were not given.
+    young_person_views = models.TextField("the young person's views, in their own words", blank=True)
+    young_person_views_not_given_reason = models.TextField("why the young person's views were not given", blank=True)
+    decisions = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.held_at:%d %b %Y}"
+
+
+class MeetingParticipant(models.Model):
+    """Someone invited to a meeting, and whether they came: a team member, the young person, family."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
+    membership = models.ForeignKey(TeamMembership, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    name = models.CharField(max_length=150, blank=True, help_text="For someone not on the team, like a parent.")
+    invited = models.BooleanField(default=True)
+    attended = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(membership__isnull=False) | ~Q(name=""), name="participant_is_named"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.membership.name if self.membership_id else self.name
+
+
+class ActionQuerySet(models.QuerySet):
+    def open(self) -> "ActionQuerySet":
+        return self.filter(completed_on__isnull=True)
+
+
+class Action(models.Model):
+    """Something someone agreed to do for a child, with one owner and a due date (R25, R24)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey("children.Child", on_delete=models.CASCADE, related_name="actions")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="actions")
+    handover = models.ForeignKey(Handover, on_delete=models.CASCADE, null=True, blank=True, related_name="actions")
+    description = models.TextField()
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="team_actions")
+    due_on = models.DateField()
+    completed_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["due_on"], condition=Q(completed_on__isnull=True), name="open_actions_due")]
+
+    def __str__(self) -> str:
+        return f"Action due {self.due_on:%d %b %Y}"

@@ -51,7 +51,10 @@ from apps.children.services import (
 )
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.forms import add_service_errors
+from apps.core.htmx import wants_fragment
 from apps.sharing.selectors import user_child_permissions
+from apps.sharing.services import VIEW_CHILD_TEAM
+from apps.teams.selectors import current_lead_appointment, team_roster
 
 # What was searched for on "Add a child", carried to the create form in the session rather than the
 # address, so NHS numbers and names stay out of server logs and browser history.
@@ -65,15 +68,6 @@ def _child_to_change(user, public_id) -> Child:
         return access_child(user, public_id, perm=CHANGE)
     except NotPermitted as error:
         raise PermissionDenied(error.message) from error
-
-
-def _wants_fragment(request: HttpRequest) -> bool:
-    """An htmx request for part of the page; restoring history or a boosted link needs the whole page."""
-    return bool(
-        request.headers.get("HX-Request")
-        and not request.headers.get("HX-History-Restore-Request")
-        and not request.headers.get("HX-Boosted")
-    )
 
 
 def _form_page(
@@ -93,7 +87,7 @@ def children_list(request: HttpRequest) -> HttpResponse:
     children = list(page.object_list)
     child_list_audit(user=request.user, children=children, search=search)
 
-    fragment = _wants_fragment(request)
+    fragment = wants_fragment(request)
     template = "children/list.html#results" if fragment else "children/list.html"
     context = {
         "children": children,
@@ -113,9 +107,15 @@ def child_page(request: HttpRequest, public_id) -> HttpResponse:
     child = access_child(request.user, public_id)
     record = child_detail(child=child)
     flags = list(record.vulnerability_flags.all())
+    permissions = user_child_permissions(child=record, user=request.user)
+    # Who coordinates and who is involved, near the top: the team page has the rest (R16, R19).
+    team_members = list(team_roster(child=record).current()) if VIEW_CHILD_TEAM in permissions else None
     context = {
         "child": record,
-        "can_change": CHANGE in user_child_permissions(child=record, user=request.user),
+        "can_change": CHANGE in permissions,
+        "team_members": team_members,
+        "lead": current_lead_appointment(child=record) if team_members is not None else None,
+        "trusted_worker": next((member for member in team_members or [] if member.is_trusted_worker), None),
         "social_work_history": record.social_work_history.all(),
         "current_flags": [flag for flag in flags if flag.ended_on is None],
         "ended_flags": [flag for flag in flags if flag.ended_on is not None],

@@ -6,4 +6,5 @@ app_name = "notifications"
 
 urlpatterns = [
     path("", views.notification_list_page, name="list"),
+    path("<uuid:public_id>/read/", views.notification_read, name="read"),
 ]

@@ -42,12 +42,12 @@ def test_an_empty_sign_in_form_asks_for_username_and_password(client):
     assert 'href="#id_password">Enter your password</a>' in response.text
 
 
-def test_correct_password_signs_in_and_goes_to_the_children(client, lead_professional, password):
+def test_correct_password_signs_in_and_goes_to_the_caseload(client, lead_professional, password):
     response = client.post(SIGN_IN, {"username": "lead", "password": password})
 
     assert response.status_code == 302
-    assert response.url == CHILDREN
-    assert client.get(CHILDREN).status_code == 200
+    assert response.url == reverse("teams:caseload")
+    assert client.get(response.url).status_code == 200
 
 
 def test_sign_in_goes_back_to_the_page_asked_for(client, lead_professional, password, child):

@@ -35,8 +35,9 @@ LIST = reverse("children:list")
 FIND = reverse("children:find")
 CREATE = reverse("children:create")
 
-# Measured once (session, user, organisation for the audit, count, page, audit insert); must not grow.
-LIST_PAGE_QUERIES = 6
+# Measured once (session, user, organisation for the audit, count, page, audit insert, unread
+# notifications in the header); must not grow.
+LIST_PAGE_QUERIES = 7
 
 
 def share(children, user, *, can_change=True):

@@ -1,8 +1,9 @@
-"""The demo data: synthetic, realistic caseloads, loaded through the real services, safe to load twice."""
+"""The demo data: synthetic caseloads and teams, loaded through the real services, safe to load twice."""
 
 import datetime
 import io
 import json
+import re
 
 import pytest
 import time_machine
@@ -15,7 +16,23 @@ from apps.audit.models import AuditEvent
 from apps.children.models import Child, FamilyMember, SocialWorkInvolvement, VulnerabilityFlag
 from apps.core.management.commands.load_demo_data import DEFAULT_FIXTURE
 from apps.core.nhs_number import validate_nhs_number
+from apps.notifications.models import Notification
 from apps.sharing.models import AccessGrant
+from apps.teams.models import (
+    Action,
+    Handover,
+    LeadProfessionalAppointment,
+    Meeting,
+    MeetingParticipant,
+    TeamMembership,
+)
+from apps.teams.selectors import (
+    caseload,
+    child_continuity,
+    children_without_lead_professional,
+    lead_professional_caseload_sizes,
+    lead_professional_children,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +47,11 @@ PERSONAS = {
     "young.person",
     "admin",
 }
+# Synthetic staff who have left: they stay in the history of the teams they were in, and cannot sign in.
+FORMER_STAFF = {"former.sw1", "former.sw2"}
+# Ofcom's ranges for drama: 0113 496 0000-0999 and 07700 900000-900999.
+PHONE_NUMBER = re.compile(r"\b0\d{3,4} ?\d{3} ?\d{3,4}\b")
+DRAMA_RANGE = re.compile(r"^(0113 496 0\d{3}|07700 900\d{3})$")
 
 
 def age_on(date_of_birth: datetime.date, today: datetime.date) -> int:
@@ -52,8 +74,12 @@ def demo(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
+def person(username: str) -> User:
+    return User.objects.get(username=username)
+
+
 def visible(username: str, perm: str = "view_child"):
-    return Child.objects.restrict(User.objects.get(username=username), perm)
+    return Child.objects.restrict(person(username), perm)
 
 
 def counts() -> dict[str, int]:
@@ -67,18 +93,26 @@ def counts() -> dict[str, int]:
         FamilyMember,
         AccessGrant,
         AuditEvent,
+        TeamMembership,
+        LeadProfessionalAppointment,
+        Handover,
+        Meeting,
+        MeetingParticipant,
+        Action,
+        Notification,
     ]
     return {model.__name__: model.objects.count() for model in models}
 
 
 @pytest.mark.usefixtures("demo")
 class TestTheLoadedDemo:
-    def test_loading_creates_forty_children_and_the_nine_personas(self):
+    def test_loading_creates_forty_children_the_nine_personas_and_two_former_staff(self):
         assert Child.objects.count() == 40
-        assert set(User.objects.values_list("username", flat=True)) == PERSONAS
+        assert set(User.objects.filter(is_active=True).values_list("username", flat=True)) == PERSONAS
+        assert set(User.objects.filter(is_active=False).values_list("username", flat=True)) == FORMER_STAFF
 
     def test_every_persona_signs_in_with_the_demo_password(self):
-        for user in User.objects.all():
+        for user in User.objects.filter(is_active=True):
             assert user.check_password("beacon-demo-2026"), user.username
 
     def test_lead_social_worker_sees_a_caseload_of_about_twenty(self):
@@ -87,6 +121,14 @@ class TestTheLoadedDemo:
 
     def test_outsider_sees_no_child(self):
         assert not visible("outsider").exists()
+        assert not TeamMembership.objects.filter(user__username="outsider").exists()
+
+    def test_former_staff_see_nothing_and_stay_in_the_history(self):
+        for username in FORMER_STAFF:
+            assert not visible(username).exists()
+            memberships = TeamMembership.objects.filter(user__username=username)
+            assert memberships.exists()
+            assert not memberships.current().exists()
 
     def test_iro_sees_the_looked_after_children_but_cannot_change_them(self):
         looked_after = Child.objects.filter(
@@ -95,6 +137,10 @@ class TestTheLoadedDemo:
         )
         assert set(visible("iro")) == set(looked_after)
         assert not visible("iro", "change_child").exists()
+        # Independent of the team: an administrator's view-only grant, not a membership.
+        assert not TeamMembership.objects.filter(user__username="iro").exists()
+        grants = AccessGrant.objects.filter(user__username="iro", revoked_at__isnull=True)
+        assert set(grants.values_list("basis", "can_change")) == {(AccessGrant.Basis.ADMINISTRATOR, False)}
 
     def test_young_person_is_linked_to_a_child_aged_sixteen(self):
         child = User.objects.get(username="young.person").child_record
@@ -113,9 +159,136 @@ class TestTheLoadedDemo:
                 child=child, user=child.created_by, basis=AccessGrant.Basis.CREATOR
             ).exists()
             assert AuditEvent.objects.filter(child=child, action=AuditEvent.Action.CREATE).exists()
-        team_grants = AccessGrant.objects.filter(basis=AccessGrant.Basis.ADMINISTRATOR)
-        assert team_grants.exists()
-        assert set(team_grants.values_list("reason", flat=True)) == {"Demo data: team member"}
+
+    def test_team_members_see_children_through_their_membership(self):
+        team_grants = AccessGrant.objects.filter(basis=AccessGrant.Basis.TEAM_MEMBER, revoked_at__isnull=True)
+        assert team_grants.count() == TeamMembership.objects.current().filter(user__isnull=False).count()
+        for grant in team_grants.select_related("membership"):
+            assert grant.membership.child_id == grant.child_id
+            assert grant.membership.user_id == grant.user_id
+        # Administrators grant view only, for a stated reason, to people outside the team.
+        fixture = json.loads(DEFAULT_FIXTURE.read_text())
+        administrator_grants = AccessGrant.objects.filter(basis=AccessGrant.Basis.ADMINISTRATOR)
+        assert set(administrator_grants.values_list("reason", flat=True)) == set(
+            fixture["view_only_reasons"].values()
+        )
+        assert not administrator_grants.filter(can_change=True).exists()
+
+    def test_every_child_has_a_team_with_caregivers_and_trusted_adults_among_them(self):
+        assert not Child.objects.filter(team_memberships__isnull=True).exists()
+        caregivers = TeamMembership.objects.filter(kind=TeamMembership.Kind.CAREGIVER)
+        assert set(caregivers.values_list("caregiver_role", flat=True)) >= {
+            TeamMembership.CaregiverRole.FOSTER_CARER,
+            TeamMembership.CaregiverRole.KINSHIP_CARER,
+            TeamMembership.CaregiverRole.RESIDENTIAL_KEY_WORKER,
+        }
+        trusted_adults = TeamMembership.objects.filter(kind=TeamMembership.Kind.TRUSTED_ADULT)
+        assert trusted_adults.count() >= 5
+        for member in [*caregivers, *trusted_adults]:
+            assert member.user_id is None
+            assert member.person_name
+            assert member.offering
+            assert member.contact_details
+
+    def test_phone_numbers_come_from_the_ranges_kept_for_drama(self):
+        for contact in TeamMembership.objects.values_list("contact_details", flat=True):
+            for number in PHONE_NUMBER.findall(contact):
+                assert DRAMA_RANGE.match(number), contact
+
+    def test_lead_social_worker_leads_about_fifteen_children_and_sees_them_on_her_caseload(self):
+        lead_sw = person("lead.sw")
+        leading = set(lead_professional_children(user=lead_sw))
+        assert 13 <= len(leading) <= 17
+        rows = caseload(user=lead_sw)
+        assert {row.child for row in rows} == leading
+        assert sum(1 for row in rows if row.child.overdue_action_count) >= 3
+        assert sum(1 for row in rows if row.child.next_meeting_at) >= 3
+        routes = LeadProfessionalAppointment.objects.filter(membership__user=lead_sw, ended_on__isnull=True)
+        assert set(routes.values_list("route", flat=True)) <= {
+            LeadProfessionalAppointment.Route.SOCIAL_CARE,
+            LeadProfessionalAppointment.Route.TEAM_AROUND_CHILD,
+        }
+
+    def test_youth_justice_and_camhs_each_lead_two(self):
+        for username, route in [
+            ("yot.worker", LeadProfessionalAppointment.Route.YOUTH_JUSTICE),
+            ("camhs.clinician", LeadProfessionalAppointment.Route.CARE_PROGRAMME_APPROACH),
+        ]:
+            current = LeadProfessionalAppointment.objects.filter(
+                membership__user__username=username, ended_on__isnull=True
+            )
+            assert list(current.values_list("route", flat=True)) == [route, route], username
+
+    def test_actions_are_overdue_due_soon_or_done_and_owned_by_team_members(self):
+        today = timezone.localdate()
+        open_actions = Action.objects.open()
+        assert open_actions.filter(due_on__lt=today).count() >= 5
+        assert open_actions.filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=2)).exists()
+        assert Action.objects.filter(completed_on__isnull=False).count() >= 5
+        for action in open_actions:
+            assert TeamMembership.objects.current().filter(child=action.child, user=action.owner).exists()
+        owners = list(open_actions.values_list("owner__username", flat=True))
+        assert max(set(owners), key=owners.count) == "lead.sw"
+
+    def test_past_meetings_carry_the_young_persons_views_and_some_are_planned(self):
+        now = timezone.now()
+        past = Meeting.objects.filter(held_at__lt=now)
+        assert past.count() >= 10
+        for meeting in past:
+            assert meeting.young_person_views or meeting.young_person_views_not_given_reason
+            assert meeting.participants.filter(attended=True).exists()
+        planned = Meeting.objects.filter(held_at__gte=now, held_at__lte=now + datetime.timedelta(weeks=4))
+        assert planned.count() >= 3
+        assert not MeetingParticipant.objects.filter(meeting__in=planned, attended=True).exists()
+
+    def test_some_children_with_two_services_have_no_lead_professional_for_the_manager_to_see(self):
+        admin = person("admin")
+        assert (
+            OrganisationMembership.objects.current()
+            .filter(
+                user=admin,
+                role__code="team-manager",
+                organisation__name__startswith="Northbrook Borough Council",
+            )
+            .exists()
+        )
+        without_lead = list(children_without_lead_professional(user=admin))
+        assert len(without_lead) >= 2
+        assert all(child.services_involved >= 2 for child in without_lead)
+        assert not visible("admin", "change_child").exists()
+        sizes = {user.username: user.lead_for for user in lead_professional_caseload_sizes(user=admin)}
+        assert sizes["lead.sw"] == lead_professional_children(user=person("lead.sw")).count()
+
+    def test_a_lead_professional_handover_from_camhs_to_the_social_worker(self):
+        handover = Handover.objects.get(role=Handover.Role.LEAD_PROFESSIONAL)
+        assert handover.from_membership.user.username == "camhs.clinician"
+        assert handover.to_membership.user.username == "lead.sw"
+        assert handover.note
+        history = LeadProfessionalAppointment.objects.filter(child=handover.child)
+        assert history.count() == 2
+        assert history.get(ended_on__isnull=True).membership == handover.to_membership
+        # The successor is asked to tell the young person and family in person, and is told they took over.
+        assert handover.actions.get().owner.username == "lead.sw"
+        assert Notification.objects.filter(recipient=handover.to_membership.user, kind="handover").exists()
+
+    def test_one_child_has_had_three_social_workers_in_a_year(self):
+        counts = [child_continuity(child=child).social_workers for child in Child.objects.all()]
+        assert max(counts) >= 3
+        assert Notification.objects.filter(recipient=person("admin"), kind="continuity").exists()
+
+    def test_team_around_the_worker(self):
+        trusted = TeamMembership.objects.current().filter(is_trusted_worker=True)
+        assert 1 <= trusted.count() <= 3
+        for worker in trusted:
+            others = TeamMembership.objects.current().filter(child=worker.child).exclude(pk=worker.pk)
+            for member in others.filter(has_direct_contact=True):
+                assert member.direct_contact_reason, member
+        assert (
+            TeamMembership.objects.current()
+            .filter(child__in=trusted.values("child"), has_direct_contact=True)
+            .exclude(direct_contact_reason="")
+            .exists()
+        )
 
     def test_loading_twice_changes_nothing(self):
         before = counts()

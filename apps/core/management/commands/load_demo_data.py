@@ -1,18 +1,22 @@
-"""Load Beacon's synthetic demo data (``fixtures/demo.json``): organisations, personas and 40 children.
+"""Load Beacon's synthetic demo data (``fixtures/demo.json``): organisations, personas, children, teams.
 
-Children, their identifiers, social-work history, vulnerabilities and families are written through the
-same services the browser and API use, and access is granted through ``apps.sharing``, so the guardian
-permission rows and the audit log look exactly as they would in real use.
+Children, their identifiers, social-work history, vulnerabilities and families, and the team around each
+child (members, lead professional, trusted worker, handovers, meetings and actions) are written through
+the same services the browser and API use. Besides the creator's own grant, professionals see a child by
+joining their team; the only other grants are view-only ones from an administrator (the independent
+reviewing officer, the team manager). So the permission rows, notifications and audit log look as in
+real use.
 
 Safe to run again: organisations are matched by name, people by username and children by NHS number,
-and anything already there is left as it is. Refuses to run with ``DEBUG`` off unless ``--force`` is
-given, because every demo persona shares one published password.
+a child who already has a team keeps it, and anything already there is left as it is. Refuses to run
+with ``DEBUG`` off unless ``--force`` is given, because every demo persona shares one published password.
 """
 
 import json
 import time
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as clock
 from pathlib import Path
 
 from django.conf import settings
@@ -23,7 +27,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import Organisation, OrganisationType, ProfessionalRole, User
-from apps.accounts.services import organisation_create, professional_create, young_person_create
+from apps.accounts.services import (
+    organisation_create,
+    professional_create,
+    professional_deactivate,
+    young_person_create,
+)
 from apps.children.models import Child, VulnerabilityType
 from apps.children.services import (
     CHILD_FIELDS,
@@ -36,9 +45,24 @@ from apps.children.services import (
 )
 from apps.core.exceptions import ApplicationError
 from apps.sharing.models import AccessGrant
-from apps.sharing.services import child_access_grant
+from apps.sharing.services import child_access_grant, child_access_revoke
+from apps.teams.models import TeamMembership
+from apps.teams.services import (
+    action_add,
+    action_complete,
+    lead_professional_appoint,
+    lead_professional_hand_over,
+    meeting_record,
+    team_member_add,
+    team_member_direct_contact_give,
+    team_member_end,
+    trusted_worker_name,
+)
 
 DEFAULT_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
+# Before teams existed, demo children were shared with their team by administrator grants with this
+# reason. A database loaded then gets teams instead, and those stand-in grants are revoked.
+LEGACY_TEAM_GRANT_REASON = "Demo data: team member"
 
 
 def birth_date(*, today: date, age_years: int, days_since_birthday: int) -> date:
@@ -60,12 +84,24 @@ class DemoLoader:
         self.today = today
         self.created: Counter[str] = Counter()
         self.present: Counter[str] = Counter()
+        self.changed: Counter[str] = Counter()  # Changes to what was there, rather than new rows.
         self.organisations: dict[str, Organisation] = {}
         self.people: dict[str, User] = {}
+        self.person_records = {person["username"]: person for person in data["people"]}
         self._password_hash: str | None = None
 
     def days_ago(self, days: int) -> date:
         return self.today - timedelta(days=days)
+
+    def day(self, item: dict, name: str, *, required: bool = True) -> date | None:
+        """The date in a fixture item's ``<name>_days_ago`` or, for one still to come, ``<name>_in_days``."""
+        if f"{name}_days_ago" in item:
+            return self.days_ago(item[f"{name}_days_ago"])
+        if f"{name}_in_days" in item:
+            return self.today + timedelta(days=item[f"{name}_in_days"])
+        if required:
+            raise CommandError(f"{item} needs {name}_days_ago or {name}_in_days")
+        return None
 
     @property
     def password_hash(self) -> str:
@@ -79,6 +115,8 @@ class DemoLoader:
         self.load_professionals()
         children = self.load_children()
         self.load_young_people(children)
+        self.load_teams(children)
+        self.deactivate_former_staff()
         self.load_access(children)
 
     # ---------------------------------------------------------------------------------- organisations
@@ -220,13 +258,187 @@ class DemoLoader:
             self.created["family members"] += 1
         return child
 
+    # ---------------------------------------------------------------------------------- teams
+    def load_teams(self, children: dict[str, Child]) -> None:
+        """Give each child the team around them, unless they already have one."""
+        with_team = set(
+            TeamMembership.objects.filter(child__in=children.values()).values_list("child_id", flat=True)
+        )
+        for record in self.data["children"]:
+            if "team" not in record:
+                continue
+            child = children[record["nhs_number"]]
+            if child.pk in with_team:
+                self.present["teams"] += 1
+                continue
+            try:
+                self.team_load(child, record)
+            except (ValidationError, ApplicationError) as error:
+                detail = error.message_dict if isinstance(error, ValidationError) else error.message
+                raise CommandError(f"The team around {child.known_as} did not load: {detail}") from error
+            self.created["teams"] += 1
+
+    def team_load(self, child: Child, record: dict) -> None:
+        """Build one child's team in the order it would have happened.
+
+        Members join first (including those who later left), then the lead professional and the trusted
+        worker are named, meetings and actions follow in date order, those who left leave, and any
+        handover comes last, because the service dates a handover today.
+        """
+        actor = self.people[record["created_by"]]
+        self.legacy_grants_revoke(child)
+        members: dict[str, TeamMembership] = {}
+        for item in sorted(record["team"], key=lambda item: -item["started_days_ago"]):
+            members[item.get("user") or item["person_name"]] = self.member_add(actor, child, item)
+        lead = record.get("lead_professional")
+        if lead:
+            lead_professional_appoint(
+                actor=self.people[lead.get("appointed_by", record["created_by"])],
+                membership=members[lead["member"]],
+                route=lead["route"],
+                started_on=self.days_ago(lead["started_days_ago"]),
+            )
+            self.created["lead professional appointments"] += 1
+        if "trusted_worker" in record:
+            trusted_worker_name(actor=actor, membership=members[record["trusted_worker"]])
+            for item in record.get("direct_contact", []):
+                team_member_direct_contact_give(
+                    actor=actor, membership=members[item["member"]], reason=item["reason"], confirmed=True
+                )
+        for item in sorted(record.get("meetings", []), key=lambda item: self.day(item, "held")):
+            self.meeting_load(actor, child, item, members)
+        for item in record.get("actions", []):
+            self.action_load(actor, child, item)
+        for item in record["team"]:
+            if "ended_days_ago" in item:
+                team_member_end(
+                    actor=actor,
+                    membership=members[item.get("user") or item["person_name"]],
+                    ended_on=self.days_ago(item["ended_days_ago"]),
+                )
+        handover = record.get("handover")
+        if handover:
+            lead_professional_hand_over(
+                actor=self.people[handover.get("recorded_by", record["created_by"])],
+                appointment=child.lead_appointments.get(ended_on__isnull=True),
+                successor=members[handover["to"]],
+                note=handover["note"],
+                overlap_until=self.day(handover, "overlap_until", required=False),
+            )
+            self.created["handovers"] += 1
+
+    def legacy_grants_revoke(self, child: Child) -> None:
+        legacy = AccessGrant.objects.filter(
+            child=child,
+            basis=AccessGrant.Basis.ADMINISTRATOR,
+            reason=LEGACY_TEAM_GRANT_REASON,
+            revoked_at__isnull=True,
+        ).select_related("child", "user")
+        for grant in legacy:
+            child_access_revoke(grant=grant, revoked_by=self.people[self.data["administrator"]])
+            self.changed["stand-in team grants revoked"] += 1
+
+    def member_add(self, actor: User, child: Child, item: dict) -> TeamMembership:
+        organisation = item.get("organisation")
+        if "user" in item:
+            work = self.person_records[item["user"]]
+            membership = team_member_add(
+                actor=actor,
+                child=child,
+                kind=TeamMembership.Kind.PROFESSIONAL,
+                user=self.people[item["user"]],
+                offering=item.get("offering", ""),
+                # A professional is reached at work unless the team agreed another route.
+                contact_details=item.get("contact_details")
+                or " or ".join(filter(None, [work.get("phone"), work.get("email")])),
+                started_on=self.days_ago(item["started_days_ago"]),
+            )
+        else:
+            membership = team_member_add(
+                actor=actor,
+                child=child,
+                kind=item["kind"],
+                person_name=item["person_name"],
+                organisation=self.organisations[organisation] if organisation else None,
+                caregiver_role=item.get("caregiver_role", ""),
+                role_description=item.get("role_description", ""),
+                offering=item.get("offering", ""),
+                contact_details=item.get("contact_details", ""),
+                started_on=self.days_ago(item["started_days_ago"]),
+            )
+        self.created["team members"] += 1
+        return membership
+
+    def meeting_load(self, actor: User, child: Child, item: dict, members: dict[str, TeamMembership]) -> None:
+        hour, minute = (int(part) for part in item.get("time", "10:00").split(":"))
+        held_at = timezone.make_aware(datetime.combine(self.day(item, "held"), clock(hour, minute)))
+        actions = item.get("actions", [])
+        meeting = meeting_record(
+            actor=self.people[item["recorded_by"]] if "recorded_by" in item else actor,
+            child=child,
+            kind=item["kind"],
+            held_at=held_at,
+            location=item.get("location", ""),
+            young_person_views=item.get("young_person_views", ""),
+            young_person_views_not_given_reason=item.get("young_person_views_not_given_reason", ""),
+            decisions=item.get("decisions", ""),
+            participants=[
+                {
+                    "membership": members[person["member"]] if "member" in person else None,
+                    "name": person.get("name", ""),
+                    "invited": person.get("invited", True),
+                    "attended": person.get("attended", False),
+                }
+                for person in item.get("participants", [])
+            ],
+            actions=[
+                {
+                    "description": action["description"],
+                    "owner": self.people[action["owner"]],
+                    "due_on": self.day(action, "due"),
+                }
+                for action in actions
+            ],
+        )
+        self.created["meetings"] += 1
+        self.created["actions"] += len(actions)
+        done = {action["description"]: action for action in actions if "completed_days_ago" in action}
+        for action in meeting.actions.filter(description__in=done):
+            action_complete(
+                actor=action.owner,
+                action=action,
+                completed_on=self.days_ago(done[action.description]["completed_days_ago"]),
+            )
+
+    def action_load(self, actor: User, child: Child, item: dict) -> None:
+        action = action_add(
+            actor=actor,
+            child=child,
+            description=item["description"],
+            owner=self.people[item["owner"]],
+            due_on=self.day(item, "due"),
+        )
+        if "completed_days_ago" in item:
+            action_complete(
+                actor=action.owner, action=action, completed_on=self.days_ago(item["completed_days_ago"])
+            )
+        self.created["actions"] += 1
+
+    def deactivate_former_staff(self) -> None:
+        """Staff who have left stay in the history of each team, but no longer sign in."""
+        administrator = self.people[self.data["administrator"]]
+        for person in self.data["people"]:
+            user = self.people[person["username"]]
+            if person.get("active", True) or not user.is_active:
+                continue
+            professional_deactivate(actor=administrator, user=user)
+            self.changed["former staff accounts deactivated"] += 1
+
     # ---------------------------------------------------------------------------------- access
     def load_access(self, children: dict[str, Child]) -> None:
-        """Share each child with the team named in the fixture, as an administrator would."""
+        """View-only grants an administrator gives to people outside the team: the IRO, the team manager."""
         administrator = self.people[self.data["administrator"]]
-        reason = self.data["access_grant_reason"]
-        # Reviewers (the IRO) scrutinise the plan; they do not edit the record, so they get view only.
-        view_only = set(self.data.get("view_only", []))
+        reasons = self.data["view_only_reasons"]
         granted = set(
             AccessGrant.objects.filter(
                 child__in=children.values(), basis=AccessGrant.Basis.ADMINISTRATOR, revoked_at__isnull=True
@@ -234,24 +446,24 @@ class DemoLoader:
         )
         for record in self.data["children"]:
             child = children[record["nhs_number"]]
-            for username in record.get("shared_with", []):
+            for username in record.get("view_only", []):
                 user = self.people[username]
                 if (child.pk, user.pk) in granted:
-                    self.present["access grants"] += 1
+                    self.present["view-only grants"] += 1
                     continue
                 child_access_grant(
                     child=child,
                     user=user,
                     basis=AccessGrant.Basis.ADMINISTRATOR,
                     granted_by=administrator,
-                    can_change=username not in view_only,
-                    reason=reason,
+                    can_change=False,
+                    reason=reasons[username],
                 )
-                self.created["access grants"] += 1
+                self.created["view-only grants"] += 1
 
 
 class Command(BaseCommand):
-    help = "Load the synthetic demo organisations, personas and children (development and demos only)."
+    help = "Load the synthetic demo organisations, people, children and teams (development and demos only)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -283,7 +495,7 @@ class Command(BaseCommand):
             raise CommandError(f"The demo data did not load and nothing was saved: {error}") from error
         elapsed = time.monotonic() - started
 
-        if not loader.created:
+        if not (loader.created or loader.changed):
             self.stdout.write(f"Demo data already loaded; nothing changed ({elapsed:.1f} s).")
         else:
             self.stdout.write(self.style.SUCCESS(f"Demo data loaded from {fixture} in {elapsed:.1f} s:"))
@@ -291,5 +503,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {what}: {loader.created[what]} created, {loader.present[what]} already there"
             )
-        personas = ", ".join(person["username"] for person in data["people"])
+        for what, count in sorted(loader.changed.items()):
+            self.stdout.write(f"  {what}: {count}")
+        personas = ", ".join(person["username"] for person in data["people"] if person.get("active", True))
         self.stdout.write(f"Personas: {personas}. Password: {data['password']}")

@@ -16,8 +16,9 @@ PORT ?= 8000
 ## make run: install, migrate, load the demo data, and serve with a Celery worker and scheduler.
 run: install assets
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py migrate --noinput
+	@# Before the demo data: loading it sends notifications, whose emails queue on the filesystem broker.
+	@mkdir -p $${BEACON_VAR_DIR:-var}/broker
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py load_demo_data
-	@mkdir -p var/broker var/broker-processed
 	@echo "Beacon is starting at http://127.0.0.1:$(PORT) (sign in as lead.sw; the README has the password). Ctrl-C stops it."
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" DJANGO_SETTINGS_MODULE=config.settings.local \
 		$(VENV)/bin/honcho -f Procfile.dev start -p $(PORT)

@@ -4,7 +4,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="children:list", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="teams:caseload", permanent=False)),
     path("accounts/", include("apps.accounts.urls")),
     path("children/", include("apps.children.urls")),
     path("", include("apps.teams.urls")),

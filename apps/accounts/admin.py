@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.core.exceptions import ValidationError
 
 from apps.accounts.models import (
     Organisation,
@@ -16,8 +18,21 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["organisation"]
 
 
+class BeaconUserChangeForm(UserChangeForm):
+    def clean_is_active(self) -> bool:
+        is_active = self.cleaned_data["is_active"]
+        if self.instance.pk and self.instance.is_active and not is_active:
+            from apps.accounts.services import professional_deactivation_refusal
+
+            refusal = professional_deactivation_refusal(user=self.instance)
+            if refusal:
+                raise ValidationError(refusal)
+        return is_active
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    form = BeaconUserChangeForm
     list_display = ["username", "display_name", "kind", "email", "is_active", "is_staff"]
     list_filter = ["kind", "is_active", "is_staff"]
     search_fields = ["username", "display_name", "first_name", "last_name", "email"]

@@ -136,20 +136,24 @@ def professional_create(
     return user
 
 
-def professional_deactivate(*, actor: User | None, user: User) -> User:
-    """Stop a professional signing in, unless a child would be left without a lead professional (R24).
-
-    A departing lead professional hands over each child to a named successor first.
-    """
+def professional_deactivation_refusal(*, user: User) -> str | None:
+    """Why ``user`` cannot be deactivated yet, or None: a lead professional hands over first (R24)."""
     from apps.teams.selectors import lead_professional_children
 
     leading = lead_professional_children(user=user).count()
-    if leading:
-        raise ApplicationError(
-            f"{user} is the lead professional for {leading} "
-            f"{'child' if leading == 1 else 'children'}. Hand each one over to a successor first.",
-            field="is_active",
-        )
+    if not leading:
+        return None
+    children = "child" if leading == 1 else "children"
+    return (
+        f"{user} is the lead professional for {leading} {children}. Hand each one over to a successor first."
+    )
+
+
+def professional_deactivate(*, actor: User | None, user: User) -> User:
+    """Stop a professional signing in, unless a child would be left without a lead professional (R24)."""
+    refusal = professional_deactivation_refusal(user=user)
+    if refusal:
+        raise ApplicationError(refusal, field="is_active")
     with transaction.atomic():
         user.is_active = False
         user.save(update_fields=["is_active"])

@@ -26,7 +26,9 @@ class Notification(models.Model):
         NOT_NEEDED = "not_needed", "No email address"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
     kind = models.CharField(max_length=30, choices=Kind.choices)
     dedupe_key = models.CharField(max_length=200, unique=True)
     child = models.ForeignKey(

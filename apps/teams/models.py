@@ -19,7 +19,7 @@ class TeamMembershipQuerySet(models.QuerySet):
 
 
 class TeamMembership(models.Model):
-    """One person in the team around a child: a professional, a caregiver, or the young person's trusted adult.
+    """One person in the team around a child: a professional, a caregiver, or the trusted adult.
 
     Professionals sign in to Beacon (``user``); caregivers and trusted adults outside every service may not,
     so their name and contact route are recorded here. Past members stay, with their end date.
@@ -42,7 +42,11 @@ class TeamMembership(models.Model):
     child = models.ForeignKey("children.Child", on_delete=models.CASCADE, related_name="team_memberships")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="team_memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="team_memberships",
     )
     person_name = models.CharField(
         max_length=150, blank=True, help_text="For someone who does not sign in to Beacon."
@@ -119,7 +123,7 @@ class TeamMembership(models.Model):
 
 
 class LeadProfessionalAppointment(models.Model):
-    """The one accountable coordinator for a child, from any agency, with how they were appointed (R16, R17)."""
+    """The one accountable coordinator for a child, from any agency, and how they were appointed (R16-R17)."""
 
     class Route(models.TextChoices):
         EARLY_HELP = "early_help", "Early help assessment"
@@ -166,8 +170,12 @@ class Handover(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     child = models.ForeignKey("children.Child", on_delete=models.CASCADE, related_name="handovers")
     role = models.CharField(max_length=20, choices=Role.choices)
-    from_membership = models.ForeignKey(TeamMembership, on_delete=models.PROTECT, related_name="handovers_given")
-    to_membership = models.ForeignKey(TeamMembership, on_delete=models.PROTECT, related_name="handovers_taken")
+    from_membership = models.ForeignKey(
+        TeamMembership, on_delete=models.PROTECT, related_name="handovers_given"
+    )
+    to_membership = models.ForeignKey(
+        TeamMembership, on_delete=models.PROTECT, related_name="handovers_taken"
+    )
     note = models.TextField()
     overlap_until = models.DateField(null=True, blank=True)
     handed_over_on = models.DateField()
@@ -204,7 +212,9 @@ class Meeting(models.Model):
     location = models.CharField(max_length=200, blank=True)
     # The voice of the child (UNCRC article 12): their views in their own words, or why they were not given.
     young_person_views = models.TextField("the young person's views, in their own words", blank=True)
-    young_person_views_not_given_reason = models.TextField("why the young person's views were not given", blank=True)
+    young_person_views_not_given_reason = models.TextField(
+        "why the young person's views were not given", blank=True
+    )
     decisions = models.TextField(blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -222,8 +232,12 @@ class MeetingParticipant(models.Model):
     """Someone invited to a meeting, and whether they came: a team member, the young person, family."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
-    membership = models.ForeignKey(TeamMembership, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    name = models.CharField(max_length=150, blank=True, help_text="For someone not on the team, like a parent.")
+    membership = models.ForeignKey(
+        TeamMembership, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(
+        max_length=150, blank=True, help_text="For someone not on the team, like a parent."
+    )
     invited = models.BooleanField(default=True)
     attended = models.BooleanField(default=False)
 
@@ -249,8 +263,12 @@ class Action(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     child = models.ForeignKey("children.Child", on_delete=models.CASCADE, related_name="actions")
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="actions")
-    handover = models.ForeignKey(Handover, on_delete=models.CASCADE, null=True, blank=True, related_name="actions")
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="actions"
+    )
+    handover = models.ForeignKey(
+        Handover, on_delete=models.CASCADE, null=True, blank=True, related_name="actions"
+    )
     description = models.TextField()
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="team_actions")
     due_on = models.DateField()
@@ -264,7 +282,9 @@ class Action(models.Model):
 
     class Meta:
         ordering = ["due_on", "pk"]
-        indexes = [models.Index(fields=["due_on"], condition=Q(completed_on__isnull=True), name="open_actions_due")]
+        indexes = [
+            models.Index(fields=["due_on"], condition=Q(completed_on__isnull=True), name="open_actions_due")
+        ]
 
     def __str__(self) -> str:
         return f"Action due {self.due_on:%d %b %Y}"

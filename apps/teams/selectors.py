@@ -1,9 +1,9 @@
-"""Reads of the team around the child, the caseload and the manager's views. Every one is permission-scoped."""
+"""Reads of the team around the child, the caseload and the manager's views; each is permission-scoped."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from apps.accounts.models import OrganisationMembership, User
@@ -12,14 +12,14 @@ from apps.teams.models import Action, LeadProfessionalAppointment, Meeting, Team
 
 SOCIAL_WORKER_ROLE = "social-worker"
 TEAM_MANAGER_ROLE = "team-manager"
-# "Upcoming transition date": until transitions are planned individually, the 18th birthday within this window.
+# "Upcoming transition date": until transitions are planned one by one, an 18th birthday within this window.
 TRANSITION_WINDOW_DAYS = 2 * 365
 
 
 def current_lead_appointment(
     *, child: Child, membership: TeamMembership | None = None
 ) -> LeadProfessionalAppointment | None:
-    """The child's one active lead professional appointment, if there is one (optionally: held by ``membership``)."""
+    """The child's one active lead professional appointment, if any (optionally: held by ``membership``)."""
     appointments = LeadProfessionalAppointment.objects.filter(child=child, ended_on__isnull=True)
     if membership is not None:
         appointments = appointments.filter(membership=membership)
@@ -27,7 +27,7 @@ def current_lead_appointment(
 
 
 def team_roster(*, child: Child) -> QuerySet[TeamMembership]:
-    """Everyone in the team around the child, current members first, with the people and bodies they come from.
+    """Everyone in the team around the child, current members first, with where they come from.
 
     Callers have already checked the viewer may see the team (``view_child_team``).
     """
@@ -40,7 +40,7 @@ def team_roster(*, child: Child) -> QuerySet[TeamMembership]:
                 queryset=LeadProfessionalAppointment.objects.order_by("-started_on"),
             )
         )
-        .order_by("ended_on", "-is_trusted_worker", "started_on", "pk")
+        .order_by(F("ended_on").asc(nulls_first=True), "-is_trusted_worker", "started_on", "pk")
     )
 
 
@@ -71,7 +71,7 @@ class Continuity:
 
 
 def child_continuity(*, child: Child, today: date | None = None) -> Continuity:
-    """How many different lead professionals and social workers the child has had in the last 12 months (R23)."""
+    """How many different lead professionals and social workers the child has had in 12 months (R23)."""
     today = today or timezone.localdate()
     year_ago = today - timedelta(days=365)
     in_last_year = Q(ended_on__isnull=True) | Q(ended_on__gte=year_ago)
@@ -91,20 +91,24 @@ def child_continuity(*, child: Child, today: date | None = None) -> Continuity:
 
 
 def team_managers_for(*, child: Child) -> list[User]:
-    """The team managers of the organisation the child's lead professional works for (who get continuity alerts)."""
+    """The team managers where the child's lead professional works: they get continuity alerts."""
     lead = current_lead_appointment(child=child)
     if lead is None or lead.membership.organisation_id is None:
         return []
     return [
         membership.user
         for membership in OrganisationMembership.objects.current()
-        .filter(organisation_id=lead.membership.organisation_id, role__code=TEAM_MANAGER_ROLE, user__is_active=True)
+        .filter(
+            organisation_id=lead.membership.organisation_id,
+            role__code=TEAM_MANAGER_ROLE,
+            user__is_active=True,
+        )
         .select_related("user")
     ]
 
 
 def lead_professional_children(*, user: User) -> QuerySet[Child]:
-    """The children ``user`` is the active lead professional for (all of them: used to refuse deactivation)."""
+    """Every child ``user`` is the active lead professional for (used to refuse deactivation)."""
     return Child.objects.filter(
         lead_appointments__ended_on__isnull=True, lead_appointments__membership__user=user
     )
@@ -182,7 +186,9 @@ def caseload(*, user: User, sort: str = "name", only: str = "") -> list[Caseload
     for child in children:
         child.current_flag_count = child.current_flag_count or 0
         child.overdue_action_count = child.overdue_action_count or 0
-        rows.append(CaseloadRow(child=child, turns_18_on=_eighteenth_birthday_if_soon(child.date_of_birth, today)))
+        rows.append(
+            CaseloadRow(child=child, turns_18_on=_eighteenth_birthday_if_soon(child.date_of_birth, today))
+        )
     return rows
 
 
@@ -220,7 +226,9 @@ def lead_professional_caseload_sizes(*, user: User) -> QuerySet[User]:
     Counts only: the manager sees the size of a caseload, not which children are on it.
     """
     organisations = OrganisationMembership.objects.current().filter(user=user).values("organisation")
-    colleagues = OrganisationMembership.objects.current().filter(organisation__in=organisations).values("user")
+    colleagues = (
+        OrganisationMembership.objects.current().filter(organisation__in=organisations).values("user")
+    )
     return (
         User.objects.filter(pk__in=colleagues, is_active=True, kind=User.Kind.PROFESSIONAL)
         .annotate(

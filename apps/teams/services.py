@@ -17,10 +17,11 @@ from apps.accounts.selectors import user_primary_membership
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
 from apps.children.models import Child
-from apps.core.exceptions import ApplicationError
+from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
 from apps.sharing.models import AccessGrant
+from apps.sharing.selectors import user_child_permissions
 from apps.sharing.services import child_access_grant, membership_access_revoke
 from apps.teams.models import (
     Action,
@@ -48,7 +49,9 @@ def _membership_grant(*, membership: TeamMembership, actor: User | None) -> None
     """Give (or re-shape) a professional member's access: the lead professional may also change the record."""
     if membership.user_id is None or not membership.user.is_professional:
         return  # Caregivers and trusted adults outside services do not sign in as professionals.
-    is_lead = LeadProfessionalAppointment.objects.filter(membership=membership, ended_on__isnull=True).exists()
+    is_lead = LeadProfessionalAppointment.objects.filter(
+        membership=membership, ended_on__isnull=True
+    ).exists()
     child_access_grant(
         child=membership.child,
         user=membership.user,
@@ -86,13 +89,20 @@ def team_member_add(
         if user is None:
             raise ValidationError({"user": "Choose the professional who is joining the team"})
         if not (user.is_active and user.is_professional):
-            raise ValidationError({"user": "Only an active professional with a Beacon account can join as one"})
+            raise ValidationError(
+                {"user": "Only an active professional with a Beacon account can join as one"}
+            )
         work = user_primary_membership(user=user)
         organisation = organisation or (work.organisation if work else None)
         professional_role = professional_role or (work.role if work else None)
+    elif user is None and not person_name.strip():
+        # Otherwise the "team_member_is_named" constraint fails on save and reads as a duplicate member.
+        raise ValidationError({"person_name": "Give the name of the caregiver or trusted adult"})
     if started_on > _today():
         raise ValidationError({"started_on": "The start date must be today or in the past"})
-    in_team_around_the_worker = TeamMembership.objects.current().filter(child=child, is_trusted_worker=True).exists()
+    in_team_around_the_worker = (
+        TeamMembership.objects.current().filter(child=child, is_trusted_worker=True).exists()
+    )
     membership = TeamMembership(
         child=child,
         kind=kind,
@@ -105,7 +115,7 @@ def team_member_add(
         offering=offering.strip(),
         contact_details=contact_details.strip(),
         started_on=started_on,
-        has_direct_contact=not in_team_around_the_worker,
+        has_direct_contact=not (in_team_around_the_worker and kind == TeamMembership.Kind.PROFESSIONAL),
         added_by=actor,
     )
     membership.full_clean(validate_constraints=False)
@@ -116,17 +126,24 @@ def team_member_add(
             with transaction.atomic():
                 membership.save()
         except IntegrityError as error:
-            raise ApplicationError(f"{user} is already in the team around this child", field="user") from error
+            raise ApplicationError(
+                f"{user} is already in the team around this child", field="user"
+            ) from error
         _membership_grant(membership=membership, actor=actor)
         audit_record(
-            actor=actor, action=AuditEvent.Action.CREATE, target=membership, child=child,
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            target=membership,
+            child=child,
             detail={"kind": kind, "direct_contact": membership.has_direct_contact},
         )
         continuity_check(child=child)
     return membership
 
 
-def team_member_end(*, actor: User, membership: TeamMembership, ended_on: date | None = None) -> TeamMembership:
+def team_member_end(
+    *, actor: User, membership: TeamMembership, ended_on: date | None = None
+) -> TeamMembership:
     """Someone leaves the team. Their access to the child's record ends with the very next request.
 
     The lead professional and the trusted worker hand over to a named successor instead (R24), so a
@@ -137,7 +154,10 @@ def team_member_end(*, actor: User, membership: TeamMembership, ended_on: date |
         raise ApplicationError(f"{membership.name} has already left the team.")
     if ended_on < membership.started_on:
         raise ValidationError(
-            {"ended_on": f"The end date must be on or after {membership.started_on:%-d %B %Y}, when they joined"}
+            {
+                "ended_on": f"The end date must be on or after {membership.started_on:%-d %B %Y}, "
+                "when they joined"
+            }
         )
     if ended_on > _today():
         raise ValidationError({"ended_on": "The end date must be today or in the past"})
@@ -156,14 +176,17 @@ def team_member_end(*, actor: User, membership: TeamMembership, ended_on: date |
         membership.save(update_fields=["ended_on"])
         membership_access_revoke(membership=membership, revoked_by=actor)
         audit_record(
-            actor=actor, action=AuditEvent.Action.UPDATE, target=membership, child=membership.child,
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            target=membership,
+            child=membership.child,
             detail={"fields": ["ended_on"]},
         )
     return membership
 
 
 def trusted_worker_name(*, actor: User, membership: TeamMembership) -> TeamMembership:
-    """The young person names "the worker", the person who "gets me best" (R20, AMBIT's team around the worker).
+    """The young person names "the worker", the one who "gets me best" (R20, AMBIT's team around the worker).
 
     Everyone else in the team becomes a supporting member without direct contact, so the young person
     is not asked to build a relationship with every worker; direct contact can then be given to a
@@ -179,14 +202,18 @@ def trusted_worker_name(*, actor: User, membership: TeamMembership) -> TeamMembe
             field="membership",
         )
     with transaction.atomic():
-        TeamMembership.objects.current().filter(child=child).exclude(pk=membership.pk).update(
-            has_direct_contact=False, direct_contact_reason=""
-        )
+        # Caregivers and trusted adults live in the young person's life: only other professionals step back.
+        TeamMembership.objects.current().filter(child=child, kind=TeamMembership.Kind.PROFESSIONAL).exclude(
+            pk=membership.pk
+        ).update(has_direct_contact=False, direct_contact_reason="")
         membership.is_trusted_worker = True
         membership.has_direct_contact = True
         membership.save(update_fields=["is_trusted_worker", "has_direct_contact"])
         audit_record(
-            actor=actor, action=AuditEvent.Action.UPDATE, target=membership, child=child,
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            target=membership,
+            child=child,
             detail={"fields": ["is_trusted_worker"]},
         )
     return membership
@@ -202,7 +229,11 @@ def team_member_direct_contact_give(
     """
     child = membership.child
     trusted_worker = TeamMembership.objects.current().filter(child=child, is_trusted_worker=True).first()
-    if trusted_worker and trusted_worker.pk != membership.pk:
+    if (
+        trusted_worker
+        and trusted_worker.pk != membership.pk
+        and membership.kind == TeamMembership.Kind.PROFESSIONAL
+    ):
         if not reason.strip():
             raise ValidationError(
                 {"reason": f"Say why {membership.name} needs direct contact as well as {trusted_worker.name}"}
@@ -216,7 +247,10 @@ def team_member_direct_contact_give(
         membership.direct_contact_reason = reason.strip()
         membership.save(update_fields=["has_direct_contact", "direct_contact_reason"])
         audit_record(
-            actor=actor, action=AuditEvent.Action.UPDATE, target=membership, child=child,
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            target=membership,
+            child=child,
             detail={"fields": ["has_direct_contact", "direct_contact_reason"]},
         )
     return membership
@@ -250,12 +284,17 @@ def lead_professional_appoint(
             appointment.save()
             _membership_grant(membership=membership, actor=actor)
             audit_record(
-                actor=actor, action=AuditEvent.Action.CREATE, target=appointment, child=child,
+                actor=actor,
+                action=AuditEvent.Action.CREATE,
+                target=appointment,
+                child=child,
                 detail={"route": route},
             )
             continuity_check(child=child)
     except IntegrityError as error:  # Another appointment won the race.
-        raise ApplicationError(_already_has_lead(current_lead_appointment(child=child)), field="membership") from error
+        raise ApplicationError(
+            _already_has_lead(current_lead_appointment(child=child)), field="membership"
+        ) from error
     return appointment
 
 
@@ -296,7 +335,9 @@ def _handover_validate(
     elif successor.kind != TeamMembership.Kind.PROFESSIONAL:
         errors["successor"] = "The successor must be a professional in the team"
     if not note.strip():
-        errors["note"] = "Write a handover note: what the successor needs to know, in the young person's terms"
+        errors["note"] = (
+            "Write a handover note: what the successor needs to know, in the young person's terms"
+        )
     if overlap_until and overlap_until < _today():
         errors["overlap_until"] = "The overlap must end today or later"
     if errors:
@@ -325,12 +366,20 @@ def lead_professional_hand_over(
         appointment.ended_on = today
         appointment.save(update_fields=["ended_on"])
         LeadProfessionalAppointment.objects.create(
-            child=appointment.child, membership=successor, route=appointment.route, started_on=today,
+            child=appointment.child,
+            membership=successor,
+            route=appointment.route,
+            started_on=today,
             appointed_by=actor,
         )
         handover = Handover.objects.create(
-            child=appointment.child, role=Handover.Role.LEAD_PROFESSIONAL, from_membership=outgoing,
-            to_membership=successor, note=note.strip(), overlap_until=overlap_until, handed_over_on=today,
+            child=appointment.child,
+            role=Handover.Role.LEAD_PROFESSIONAL,
+            from_membership=outgoing,
+            to_membership=successor,
+            note=note.strip(),
+            overlap_until=overlap_until,
+            handed_over_on=today,
             recorded_by=actor,
         )
         _membership_grant(membership=outgoing, actor=actor)
@@ -338,7 +387,10 @@ def lead_professional_hand_over(
         _handover_tell_in_person(actor=actor, handover=handover, successor=successor)
         _handover_notify(handover=handover)
         audit_record(
-            actor=actor, action=AuditEvent.Action.CREATE, target=handover, child=appointment.child,
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            target=handover,
+            child=appointment.child,
             detail={"role": handover.role},
         )
         continuity_check(child=appointment.child)
@@ -364,14 +416,22 @@ def trusted_worker_hand_over(
         successor.has_direct_contact = True
         successor.save(update_fields=["is_trusted_worker", "has_direct_contact"])
         handover = Handover.objects.create(
-            child=outgoing.child, role=Handover.Role.TRUSTED_WORKER, from_membership=outgoing,
-            to_membership=successor, note=note.strip(), overlap_until=overlap_until, handed_over_on=_today(),
+            child=outgoing.child,
+            role=Handover.Role.TRUSTED_WORKER,
+            from_membership=outgoing,
+            to_membership=successor,
+            note=note.strip(),
+            overlap_until=overlap_until,
+            handed_over_on=_today(),
             recorded_by=actor,
         )
         _handover_tell_in_person(actor=actor, handover=handover, successor=successor)
         _handover_notify(handover=handover)
         audit_record(
-            actor=actor, action=AuditEvent.Action.CREATE, target=handover, child=outgoing.child,
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            target=handover,
+            child=outgoing.child,
             detail={"role": handover.role},
         )
     return handover
@@ -404,8 +464,10 @@ def continuity_check(*, child: Child) -> None:
     recipients = set(team_managers_for(child=child))
     if lead and lead.membership.user_id:
         recipients.add(lead.membership.user)
-    for role, count in (("lead professionals", continuity.lead_professionals),
-                        ("social workers", continuity.social_workers)):
+    for role, count in (
+        ("lead professionals", continuity.lead_professionals),
+        ("social workers", continuity.social_workers),
+    ):
         if count < threshold:
             continue
         for recipient in recipients:
@@ -425,7 +487,9 @@ def continuity_check(*, child: Child) -> None:
 def _meeting_errors(
     *, held_at: datetime, young_person_views: str, young_person_views_not_given_reason: str
 ) -> dict:
-    if held_at <= timezone.now() and not (young_person_views.strip() or young_person_views_not_given_reason.strip()):
+    if held_at <= timezone.now() and not (
+        young_person_views.strip() or young_person_views_not_given_reason.strip()
+    ):
         return {
             "young_person_views": "Record the young person's views in their own words, or say why they were "
             "not given"
@@ -448,8 +512,12 @@ def _action_build(*, child: Child, index: int | None, item: dict, actor: User, m
     if errors:
         raise ValidationError(errors)
     return Action(
-        child=child, meeting=meeting, description=item["description"].strip(), owner=owner,
-        due_on=item["due_on"], created_by=actor,
+        child=child,
+        meeting=meeting,
+        description=item["description"].strip(),
+        owner=owner,
+        due_on=item["due_on"],
+        created_by=actor,
     )
 
 
@@ -466,16 +534,20 @@ def meeting_record(
     participants: list[dict] = (),
     actions: list[dict] = (),
 ) -> Meeting:
-    """Record a multi-agency meeting: who was invited and came, the young person's views, decisions, actions (R25).
+    """Record a multi-agency meeting: who came, the young person's views, decisions and actions (R25).
 
     A meeting that has happened must carry the young person's views in their own words, or why they were
     not given. Each action has one owner in the team and a due date.
     """
     meeting = Meeting(
-        child=child, kind=kind, held_at=held_at, location=location.strip(),
+        child=child,
+        kind=kind,
+        held_at=held_at,
+        location=location.strip(),
         young_person_views=young_person_views.strip(),
         young_person_views_not_given_reason=young_person_views_not_given_reason.strip(),
-        decisions=decisions.strip(), recorded_by=actor,
+        decisions=decisions.strip(),
+        recorded_by=actor,
     )
     errors = {}
     try:
@@ -484,7 +556,8 @@ def meeting_record(
         errors.update(error.message_dict)
     errors.update(
         _meeting_errors(
-            held_at=held_at, young_person_views=young_person_views,
+            held_at=held_at,
+            young_person_views=young_person_views,
             young_person_views_not_given_reason=young_person_views_not_given_reason,
         )
     )
@@ -503,8 +576,10 @@ def meeting_record(
             errors[f"participants.{index}.name"] = ["Name the person, or choose them from the team"]
         participant_rows.append(
             MeetingParticipant(
-                membership=membership, name=(item.get("name") or "").strip(),
-                invited=item.get("invited", True), attended=item.get("attended", False),
+                membership=membership,
+                name=(item.get("name") or "").strip(),
+                invited=item.get("invited", True),
+                attended=item.get("attended", False),
             )
         )
     if errors:
@@ -518,7 +593,10 @@ def meeting_record(
             row.meeting = meeting
         Action.objects.bulk_create(action_rows)
         audit_record(
-            actor=actor, action=AuditEvent.Action.CREATE, target=meeting, child=child,
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            target=meeting,
+            child=child,
             detail={"participants": len(participant_rows), "actions": len(action_rows)},
         )
     return meeting
@@ -529,8 +607,11 @@ def action_add(
 ) -> Action:
     """Agree an action for a child: one owner in the team, and a date it is due."""
     action = _action_build(
-        child=child, index=None, item={"description": description, "owner": owner, "due_on": due_on},
-        actor=actor, meeting=meeting,
+        child=child,
+        index=None,
+        item={"description": description, "owner": owner, "due_on": due_on},
+        actor=actor,
+        meeting=meeting,
     )
     with transaction.atomic():
         action.save()
@@ -539,7 +620,18 @@ def action_add(
 
 
 def action_complete(*, actor: User, action: Action, completed_on: date | None = None) -> Action:
-    """Mark an action done. Reminders and escalations stop with it."""
+    """Mark an action done. Reminders and escalations stop with it.
+
+    The owner marks their own action done; anyone else needs to be able to change the child's record.
+    """
+    if action.owner_id != actor.pk and "change_child" not in user_child_permissions(
+        child=action.child, user=actor
+    ):
+        raise NotPermitted(
+            "Only the action's owner, or someone who can change the child's record, can mark it done."
+        )
+    if action.completed_on is not None:
+        raise ApplicationError(f"This action was already marked as done on {action.completed_on:%-d %B %Y}.")
     completed_on = completed_on or _today()
     if completed_on > _today():
         raise ValidationError({"completed_on": "The date it was done must be today or in the past"})
@@ -547,7 +639,10 @@ def action_complete(*, actor: User, action: Action, completed_on: date | None = 
         action.completed_on = completed_on
         action.save(update_fields=["completed_on"])
         audit_record(
-            actor=actor, action=AuditEvent.Action.UPDATE, target=action, child=action.child,
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            target=action,
+            child=action.child,
             detail={"fields": ["completed_on"]},
         )
     return action

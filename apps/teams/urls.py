@@ -14,11 +14,19 @@ urlpatterns = [
     path(f"{child}team/", views.team_page, name="team"),
     path(f"{child}team/add/", views.member_add, name="member-add"),
     path(f"{child}team/<uuid:membership_id>/end/", views.member_end, name="member-end"),
-    path(f"{child}team/<uuid:membership_id>/trusted-worker/", views.trusted_worker_name, name="trusted-worker"),
-    path(f"{child}team/<uuid:membership_id>/direct-contact/", views.direct_contact_give, name="direct-contact"),
+    path(
+        f"{child}team/<uuid:membership_id>/trusted-worker/", views.trusted_worker_name, name="trusted-worker"
+    ),
+    path(
+        f"{child}team/<uuid:membership_id>/direct-contact/", views.direct_contact_give, name="direct-contact"
+    ),
     path(f"{child}team/lead/appoint/", views.lead_appoint, name="lead-appoint"),
     path(f"{child}team/lead/hand-over/", views.lead_hand_over, name="lead-hand-over"),
-    path(f"{child}team/trusted-worker/hand-over/", views.trusted_worker_hand_over, name="trusted-worker-hand-over"),
+    path(
+        f"{child}team/trusted-worker/hand-over/",
+        views.trusted_worker_hand_over,
+        name="trusted-worker-hand-over",
+    ),
     path(f"{child}meetings/new/", views.meeting_record, name="meeting-record"),
     path(f"{child}meetings/<uuid:meeting_id>/", views.meeting_detail, name="meeting-detail"),
     path(f"{child}actions/new/", views.action_add, name="action-add"),

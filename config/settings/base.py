@@ -90,7 +90,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:sign-in"
-LOGIN_REDIRECT_URL = "children:list"
+LOGIN_REDIRECT_URL = "teams:caseload"
 LOGOUT_REDIRECT_URL = "accounts:sign-in"
 
 # django-guardian: no anonymous user row; Beacon never grants anything to anonymous visitors.
@@ -161,6 +161,10 @@ SPECTACULAR_SETTINGS = {
         "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
         "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",
         "SocialWorkStatusEnum": "apps.children.models.SocialWorkInvolvement.Status",
+        # Three choice sets share the field name "kind"; the identifier kinds keep their published name.
+        "KindEnum": "apps.children.models.ChildIdentifier.Kind",
+        "TeamMemberKindEnum": "apps.teams.models.TeamMembership.Kind",
+        "MeetingKindEnum": "apps.teams.models.Meeting.Kind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
@@ -170,14 +174,16 @@ SPECTACULAR_SETTINGS = {
 # --- Celery -----------------------------------------------------------------------------------
 # Embedded default: kombu's filesystem transport, so `make run` needs no Redis. Set REDIS_URL to use Redis.
 REDIS_URL = env("REDIS_URL", default="")
+# Where make run keeps its local state (the filesystem broker's queue, the scheduler's file).
+VAR_DIR = Path(env("BEACON_VAR_DIR", default=str(BASE_DIR / "var")))
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {"visibility_timeout": 3600}
     if REDIS_URL
     else {
-        "data_folder_in": str(BASE_DIR / "var" / "broker"),
-        "data_folder_out": str(BASE_DIR / "var" / "broker"),
-        "processed_folder": str(BASE_DIR / "var" / "broker-processed"),
+        "data_folder_in": str(VAR_DIR / "broker"),
+        "data_folder_out": str(VAR_DIR / "broker"),
+        "processed_folder": str(VAR_DIR / "broker"),
         "store_processed": False,
     }
 )
@@ -191,7 +197,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- Email ------------------------------------------------------------------------------------
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

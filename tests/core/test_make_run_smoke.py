@@ -32,7 +32,12 @@ def test_make_run_serves_the_sign_in_page_with_worker_and_scheduler(tmp_path):
     env = {
         key: value for key, value in os.environ.items() if key not in {"REDIS_URL", "DJANGO_SETTINGS_MODULE"}
     }
-    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", PORT=str(port))
+    # Its own database and broker folder, so a developer's running `make run` is left alone.
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        PORT=str(port),
+        BEACON_VAR_DIR=str(tmp_path / "var"),
+    )
     log_path = tmp_path / "make-run.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(

@@ -25,6 +25,17 @@ app.conf.beat_schedule = {
         "task": "apps.teams.tasks.action_reminder_sweep",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Every hour at 5 past: remove the permissions of consents that ended yesterday or earlier (reads
+    # already ignore them, so this only tidies) and schedule a consent review for each.
+    "consent-expiry-hourly": {
+        "task": "apps.consent.tasks.consent_expiry_sweep",
+        "schedule": crontab(minute=5),
+    },
+    # Every day at 06:30: a consent and competence review for each young person who turned 16.
+    "consent-reviews-daily": {
+        "task": "apps.consent.tasks.consent_review_sweep",
+        "schedule": crontab(hour=6, minute=30),
+    },
     # Every day at 13:00: a second pass, so a worker that was down at 07:00 costs at most half a day.
     "action-reminders-midday": {
         "task": "apps.teams.tasks.action_reminder_sweep",

@@ -133,3 +133,37 @@ class FamilyMemberFactory(factory.django.DjangoModelFactory):
 
 def vulnerability_type(code: str = "young-carer") -> VulnerabilityType:
     return VulnerabilityType.objects.get(code=code)
+
+
+def share_with(child: Child, user: User, *categories: str, actor: User | None = None):
+    """Record a valid consent sharing these categories of ``child``'s information with ``user``.
+
+    Uses the young person's own consent, after a competence assessment when they are under 16, so the
+    consent passes the same rules as any other.
+    """
+    from apps.consent.models import Consent
+    from apps.consent.selectors import PRESUMED_COMPETENT_AGE, age_on
+    from apps.consent.services import competence_assess, consent_record
+
+    actor = actor or user
+    today = timezone.localdate()
+    if age_on(child.date_of_birth, today) < PRESUMED_COMPETENT_AGE:
+        competence_assess(
+            actor=actor,
+            child=child,
+            assessed_on=today,
+            decision="Sharing information with the team",
+            outcome="competent",
+        )
+    return consent_record(
+        actor=actor,
+        child=child,
+        grantor=Consent.Grantor.YOUNG_PERSON,
+        categories=list(categories),
+        recipient_kind=Consent.RecipientKind.PERSON,
+        recipient_user=user,
+        purpose="Test consent",
+        valid_from=today,
+        form=Consent.Form.WRITTEN,
+        evidence="Signed form on file",
+    )

@@ -15,6 +15,7 @@ class User(AbstractUser):
     class Kind(models.TextChoices):
         PROFESSIONAL = "professional", "Professional"
         YOUNG_PERSON = "young_person", "Young person"
+        PARENT_CARER = "parent_carer", "Parent or carer"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PROFESSIONAL)
@@ -34,6 +35,10 @@ class User(AbstractUser):
     @property
     def is_young_person(self) -> bool:
         return self.kind == self.Kind.YOUNG_PERSON
+
+    @property
+    def is_parent_or_carer(self) -> bool:
+        return self.kind == self.Kind.PARENT_CARER
 
 
 class OrganisationType(models.Model):

@@ -10,7 +10,7 @@ from apps.audit.context import current_interface
 from apps.audit.models import AuditEvent
 
 
-def _actor_organisation_id(actor: User | None) -> int | None:
+def actor_organisation_id(actor: User | None) -> int | None:
     """The organisation a person acts for, looked up once per request and kept on the user object."""
     if actor is None or not actor.is_authenticated:
         return None
@@ -23,7 +23,7 @@ def _actor_organisation_id(actor: User | None) -> int | None:
 def _event(*, actor, action, child, target, basis, detail) -> AuditEvent:
     return AuditEvent(
         actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_organisation_id=_actor_organisation_id(actor),
+        actor_organisation_id=actor_organisation_id(actor),
         interface=current_interface(),
         action=action,
         child=child,

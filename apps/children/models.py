@@ -11,7 +11,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
+from apps.consent.categories import CHILD_CATEGORY_PERMISSIONS, Category
 from apps.core.nhs_number import format_nhs_number, validate_nhs_number
 
 
@@ -28,8 +30,12 @@ class ChildQuerySet(models.QuerySet):
         from apps.sharing.models import ChildGroupObjectPermission, ChildUserObjectPermission
 
         codename = perm.split(".", 1)[-1]
+        # A permission whose consent or override has run out is ignored at once, sweep or no sweep.
         direct = ChildUserObjectPermission.objects.filter(
-            content_object=OuterRef("pk"), user=user, permission__codename=codename
+            Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()),
+            content_object=OuterRef("pk"),
+            user=user,
+            permission__codename=codename,
         )
         through_group = ChildGroupObjectPermission.objects.filter(
             content_object=OuterRef("pk"), group__user=user, permission__codename=codename
@@ -94,7 +100,7 @@ class Child(models.Model):
         verbose_name_plural = "children"
         ordering = ["family_name", "given_name", "pk"]
         default_permissions = ("add", "change", "delete", "view")
-        permissions = [("view_child_team", "Can see the team around the child")]
+        permissions = [("view_child_team", "Can see the team around the child"), *CHILD_CATEGORY_PERMISSIONS]
         constraints = [
             models.CheckConstraint(
                 condition=Q(deprivation_decile__isnull=True) | Q(deprivation_decile__range=(1, 10)),
@@ -216,6 +222,8 @@ class VulnerabilityType(models.Model):
     name = models.CharField(max_length=150, unique=True)
     is_active = models.BooleanField(default=True)
     display_order = models.PositiveSmallIntegerField(default=100)
+    # Which category of information a flag of this type is: most are the core record; some are sensitive.
+    category = models.CharField(max_length=30, choices=Category.choices, default=Category.CORE)
 
     class Meta:
         ordering = ["display_order", "name"]

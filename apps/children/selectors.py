@@ -11,7 +11,9 @@ from apps.accounts.models import User
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record, audit_record_reads
 from apps.children.models import Child, ChildIdentifier, SocialWorkInvolvement, VulnerabilityFlag
-from apps.core.exceptions import NotPermitted
+from apps.consent.categories import CATEGORY_FOR_PERMISSION
+from apps.consent.services import categories_from_permissions, disclosure_record, disclosures_record_listed
+from apps.core.exceptions import NotPermitted, Withheld
 from apps.core.nhs_number import normalise_nhs_number
 from apps.sharing.selectors import child_access_basis, user_child_permissions
 
@@ -63,6 +65,7 @@ def child_list_audit(*, user: User, children, search: str = "") -> None:
         children=children,
         detail={"searched": bool(search.strip())},
     )
+    disclosures_record_listed(children=children, viewer=user)
 
 
 def access_child(user: User, public_id, *, perm: str = VIEW, audit: bool = True) -> Child:
@@ -79,6 +82,9 @@ def access_child(user: User, public_id, *, perm: str = VIEW, audit: bool = True)
     if child is None:
         raise Http404("No such child")
     if perm != VIEW and perm not in user_child_permissions(child=child, user=user):
+        category = CATEGORY_FOR_PERMISSION.get(perm)
+        if category is not None:  # A category of information the person has no consent to see.
+            raise Withheld(category.label)
         raise NotPermitted("You can see this child's record but not change it.")
     if audit:
         audit_record(
@@ -87,6 +93,11 @@ def access_child(user: User, public_id, *, perm: str = VIEW, audit: bool = True)
             target=child,
             child=child,
             basis=child_access_basis(child=child, user=user),
+        )
+        disclosure_record(
+            child=child,
+            viewer=user,
+            categories=categories_from_permissions(user_child_permissions(child=child, user=user)),
         )
     return child
 

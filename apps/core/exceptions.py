@@ -25,5 +25,15 @@ class DuplicateRecord(ApplicationError):
 class NotPermitted(ApplicationError):
     """The person may see the thing but may not do this to it (an HTTP 403, never a 404)."""
 
-    def __init__(self, message: str = "You do not have permission to do this.") -> None:
-        super().__init__(message, code="permission_denied")
+    def __init__(
+        self, message: str = "You do not have permission to do this.", *, code: str = "permission_denied"
+    ) -> None:
+        super().__init__(message, code=code)
+
+
+class Withheld(NotPermitted):
+    """The person may see the child, but not this category of their information: there is no consent."""
+
+    def __init__(self, category_label: str) -> None:
+        super().__init__(f"Withheld: no consent to share {category_label.lower()}.", code="withheld")
+        self.category_label = category_label

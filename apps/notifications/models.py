@@ -17,6 +17,7 @@ class Notification(models.Model):
         ACTION_OVERDUE = "action_overdue", "Action overdue"
         HANDOVER = "handover", "Handover"
         CONTINUITY = "continuity", "Continuity alert"
+        OVERRIDE = "override", "Safeguarding override to review"
 
     class EmailStatus(models.TextChoices):
         PENDING = "pending", "Waiting to be sent"

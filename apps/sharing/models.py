@@ -14,6 +14,9 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 class ChildUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey("children.Child", on_delete=models.CASCADE)
+    # When the reason for this permission runs out (a consent's end date, an override's time limit).
+    # Checked on every read by restrict(), so access ends on time even before the expiry sweep runs.
+    expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(UserObjectPermissionBase.Meta):
         indexes = [models.Index(fields=["user", "permission", "content_object"], name="child_uop_user_perm")]

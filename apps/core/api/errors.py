@@ -29,7 +29,7 @@ class BeaconExceptionHandler(ExceptionHandler):
 
     def convert_known_exceptions(self, exc: Exception) -> Exception:
         if isinstance(exc, NotPermitted):
-            return exceptions.PermissionDenied(exc.message)
+            return exceptions.PermissionDenied(exc.message, code=exc.code)
         if isinstance(exc, ApplicationError):
             detail = exceptions.ErrorDetail(exc.message, code=exc.code)
             return exceptions.ValidationError({_field_name(exc.field or NON_FIELD_ERRORS): [detail]})

@@ -1,0 +1,100 @@
+"""Reads of consent, competence, overrides and disclosures."""
+
+from datetime import date
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from apps.accounts.models import OrganisationMembership, User
+from apps.children.models import Child
+from apps.consent.models import CompetenceAssessment, Consent, ConsentReview, Disclosure, SafeguardingOverride
+
+PRESUMED_COMPETENT_AGE = 16
+
+
+def age_on(date_of_birth: date, day: date) -> int:
+    return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+
+
+def _naming(user: User) -> Q:
+    """Consents whose recipient is this person, their organisation, or their role at that organisation."""
+    memberships = list(
+        OrganisationMembership.objects.current().filter(user=user).values_list("organisation", "role")
+    )
+    condition = Q(recipient_kind=Consent.RecipientKind.PERSON, recipient_user=user)
+    organisations = {organisation for organisation, _ in memberships}
+    if organisations:
+        condition |= Q(
+            recipient_kind=Consent.RecipientKind.ORGANISATION, recipient_organisation__in=organisations
+        )
+    for organisation, role in memberships:
+        condition |= Q(
+            recipient_kind=Consent.RecipientKind.ROLE,
+            recipient_organisation=organisation,
+            recipient_role=role,
+        )
+    return condition
+
+
+def review_pending(*, child: Child, today: date | None = None) -> bool:
+    """Whether a consent review is due and not done: until it is, the safer setting holds (R82)."""
+    today = today or timezone.localdate()
+    return ConsentReview.objects.filter(child=child, completed_on__isnull=True, due_on__lte=today).exists()
+
+
+def consents_naming(*, child: Child, user: User, today: date | None = None) -> QuerySet[Consent]:
+    """The consents in force today that share this child's information with ``user``.
+
+    While a consent review is due, a consent given by a parent alone is set aside: it may no longer be
+    theirs to give (the young person turned 16, say), so the safer setting holds until someone checks.
+    """
+    today = today or timezone.localdate()
+    consents = Consent.objects.in_force(today).filter(_naming(user), child=child)
+    if review_pending(child=child, today=today):
+        consents = consents.exclude(grantor=Consent.Grantor.PARENT)
+    return consents.prefetch_related("categories")
+
+
+def consent_audience(*, consent: Consent) -> list[User]:
+    """Everyone a consent names: its person, or the current staff of its organisation (in its role)."""
+    if consent.recipient_kind == Consent.RecipientKind.PERSON:
+        return [consent.recipient_user]
+    memberships = OrganisationMembership.objects.current().filter(organisation=consent.recipient_organisation)
+    if consent.recipient_kind == Consent.RecipientKind.ROLE:
+        memberships = memberships.filter(role=consent.recipient_role)
+    return list(User.objects.filter(pk__in=memberships.values("user")).distinct())
+
+
+def overrides_in_force(*, child: Child, user: User) -> QuerySet[SafeguardingOverride]:
+    """The user's own safeguarding overrides on this child that have not run out or been ended."""
+    now = timezone.now()
+    return SafeguardingOverride.objects.filter(
+        child=child, opened_by=user, ended_at__isnull=True, starts_at__lte=now, expires_at__gt=now
+    )
+
+
+def competence_current(*, child: Child, scope: str, today: date | None = None) -> CompetenceAssessment | None:
+    """The latest competence assessment for this kind of decision, if any."""
+    return (
+        CompetenceAssessment.objects.filter(
+            child=child, scope=scope, assessed_on__lte=today or timezone.localdate()
+        )
+        .order_by("-assessed_on", "-pk")
+        .first()
+    )
+
+
+def consent_history(*, child: Child) -> QuerySet[Consent]:
+    """Every consent ever recorded for the child, newest first, withdrawn and expired ones included."""
+    return (
+        Consent.objects.filter(child=child)
+        .select_related("parent", "recipient_organisation", "recipient_role", "recipient_user", "recorded_by")
+        .prefetch_related("categories")
+    )
+
+
+def disclosure_log(*, child: Child) -> QuerySet[Disclosure]:
+    """Who outside the record's home organisation saw the child's information, and on what basis (R75)."""
+    return Disclosure.objects.filter(child=child).select_related(
+        "viewer", "viewer_organisation", "consent", "override"
+    )

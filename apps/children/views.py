@@ -5,6 +5,7 @@ Each view reads top to bottom: access -> form -> service -> redirect. Every chil
 shared read-only) and every list through ``child_list``, so both are permission-scoped and audited.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
 from django import forms
@@ -49,6 +50,7 @@ from apps.children.services import (
     vulnerability_flag_add,
     vulnerability_flag_end,
 )
+from apps.consent.categories import PERMISSION, Category
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.forms import add_service_errors
 from apps.core.htmx import wants_fragment
@@ -101,6 +103,22 @@ def children_list(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@dataclass(frozen=True)
+class Withheld:
+    """What stands in for information the viewer has no consent to see: its category, never the data."""
+
+    category_label: str
+    ended_on: date | None = None
+
+
+def _withheld_or(flag, permissions: set[str]):
+    """The flag, or a withheld marker in its place if the viewer may not see its category (R80)."""
+    category = Category(flag.type.category)
+    if PERMISSION[category] in permissions:
+        return flag
+    return Withheld(category_label=category.label[0].lower() + category.label[1:], ended_on=flag.ended_on)
+
+
 @professional_required
 @require_GET
 def child_page(request: HttpRequest, public_id) -> HttpResponse:
@@ -108,6 +126,8 @@ def child_page(request: HttpRequest, public_id) -> HttpResponse:
     record = child_detail(child=child)
     flags = list(record.vulnerability_flags.all())
     permissions = user_child_permissions(child=record, user=request.user)
+    current = [_withheld_or(flag, permissions) for flag in flags if flag.ended_on is None]
+    ended = [_withheld_or(flag, permissions) for flag in flags if flag.ended_on is not None]
     # Who coordinates and who is involved, near the top: the team page has the rest (R16, R19).
     team_members = list(team_roster(child=record).current()) if VIEW_CHILD_TEAM in permissions else None
     context = {
@@ -117,8 +137,14 @@ def child_page(request: HttpRequest, public_id) -> HttpResponse:
         "lead": current_lead_appointment(child=record) if team_members is not None else None,
         "trusted_worker": next((member for member in team_members or [] if member.is_trusted_worker), None),
         "social_work_history": record.social_work_history.all(),
-        "current_flags": [flag for flag in flags if flag.ended_on is None],
-        "ended_flags": [flag for flag in flags if flag.ended_on is not None],
+        "current_flags": [flag for flag in current if not isinstance(flag, Withheld)],
+        "ended_flags": [flag for flag in ended if not isinstance(flag, Withheld)],
+        "current_flag_count": len(current),
+        "ended_flag_count": len(ended),
+        # Sensitive flags the viewer has no consent to see: a marker in their place, never the data (R80).
+        "withheld_flags": sorted(
+            {flag.category_label for flag in current + ended if isinstance(flag, Withheld)}
+        ),
     }
     return render(request, "children/detail.html", context)
 

@@ -20,6 +20,7 @@ from apps.accounts.decorators import professional_required
 from apps.accounts.models import OrganisationMembership, User
 from apps.children.models import Child
 from apps.children.selectors import CHANGE, access_child, child_list_audit
+from apps.consent.categories import PERMISSION, Category
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.forms import add_service_errors
 from apps.core.htmx import wants_fragment
@@ -140,7 +141,10 @@ def _post_or_none(request: HttpRequest):
 @require_GET
 def team_page(request: HttpRequest, public_id) -> HttpResponse:
     child = _child(request.user, public_id, perm=VIEW_TEAM)
-    can_change = CHANGE in user_child_permissions(child=child, user=request.user)
+    permissions = user_child_permissions(child=child, user=request.user)
+    can_change = CHANGE in permissions
+    # Meetings and actions are the plans category: without consent, a marker stands in their place (R72).
+    can_see_plans = PERMISSION[Category.PLANS] in permissions
     roster = list(team_roster(child=child))
     lead = current_lead_appointment(child=child)
     # The trusted worker and the lead professional first: the two people the team is organised around.
@@ -152,14 +156,16 @@ def team_page(request: HttpRequest, public_id) -> HttpResponse:
         (member for member in roster if not member.is_current), key=lambda m: m.ended_on, reverse=True
     )
     now, today = timezone.now(), timezone.localdate()
-    meetings = list(child.meetings.all())
-    actions = list(child.actions.open().select_related("owner"))
+    meetings = list(child.meetings.all()) if can_see_plans else []
+    actions = list(child.actions.open().select_related("owner")) if can_see_plans else []
     for action in actions:
         action.is_overdue = action.due_on < today
         action.can_complete = can_change or action.owner_id == request.user.pk
     context = {
         "child": child,
         "can_change": can_change,
+        "can_see_plans": can_see_plans,
+        "plans_label": Category.PLANS.label[0].lower() + Category.PLANS.label[1:],
         "current_members": current,
         "past_members": past,
         "lead": lead,
@@ -446,7 +452,7 @@ def meeting_record(request: HttpRequest, public_id) -> HttpResponse:
 @professional_required
 @require_GET
 def meeting_detail(request: HttpRequest, public_id, meeting_id) -> HttpResponse:
-    child = _child(request.user, public_id, perm=VIEW_TEAM)
+    child = _child(request.user, public_id, perm="view_child_plans")  # meetings are the "plans" category
     meeting = get_object_or_404(child.meetings.select_related("recorded_by"), public_id=meeting_id)
     participants = list(
         meeting.participants.select_related("membership__user", "membership__professional_role")

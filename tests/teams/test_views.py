@@ -10,11 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.audit.models import AuditEvent
+from apps.consent.categories import Category
+from apps.consent.models import Consent
+from apps.consent.services import consent_record
 from apps.sharing.models import AccessGrant
 from apps.sharing.services import child_access_grant
 from apps.teams.models import Action, Handover, LeadProfessionalAppointment, Meeting, TeamMembership
 from apps.teams.services import team_member_add, trusted_worker_name
-from tests.factories import ChildFactory, ProfessionalFactory, YoungPersonUserFactory
+from tests.factories import ChildFactory, FamilyMemberFactory, ProfessionalFactory, YoungPersonUserFactory
 from tests.teams.factories import action_for, caseload_child, lead_for, planned_meeting, professional_joins
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +48,23 @@ def field_error(page: str, message: str) -> bool:
     return bool(in_summary and beside_field)
 
 
+def plans_consent(child, person, *, actor) -> None:
+    """A parent's consent to share the child's plans (meetings and actions) with ``person`` (R72)."""
+    consent_record(
+        actor=actor,
+        child=child,
+        grantor=Consent.Grantor.PARENT,
+        parent=FamilyMemberFactory(child=child),
+        categories=[Category.PLANS],
+        recipient_kind=Consent.RecipientKind.PERSON,
+        recipient_user=person,
+        purpose="To coordinate the team's meetings and actions",
+        valid_from=today(),
+        form=Consent.Form.WRITTEN,
+        evidence="Signed form on the social care record",
+    )
+
+
 def url(name: str, child, *args) -> str:
     return reverse(f"teams:{name}", args=[child.public_id, *args])
 
@@ -54,8 +74,10 @@ def url(name: str, child, *args) -> str:
 
 @pytest.fixture
 def lead_membership(lead_professional, child):
-    """The conftest's lead professional, in the team and appointed lead."""
-    return lead_for(child, lead_professional).membership
+    """The conftest's lead professional, in the team and appointed lead, with consent to see plans."""
+    membership = lead_for(child, lead_professional).membership
+    plans_consent(child, lead_professional, actor=lead_professional)
+    return membership
 
 
 @pytest.fixture
@@ -163,8 +185,12 @@ def test_granted_on_one_child_asking_for_another_gets_404(member_client):
     assert member_client.get(url("team", other)).status_code == 404
 
 
-def test_member_sees_the_team_and_meetings_but_gets_403_on_management_forms(member_client, pages, child):
+def test_member_sees_the_team_and_meetings_but_gets_403_on_management_forms(
+    member_client, member, lead_professional, pages, child
+):
     assert member_client.get(pages["team"]).status_code == 200
+    assert member_client.get(pages["meeting-detail"]).status_code == 403  # plans withheld without consent
+    plans_consent(child, member, actor=lead_professional)
     assert member_client.get(pages["meeting-detail"]).status_code == 200
     for name in MANAGEMENT_PAGES:
         assert member_client.get(pages[name]).status_code == 403, name
@@ -289,6 +315,7 @@ def test_team_page_tags_overdue_actions_and_offers_mark_as_done(
     member_client, child, member, member_membership
 ):
     overdue = action_for(child, member, due_in_days=-2, description="Write to the GP")
+    plans_consent(child, member, actor=member)
 
     page = member_client.get(url("team", child)).text
 

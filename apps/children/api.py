@@ -43,7 +43,9 @@ from apps.children.services import (
     social_work_status_record,
     vulnerability_flag_add,
 )
+from apps.consent.categories import PERMISSION, SENSITIVE, Category
 from apps.core.api.fields import PublicIdRelatedField
+from apps.sharing.selectors import user_child_permissions
 
 CHILD_PUBLIC_ID = OpenApiParameter(
     "public_id",
@@ -52,6 +54,17 @@ CHILD_PUBLIC_ID = OpenApiParameter(
     description="The child's public id. A child not shared with you is a 404, as if it did not exist.",
 )
 TAGS = ["Children"]
+
+
+def category_visible(category: str, *, permissions: set[str], viewer) -> bool:
+    """Whether ``viewer``, holding ``permissions`` on a child, may see this category of its information.
+
+    The permission decides (it follows consent, R72); a sensitive category never reaches a parent or
+    carer whatever the permissions say (R80), as a second line behind apps.sharing.
+    """
+    if viewer is not None and viewer.is_parent_or_carer and category in SENSITIVE:
+        return False
+    return PERMISSION[Category(category)] in permissions
 
 
 # --- Output shapes shared by several endpoints -------------------------------------------------
@@ -129,8 +142,16 @@ class ChildDetailOutputSerializer(serializers.Serializer):
     identifiers = ChildIdentifierOutputSerializer(many=True)
     current_social_work_status = serializers.SerializerMethodField()
     social_work_history = SocialWorkPeriodOutputSerializer(many=True)
-    current_vulnerability_count = serializers.SerializerMethodField()
+    current_vulnerability_count = serializers.SerializerMethodField(
+        help_text="Current vulnerabilities you may see: flags of a withheld category are not counted."
+    )
     current_vulnerabilities = serializers.SerializerMethodField()
+    withheld_categories = serializers.SerializerMethodField(
+        help_text=(
+            "Sensitive categories (R80) of which this child has current vulnerabilities that are withheld "
+            "from you: no consent to share. The flags themselves are left out."
+        )
+    )
     family_members = FamilyMemberOutputSerializer(many=True)
     created_by_organisation = OrganisationReferenceSerializer(allow_null=True)
     created_at = serializers.DateTimeField()
@@ -151,18 +172,48 @@ class ChildDetailOutputSerializer(serializers.Serializer):
     def get_current_vulnerabilities(self, child: Child) -> list[dict]:
         return VulnerabilityOutputSerializer(self._current_flags(child), many=True).data
 
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Category.choices)))
+    def get_withheld_categories(self, child: Child) -> list[str]:
+        withheld = {flag.type.category for flag in self._all_current_flags(child)} - {
+            flag.type.category for flag in self._current_flags(child)
+        }
+        viewer = self.context.get("viewer")
+        if viewer is not None and viewer.is_parent_or_carer:
+            # To a parent or carer even naming a sensitive category would tell them it exists (R80).
+            withheld -= SENSITIVE
+        return sorted(withheld)
+
+    def _current_flags(self, child: Child) -> list:
+        """The current flags of categories the viewer may see (``permissions`` and ``viewer`` in context).
+
+        Without them in the context nothing beyond the core record is shown: the safer default.
+        """
+        permissions = self.context.get("permissions", {PERMISSION[Category.CORE]})
+        viewer = self.context.get("viewer")
+        return [
+            flag
+            for flag in self._all_current_flags(child)
+            if category_visible(flag.type.category, permissions=permissions, viewer=viewer)
+        ]
+
     @staticmethod
-    def _current_flags(child: Child) -> list:
+    def _all_current_flags(child: Child) -> list:
         return [flag for flag in child.vulnerability_flags.all() if flag.ended_on is None]
 
 
-def _detail_response(child: Child, *, status_code: int = status.HTTP_200_OK) -> Response:
+def child_detail_data(child: Child, *, viewer) -> dict:
+    """The whole record as ``viewer`` may see it: flags of a category they lack are withheld."""
+    return ChildDetailOutputSerializer(
+        child_detail(child=child),
+        context={"permissions": user_child_permissions(child=child, user=viewer), "viewer": viewer},
+    ).data
+
+
+def _detail_response(child: Child, *, viewer, status_code: int = status.HTTP_200_OK) -> Response:
     headers = {}
     if status_code == status.HTTP_201_CREATED:
         headers["Location"] = reverse("children-api:detail", kwargs={"public_id": child.public_id})
-    return Response(
-        ChildDetailOutputSerializer(child_detail(child=child)).data, status=status_code, headers=headers
-    )
+    return Response(child_detail_data(child, viewer=viewer), status=status_code, headers=headers)
 
 
 # --- Input shapes --------------------------------------------------------------------------------
@@ -282,7 +333,7 @@ class ChildViewSet(GenericViewSet):
         serializer = self.CreateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         child = child_create(actor=request.user, **serializer.validated_data)
-        return _detail_response(child, status_code=status.HTTP_201_CREATED)
+        return _detail_response(child, viewer=request.user, status_code=status.HTTP_201_CREATED)
 
     @extend_schema(
         operation_id="children_retrieve",
@@ -293,7 +344,7 @@ class ChildViewSet(GenericViewSet):
     )
     def retrieve(self, request, public_id: str):
         child = access_child(request.user, public_id)
-        return _detail_response(child)
+        return _detail_response(child, viewer=request.user)
 
     @extend_schema(
         operation_id="children_partial_update",
@@ -309,7 +360,7 @@ class ChildViewSet(GenericViewSet):
         serializer = self.UpdateInputSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         child = child_update(actor=request.user, child=child, **serializer.validated_data)
-        return _detail_response(child)
+        return _detail_response(child, viewer=request.user)
 
 
 # --- Finding an existing record before creating one ---------------------------------------------------

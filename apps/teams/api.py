@@ -62,6 +62,8 @@ from apps.teams.services import (
 )
 
 TAGS = ["Teams"]
+# Meetings and actions are the "plans" category: shared by consent, not by team membership alone.
+VIEW_CHILD_PLANS = "view_child_plans"
 CHILD_PUBLIC_ID = OpenApiParameter(
     "public_id",
     OpenApiTypes.UUID,
@@ -677,7 +679,7 @@ class MeetingListCreateApi(GenericAPIView):
         responses={200: MeetingOutputSerializer(many=True)},
     )
     def get(self, request, public_id: str):
-        child = access_child(request.user, public_id, perm=VIEW_CHILD_TEAM)
+        child = access_child(request.user, public_id, perm=VIEW_CHILD_PLANS)
         page = self.paginate_queryset(_meetings(child))
         return self.get_paginated_response(MeetingOutputSerializer(page, many=True).data)
 
@@ -714,7 +716,7 @@ class MeetingDetailApi(APIView):
         responses={200: MeetingOutputSerializer},
     )
     def get(self, request, public_id: str, meeting_id: str):
-        child = access_child(request.user, public_id, perm=VIEW_CHILD_TEAM)
+        child = access_child(request.user, public_id, perm=VIEW_CHILD_PLANS)
         meeting = _get_through_child(_meetings(child), meeting_id)
         return Response(MeetingOutputSerializer(meeting).data)
 
@@ -747,7 +749,7 @@ class ActionListCreateApi(GenericAPIView):
         responses={200: ActionOutputSerializer(many=True)},
     )
     def get(self, request, public_id: str):
-        child = access_child(request.user, public_id, perm=VIEW_CHILD_TEAM)
+        child = access_child(request.user, public_id, perm=VIEW_CHILD_PLANS)
         actions = _actions(child).order_by("completed_on", "due_on", "pk")
         if request.query_params.get("open", "").lower() in {"true", "1", "yes"}:
             actions = actions.open()

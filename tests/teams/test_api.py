@@ -16,7 +16,7 @@ from apps.sharing.models import AccessGrant
 from apps.sharing.services import child_access_grant
 from apps.teams.models import Action, Handover, LeadProfessionalAppointment, Meeting, TeamMembership
 from apps.teams.services import lead_professional_appoint, meeting_record, team_member_add
-from tests.factories import PASSWORD, ChildFactory, ProfessionalFactory, vulnerability_type
+from tests.factories import PASSWORD, ChildFactory, ProfessionalFactory, share_with, vulnerability_type
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +64,7 @@ def lead_membership(child, lead_professional):
         actor=lead_professional, child=child, kind=PROFESSIONAL, user=lead_professional
     )
     lead_professional_appoint(actor=lead_professional, membership=membership, route="social_care")
+    share_with(child, lead_professional, "plans")  # meetings and actions follow consent
     return membership
 
 
@@ -76,7 +77,7 @@ def team_member():
 
 @pytest.fixture
 def member_membership(child, lead_professional, lead_membership, team_member):
-    return team_member_add(
+    membership = team_member_add(
         actor=lead_professional,
         child=child,
         kind=PROFESSIONAL,
@@ -84,6 +85,8 @@ def member_membership(child, lead_professional, lead_membership, team_member):
         offering="Weekly sessions on managing anxiety",
         contact_details="Duty line 01632 960000",
     )
+    share_with(child, team_member, "plans", actor=lead_professional)
+    return membership
 
 
 @pytest.fixture
@@ -211,7 +214,22 @@ def test_a_membership_meeting_or_action_of_another_child_is_404_in_the_path(
         response = lead_client.post(child_url(other, path), {}, format="json")
         assert response.status_code == 404, path
     assert member_membership.ended_on is None
+    share_with(other, lead_professional, "plans")  # so the meeting lookup itself is what answers
     assert lead_client.get(child_url(other, f"meetings/{uuid.uuid4()}/")).status_code == 404
+
+
+def test_meetings_without_consent_to_share_plans_are_withheld_not_shown(api_client, child, lead_professional):
+    from apps.teams.services import team_member_add as join
+
+    reader = ProfessionalFactory()
+    join(actor=lead_professional, child=child, kind=PROFESSIONAL, user=reader)
+    api_client.force_authenticate(reader)
+    response = api_client.get(child_url(child, "meetings/"))
+    assert response.status_code == 403
+    (error,) = response.json()["errors"]
+    assert error["code"] == "withheld"
+    assert error["detail"] == "Withheld: no consent to share plans, meetings and reviews."
+    assert api_client.get(child_url(child, "team/")).status_code == 200  # the roster is the team's to see
 
 
 def test_a_membership_of_another_child_in_the_body_is_a_400_naming_the_field(

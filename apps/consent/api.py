@@ -1,0 +1,615 @@
+"""Consent, competence, the safeguarding override and the disclosure log over the REST API (R71-R82).
+
+Each view reads top to bottom: ``access_child`` (404 for a child not shared with the caller, 403 for a
+write by someone who may only look), parse, call one service or selector, shape the answer. Every rule
+(whose consent is valid, what a lawful basis is, who may review an override) is the services'; their
+errors come back in the API's one error shape, naming the field to fix.
+
+``information/`` is the category-scoped read: every category is either the data or a "withheld" marker,
+decided by the caller's permissions on the child, which follow consent (R72).
+"""
+
+import uuid
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.accounts.models import Organisation, OrganisationMembership, ProfessionalRole, User
+from apps.children.api import (
+    ChildDetailOutputSerializer,
+    OrganisationReferenceSerializer,
+    VulnerabilityOutputSerializer,
+    category_visible,
+    child_detail_data,
+)
+from apps.children.models import Child
+from apps.children.selectors import CHANGE, access_child
+from apps.consent.categories import SENSITIVE, Category
+from apps.consent.models import CompetenceAssessment, Consent, Disclosure, SafeguardingOverride
+from apps.consent.selectors import consent_history, disclosure_log
+from apps.consent.services import (
+    SAFEGUARDING_LEAD_ROLE,
+    competence_assess,
+    consent_record,
+    consent_withdraw,
+    safeguarding_override_open,
+    safeguarding_override_review,
+)
+from apps.core.api.fields import PublicIdRelatedField
+from apps.core.exceptions import NotPermitted
+from apps.sharing.selectors import user_child_permissions
+from apps.teams.api import (
+    ActionOutputSerializer,
+    ChildScopedPublicIdField,
+    MeetingOutputSerializer,
+    PersonReferenceSerializer,
+    TeamMemberOutputSerializer,
+)
+from apps.teams.models import Action, MeetingParticipant
+from apps.teams.selectors import team_roster
+
+TAGS = ["Consent"]
+WITHHELD_REASON = "no consent to share"
+CHILD_PUBLIC_ID = OpenApiParameter(
+    "public_id",
+    OpenApiTypes.UUID,
+    OpenApiParameter.PATH,
+    description="The child's public id. A child not shared with you is a 404, as if it did not exist.",
+)
+CONSENT_ID = OpenApiParameter("consent_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
+OVERRIDE_ID = OpenApiParameter("override_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
+
+
+def _get_through_child(queryset: QuerySet, public_id: str):
+    """One of the child's own records by public id; a malformed id and another child's record are both 404."""
+    try:
+        public_id = uuid.UUID(str(public_id))
+    except ValueError:
+        raise Http404("Not found") from None
+    found = queryset.filter(public_id=public_id).first()
+    if found is None:
+        raise Http404("Not found")
+    return found
+
+
+class IsProfessionalOrParentCarer(IsAuthenticated):
+    """Signed in as a professional, or as a parent or carer a consent names (for ``information/``)."""
+
+    message = "Sign in as a professional, or as a parent or carer, to use this part of the API."
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return super().has_permission(request, view) and (user.is_professional or user.is_parent_or_carer)
+
+
+# --- Output shapes ---------------------------------------------------------------------------------
+
+
+class FamilyMemberReferenceSerializer(serializers.Serializer):
+    public_id = serializers.UUIDField()
+    name = serializers.CharField()
+
+    class Meta:
+        ref_name = "FamilyMemberReference"
+
+
+class ConsentOutputSerializer(serializers.Serializer):
+    public_id = serializers.UUIDField()
+    status = serializers.SerializerMethodField(
+        help_text="`in_force`, `not_started`, `expired` (its end date has passed) or `withdrawn`."
+    )
+    grantor = serializers.ChoiceField(choices=Consent.Grantor.choices)
+    grantor_name = serializers.CharField(source="get_grantor_display")
+    parent = FamilyMemberReferenceSerializer(allow_null=True)
+    categories = serializers.SerializerMethodField()
+    recipient_kind = serializers.ChoiceField(choices=Consent.RecipientKind.choices)
+    recipient = serializers.CharField(source="recipient_label", help_text="Who it is shared with, in words.")
+    recipient_organisation = OrganisationReferenceSerializer(allow_null=True)
+    recipient_role = serializers.CharField(
+        source="recipient_role.code", allow_null=True, help_text="The role's code, for a role recipient."
+    )
+    recipient_user = PersonReferenceSerializer(allow_null=True)
+    purpose = serializers.CharField()
+    valid_from = serializers.DateField()
+    valid_until = serializers.DateField(allow_null=True)
+    form = serializers.ChoiceField(choices=Consent.Form.choices)
+    evidence = serializers.CharField()
+    recorded_by = PersonReferenceSerializer()
+    recorded_at = serializers.DateTimeField()
+    withdrawn_at = serializers.DateTimeField(allow_null=True)
+    withdrawn_reason = serializers.CharField()
+
+    class Meta:
+        ref_name = "Consent"
+
+    def get_status(self, consent: Consent) -> str:
+        today = timezone.localdate()
+        if consent.withdrawn_at is not None:
+            return "withdrawn"
+        if consent.valid_until is not None and consent.valid_until < today:
+            return "expired"
+        if consent.valid_from > today:
+            return "not_started"
+        return "in_force"
+
+    def get_categories(self, consent: Consent) -> list[str]:
+        return [row.category for row in consent.categories.all()]
+
+
+class CompetenceAssessmentOutputSerializer(serializers.Serializer):
+    public_id = serializers.UUIDField()
+    assessor = PersonReferenceSerializer()
+    assessed_on = serializers.DateField()
+    scope = serializers.ChoiceField(choices=CompetenceAssessment.Scope.choices)
+    decision = serializers.CharField(help_text="The decision it covers.")
+    outcome = serializers.ChoiceField(choices=CompetenceAssessment.Outcome.choices)
+    notes = serializers.CharField()
+    recorded_at = serializers.DateTimeField()
+
+    class Meta:
+        ref_name = "CompetenceAssessment"
+
+
+class SafeguardingOverrideOutputSerializer(serializers.Serializer):
+    public_id = serializers.UUIDField()
+    opened_by = PersonReferenceSerializer()
+    lawful_basis = serializers.ChoiceField(choices=SafeguardingOverride.LawfulBasis.choices)
+    lawful_basis_name = serializers.CharField(source="get_lawful_basis_display")
+    justification = serializers.CharField()
+    categories = serializers.ListField(child=serializers.ChoiceField(choices=Category.choices))
+    starts_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    ended_at = serializers.DateTimeField(allow_null=True)
+    reviewed_by = PersonReferenceSerializer(allow_null=True)
+    reviewed_at = serializers.DateTimeField(allow_null=True)
+    review_outcome = serializers.ChoiceField(
+        choices=SafeguardingOverride.ReviewOutcome.choices, allow_blank=True
+    )
+    review_note = serializers.CharField()
+
+    class Meta:
+        ref_name = "SafeguardingOverride"
+
+
+class DisclosureOutputSerializer(serializers.Serializer):
+    occurred_at = serializers.DateTimeField()
+    viewer = PersonReferenceSerializer()
+    viewer_organisation = OrganisationReferenceSerializer(allow_null=True)
+    categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=Category.choices), help_text="What they could see."
+    )
+    interface = serializers.CharField(help_text="`web` or `api`.")
+    basis = serializers.ChoiceField(choices=Disclosure.Basis.choices)
+    basis_name = serializers.CharField(source="get_basis_display")
+    consent = serializers.UUIDField(source="consent.public_id", allow_null=True)
+    override = serializers.UUIDField(source="override.public_id", allow_null=True)
+
+    class Meta:
+        ref_name = "Disclosure"
+
+
+# --- The category-scoped read: one section per category ----------------------------------------------
+
+
+def _section(name: str, **data_fields) -> type[serializers.Serializer]:
+    """A category's section: ``withheld`` with its ``reason``, or the data fields (never both)."""
+    fields = {
+        "withheld": serializers.BooleanField(help_text="True: you may not see this category."),
+        "reason": serializers.CharField(required=False, help_text="Why it is withheld."),
+        **data_fields,
+        "Meta": type("Meta", (), {"ref_name": name}),
+    }
+    return type(name, (serializers.Serializer,), fields)
+
+
+CoreSection = _section("InformationCore", record=ChildDetailOutputSerializer(required=False))
+TeamSection = _section("InformationTeam", members=TeamMemberOutputSerializer(many=True, required=False))
+PlansSection = _section(
+    "InformationPlans",
+    meetings=MeetingOutputSerializer(many=True, required=False),
+    open_actions=ActionOutputSerializer(many=True, required=False),
+)
+SensitiveSection = _section(
+    "InformationSensitive",
+    items=VulnerabilityOutputSerializer(
+        many=True, required=False, help_text="The child's current vulnerabilities in this category."
+    ),
+)
+NotYetRecordedSection = _section(
+    "InformationNotYetRecorded",
+    items=serializers.ListField(
+        child=serializers.DictField(), required=False, help_text="Nothing is recorded in this category yet."
+    ),
+)
+
+
+def _section_for(category: Category) -> serializers.Serializer:
+    if category == Category.CORE:
+        return CoreSection()
+    if category == Category.TEAM:
+        return TeamSection()
+    if category == Category.PLANS:
+        return PlansSection()
+    if category in SENSITIVE:
+        return SensitiveSection()
+    return NotYetRecordedSection()
+
+
+InformationOutputSerializer = type(
+    "InformationOutputSerializer",
+    (serializers.Serializer,),
+    {
+        "child": serializers.UUIDField(help_text="The child's public id."),
+        **{category.value: _section_for(category) for category in Category},
+        "Meta": type("Meta", (), {"ref_name": "ChildInformation"}),
+    },
+)
+
+
+def _meetings(child: Child):
+    return child.meetings.select_related("recorded_by").prefetch_related(
+        Prefetch("participants", queryset=MeetingParticipant.objects.select_related("membership__user")),
+        Prefetch("actions", queryset=Action.objects.select_related("owner", "meeting", "handover")),
+    )
+
+
+def _category_data(category: Category, *, child: Child, viewer: User) -> dict:
+    """The data of one category the viewer may see, already shaped for the response."""
+    if category == Category.CORE:
+        return {"record": child_detail_data(child, viewer=viewer)}
+    if category == Category.TEAM:
+        return {"members": TeamMemberOutputSerializer(team_roster(child=child), many=True).data}
+    if category == Category.PLANS:
+        open_actions = child.actions.open().select_related("owner", "meeting", "handover")
+        return {
+            "meetings": MeetingOutputSerializer(_meetings(child), many=True).data,
+            "open_actions": ActionOutputSerializer(open_actions.order_by("due_on", "pk"), many=True).data,
+        }
+    if category in SENSITIVE:
+        flags = child.vulnerability_flags.filter(ended_on__isnull=True, type__category=category)
+        return {"items": VulnerabilityOutputSerializer(flags.select_related("type"), many=True).data}
+    return {"items": []}
+
+
+class ChildInformationApi(APIView):
+    """Everything about the child the caller may see, category by category (R72, R80)."""
+
+    permission_classes = [IsProfessionalOrParentCarer]
+
+    @extend_schema(
+        operation_id="children_information_retrieve",
+        summary="Read the child's information, category by category",
+        description=(
+            'Each category is either its data or `{"withheld": true, "reason": "no consent to share"}`. '
+            "What you may see follows consent, a safeguarding override or team membership; an expired or "
+            "withdrawn consent counts for nothing from the next request. Sensitive categories are never "
+            "shown to parents or carers. A read from outside the record's organisation is logged as a "
+            "disclosure the young person can see."
+        ),
+        tags=TAGS,
+        parameters=[CHILD_PUBLIC_ID],
+        responses={200: InformationOutputSerializer},
+    )
+    def get(self, request, public_id: str):
+        child = access_child(request.user, public_id)
+        permissions = user_child_permissions(child=child, user=request.user)
+        body: dict = {"child": str(child.public_id)}
+        for category in Category:
+            if category_visible(category, permissions=permissions, viewer=request.user):
+                body[category.value] = {
+                    "withheld": False,
+                    **_category_data(category, child=child, viewer=request.user),
+                }
+            else:
+                body[category.value] = {"withheld": True, "reason": WITHHELD_REASON}
+        # Each section's data is already shaped by its own serializer; InformationOutputSerializer
+        # documents the whole for the schema.
+        return Response(body)
+
+
+# --- The consent register ------------------------------------------------------------------------------
+
+
+class ConsentListCreateApi(GenericAPIView):
+    """The child's whole consent history, and recording a new consent (R71, R73)."""
+
+    class InputSerializer(serializers.Serializer):
+        grantor = serializers.ChoiceField(choices=Consent.Grantor.choices)
+        parent = ChildScopedPublicIdField(
+            what="family member",
+            scope=lambda child: child.family_members.all(),
+            required=False,
+            allow_null=True,
+            default=None,
+            help_text="For consent by a parent (or both): the family member with parental responsibility.",
+        )
+        categories = serializers.ListField(
+            child=serializers.ChoiceField(choices=Category.choices),
+            required=False,
+            default=list,
+            help_text="The kinds of information to share. Sensitive ones only when named one by one.",
+        )
+        recipient_kind = serializers.ChoiceField(choices=Consent.RecipientKind.choices)
+        recipient_organisation = PublicIdRelatedField(
+            what="organisation",
+            queryset=Organisation.objects.filter(is_active=True),
+            required=False,
+            allow_null=True,
+            default=None,
+        )
+        recipient_role = serializers.SlugRelatedField(
+            slug_field="code",
+            queryset=ProfessionalRole.objects.filter(is_active=True),
+            required=False,
+            allow_null=True,
+            default=None,
+            help_text="For a role within the organisation: a role code such as `camhs-clinician`.",
+            error_messages={"does_not_exist": "There is no professional role with the code {value}."},
+        )
+        recipient_user = PublicIdRelatedField(
+            what="person",
+            queryset=User.objects.filter(is_active=True),
+            required=False,
+            allow_null=True,
+            default=None,
+            help_text="For a named person: their user id.",
+        )
+        purpose = serializers.CharField()
+        valid_from = serializers.DateField()
+        valid_until = serializers.DateField(required=False, allow_null=True, default=None)
+        form = serializers.ChoiceField(choices=Consent.Form.choices)
+        evidence = serializers.CharField(
+            help_text="Where the signed form is, or who heard the verbal consent."
+        )
+
+        class Meta:
+            ref_name = "ConsentInput"
+
+    @extend_schema(
+        operation_id="children_consents_list",
+        summary="List the child's consents",
+        description="The whole history, newest first: withdrawn and expired consents included.",
+        tags=TAGS,
+        parameters=[CHILD_PUBLIC_ID],
+        responses={200: ConsentOutputSerializer(many=True)},
+    )
+    def get(self, request, public_id: str):
+        child = access_child(request.user, public_id)
+        page = self.paginate_queryset(consent_history(child=child))
+        return self.get_paginated_response(ConsentOutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="children_consents_create",
+        summary="Record consent to share",
+        description=(
+            "Permissions follow at once. Problems are reported against the field to fix: `grantor` when the "
+            "young person cannot yet decide for themselves, `parent` for someone without parental "
+            "responsibility, `categories` when none is chosen. Nothing is saved unless everything is valid."
+        ),
+        tags=TAGS,
+        parameters=[CHILD_PUBLIC_ID],
+        request=InputSerializer,
+        responses={201: ConsentOutputSerializer},
+    )
+    def post(self, request, public_id: str):
+        child = access_child(request.user, public_id, perm=CHANGE, audit=False)
+        serializer = self.InputSerializer(data=request.data, context={"child": child})
+        serializer.is_valid(raise_exception=True)
+        consent = consent_record(actor=request.user, child=child, **serializer.validated_data)
+        consent = consent_history(child=child).get(pk=consent.pk)
+        return Response(ConsentOutputSerializer(consent).data, status=status.HTTP_201_CREATED)
+
+
+class ConsentWithdrawApi(APIView):
+    """Withdraw a consent: from the very next request nobody it named sees what it shared."""
+
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(
+            required=False, allow_blank=True, default="", help_text="Why, in the words used. Required."
+        )
+
+        class Meta:
+            ref_name = "ConsentWithdrawInput"
+
+    @extend_schema(
+        operation_id="children_consents_withdraw",
+        summary="Withdraw a consent",
+        tags=TAGS,
+        parameters=[CHILD_PUBLIC_ID, CONSENT_ID],
+        request=InputSerializer,
+        responses={200: ConsentOutputSerializer},
+    )
+    def post(self, request, public_id: str, consent_id: str):
+        child = access_child(request.user, public_id, perm=CHANGE, audit=False)
+        consent = _get_through_child(consent_history(child=child), consent_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        consent = consent_withdraw(actor=request.user, consent=consent, **serializer.validated_data)
+        return Response(ConsentOutputSerializer(consent_history(child=child).get(pk=consent.pk)).data)
+
+
+# --- Competence ------------------------------------------------------------------------------------------
+
+
+class CompetenceAssessmentListCreateApi(GenericAPIView):
+    """Gillick competence assessments of a young person under 16 (R73)."""
+
+    class InputSerializer(serializers.Serializer):
+        assessed_on = serializers.DateField(help_text="Today or in the past.")
+        decision = serializers.CharField(help_text="The decision it covers.")
+        outcome = serializers.ChoiceField(choices=CompetenceAssessment.Outcome.choices)
+        scope = serializers.ChoiceField(
+            choices=CompetenceAssessment.Scope.choices,
+            required=False,
+            default=CompetenceAssessment.Scope.INFORMATION_SHARING,
+        )
+        notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+        class Meta:
+            ref_name = "CompetenceAssessmentInput"
+
+    @extend_schema(
+        operation_id="children_competence_assessments_list",
+        summary="List the competence assessments",
+        tags=TAGS,
+        parameters=[CHILD_PUBLIC_ID],
+        responses={200: CompetenceAssessmentOutputSerializer(many=True)},
+    )
+    def get(self, request, public_id: str):
+        child = access_child(request.user, public_id)
+        assessments = child.competence_assessments.select_related("assessor")
+        page = self.paginate_queryset(assessments)
+        return self.get_paginated_response(CompetenceAssessmentOutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="children_competence_assessments_create",
+        summary="Record a competence assessment",
+        description="You are recorded as the assessor.",
+        tags=TAGS,
+        parameters=[CHILD_PUBLIC_ID],
+        request=InputSerializer,
+        responses={201: CompetenceAssessmentOutputSerializer},
+    )
+    def post(self, request, public_id: str):
+        child = access_child(request.user, public_id, perm=CHANGE, audit=False)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        assessment = competence_assess(actor=request.user, child=child, **serializer.validated_data)
+        return Response(CompetenceAssessmentOutputSerializer(assessment).data, status=status.HTTP_201_CREATED)
+
+
+# --- The safeguarding override --------------------------------------------------------------------------
+
+
+class SafeguardingOverrideCreateApi(APIView):
+    """Break-glass: see a child's information without consent, to protect them (R76)."""
+
+    class InputSerializer(serializers.Serializer):
+        lawful_basis = serializers.ChoiceField(choices=SafeguardingOverride.LawfulBasis.choices)
+        justification = serializers.CharField(
+            help_text="Why this cannot wait for consent: a sentence or two."
+        )
+        categories = serializers.ListField(
+            child=serializers.ChoiceField(choices=Category.choices),
+            required=False,
+            default=list,
+            help_text="The categories needed; every category when empty.",
+        )
+
+        class Meta:
+            ref_name = "SafeguardingOverrideInput"
+
+    @extend_schema(
+        operation_id="children_safeguarding_overrides_create",
+        summary="Open a safeguarding override",
+        description=(
+            "Time-limited (72 hours unless configured). The safeguarding leads of your organisation and of "
+            "the organisation that holds the record are alerted to review it, and every read under it is "
+            "logged as a disclosure."
+        ),
+        tags=TAGS,
+        parameters=[CHILD_PUBLIC_ID],
+        request=InputSerializer,
+        responses={201: SafeguardingOverrideOutputSerializer},
+    )
+    def post(self, request, public_id: str):
+        child = access_child(request.user, public_id, audit=False)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        override = safeguarding_override_open(actor=request.user, child=child, **serializer.validated_data)
+        return Response(SafeguardingOverrideOutputSerializer(override).data, status=status.HTTP_201_CREATED)
+
+
+def _overrides_for_lead(user: User) -> QuerySet[SafeguardingOverride]:
+    """The overrides ``user`` may review as a safeguarding lead: those of children whose record their
+    organisation holds, or opened by someone who works there (the leads the service alerts).
+
+    Raises NotPermitted (403) for anyone without a current safeguarding-lead membership.
+    """
+    organisations = list(
+        OrganisationMembership.objects.current()
+        .filter(user=user, role__code=SAFEGUARDING_LEAD_ROLE)
+        .values_list("organisation", flat=True)
+    )
+    if not organisations:
+        raise NotPermitted("Only a safeguarding lead can review a safeguarding override.")
+    openers = OrganisationMembership.objects.current().filter(organisation__in=organisations).values("user")
+    return SafeguardingOverride.objects.filter(
+        Q(child__created_by_organisation__in=organisations) | Q(opened_by__in=openers)
+    ).select_related("child", "opened_by", "reviewed_by")
+
+
+class SafeguardingOverrideReviewApi(APIView):
+    """The safeguarding lead reviews an override: justified or not, and may end it at once."""
+
+    class InputSerializer(serializers.Serializer):
+        outcome = serializers.ChoiceField(
+            choices=SafeguardingOverride.ReviewOutcome.choices, required=False, allow_blank=True, default=""
+        )
+        note = serializers.CharField(
+            required=False, allow_blank=True, default="", help_text="The reasons for the decision. Required."
+        )
+        end_now = serializers.BooleanField(required=False, default=False)
+
+        class Meta:
+            ref_name = "SafeguardingOverrideReviewInput"
+
+    @extend_schema(
+        operation_id="children_safeguarding_overrides_review",
+        summary="Review a safeguarding override",
+        description=(
+            "Only a professional with a current safeguarding-lead membership (else 403), of the organisation "
+            "that holds the record or of the one the override's opener works for (else 404), and not the "
+            "person who opened it. An override found not justified ends at once."
+        ),
+        tags=TAGS,
+        parameters=[CHILD_PUBLIC_ID, OVERRIDE_ID],
+        request=InputSerializer,
+        responses={200: SafeguardingOverrideOutputSerializer},
+    )
+    def post(self, request, public_id: str, override_id: str):
+        try:
+            overrides = _overrides_for_lead(request.user)
+        except NotPermitted:
+            # Someone the child is not shared with learns nothing, not even that the child exists: 404.
+            access_child(request.user, public_id, audit=False)
+            raise
+        try:
+            child_id = uuid.UUID(str(public_id))
+        except ValueError:
+            raise Http404("Not found") from None
+        override = _get_through_child(overrides.filter(child__public_id=child_id), override_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        override = safeguarding_override_review(
+            actor=request.user, override=override, **serializer.validated_data
+        )
+        return Response(SafeguardingOverrideOutputSerializer(override).data)
+
+
+# --- The disclosure log -----------------------------------------------------------------------------------
+
+
+class DisclosureListApi(GenericAPIView):
+    """Who outside the record's organisation saw the child's information, and on what basis (R75)."""
+
+    @extend_schema(
+        operation_id="children_disclosures_list",
+        summary="List who has seen the child's information",
+        description="Newest first: what, who, when, through which interface, and on what basis.",
+        tags=TAGS,
+        parameters=[CHILD_PUBLIC_ID],
+        responses={200: DisclosureOutputSerializer(many=True)},
+    )
+    def get(self, request, public_id: str):
+        child = access_child(request.user, public_id)
+        page = self.paginate_queryset(disclosure_log(child=child))
+        return self.get_paginated_response(DisclosureOutputSerializer(page, many=True).data)

@@ -1,0 +1,43 @@
+"""API endpoints for consent, competence, safeguarding overrides and the disclosure log (under /api/v1/)."""
+
+from django.urls import path
+
+from apps.consent.api import (
+    ChildInformationApi,
+    CompetenceAssessmentListCreateApi,
+    ConsentListCreateApi,
+    ConsentWithdrawApi,
+    DisclosureListApi,
+    SafeguardingOverrideCreateApi,
+    SafeguardingOverrideReviewApi,
+)
+
+app_name = "consent-api"
+
+# Ids are matched as any string, not <uuid:>: the views answer a malformed id with the same 404 as one
+# that names nothing of this child's, in the API's error shape (as apps.children.api_urls does).
+child = "children/<str:public_id>/"
+
+urlpatterns = [
+    path(f"{child}information/", ChildInformationApi.as_view(), name="information"),
+    path(f"{child}consents/", ConsentListCreateApi.as_view(), name="consents"),
+    path(
+        f"{child}consents/<str:consent_id>/withdraw/", ConsentWithdrawApi.as_view(), name="consent-withdraw"
+    ),
+    path(
+        f"{child}competence-assessments/",
+        CompetenceAssessmentListCreateApi.as_view(),
+        name="competence-assessments",
+    ),
+    path(
+        f"{child}safeguarding-overrides/",
+        SafeguardingOverrideCreateApi.as_view(),
+        name="safeguarding-overrides",
+    ),
+    path(
+        f"{child}safeguarding-overrides/<str:override_id>/review/",
+        SafeguardingOverrideReviewApi.as_view(),
+        name="safeguarding-override-review",
+    ),
+    path(f"{child}disclosures/", DisclosureListApi.as_view(), name="disclosures"),
+]

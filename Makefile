@@ -11,7 +11,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 # make run serves here; honcho gives the web process this port.
 PORT ?= 8000
 
-.PHONY: run test install assets lint format clean
+.PHONY: run test install assets lint format clean bench
 
 ## make run: install, migrate, load the demo data, and serve with a Celery worker and scheduler.
 run: install assets
@@ -27,6 +27,11 @@ run: install assets
 test: install assets
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+## make bench: the children list benchmark (bench/README.md), in its own database, dropped and made afresh.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/beacon_bench
+bench: install
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/children_list.py $(BENCH_ARGS)
 
 install: $(VENV)/.installed
 

@@ -289,6 +289,14 @@ def social_work_status_record(
             current.ended_on = started_on
             current.save(update_fields=["ended_on"])
         period.save()
+        if current and placement_type and current.placement_type and placement_type != current.placement_type:
+            # A new placement means new people around the child: look at consent again (R82).
+            from apps.consent.models import ConsentReview
+            from apps.consent.services import consent_review_schedule
+
+            consent_review_schedule(
+                child=child, reason=ConsentReview.Reason.PLACEMENT_CHANGE, due_on=started_on
+            )
         audit_record(
             actor=actor,
             action=AuditEvent.Action.CREATE,

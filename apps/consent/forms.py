@@ -334,3 +334,29 @@ class OverrideToldForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("told_on", timezone.localdate())
         self.helper = _helper(Field("told_on"), Button.primary("told", "Record that they were told"))
+
+
+class ParentWithholdingForm(forms.Form):
+    """A competent young person asks that a kind of information is kept from their parents or carers (R74)."""
+
+    category = forms.ChoiceField(
+        label="What does the young person want kept from their parents or carers?",
+        choices=[(value, label) for value, label in Category.choices if value not in SENSITIVE],
+        widget=forms.RadioSelect,
+        help_text="Sensitive information is never shared with parents or carers, so it is not listed here",
+        error_messages={"required": "Select what the young person wants kept from their parents or carers"},
+    )
+    judgement = forms.CharField(
+        label="The judgement you made",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Why the young person can decide this, and that no safeguarding reason stands against it",
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.radios("category", legend_size=Size.SMALL),
+            Field.textarea("judgement"),
+            Button.primary("record", "Keep it from parents and carers"),
+        )

@@ -286,3 +286,32 @@ class Disclosure(models.Model):
 
     def __str__(self) -> str:
         return f"Disclosure at {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class ParentWithholding(models.Model):
+    """A competent young person asks that a category is not shared with their parents or carers (R74).
+
+    Staff record the judgement they made. It holds against any consent, until the young person ends it; a
+    safeguarding override still applies.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey("children.Child", on_delete=models.CASCADE, related_name="parent_withholdings")
+    category = models.CharField(max_length=30, choices=Category.choices)
+    judgement = models.TextField("the judgement made by staff")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["category", "-recorded_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "category"],
+                condition=Q(ended_on__isnull=True),
+                name="one_current_withholding",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} not shared with parents or carers"

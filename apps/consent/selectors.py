@@ -7,7 +7,14 @@ from django.utils import timezone
 
 from apps.accounts.models import OrganisationMembership, User
 from apps.children.models import Child
-from apps.consent.models import CompetenceAssessment, Consent, ConsentReview, Disclosure, SafeguardingOverride
+from apps.consent.models import (
+    CompetenceAssessment,
+    Consent,
+    ConsentReview,
+    Disclosure,
+    ParentWithholding,
+    SafeguardingOverride,
+)
 
 PRESUMED_COMPETENT_AGE = 16
 
@@ -98,3 +105,23 @@ def disclosure_log(*, child: Child) -> QuerySet[Disclosure]:
     return Disclosure.objects.filter(child=child).select_related(
         "viewer", "viewer_organisation", "consent", "override"
     )
+
+
+def parent_withheld_categories(*, child: Child) -> list[str]:
+    """The categories the young person has asked not to be shared with their parents or carers (R74)."""
+    return list(
+        ParentWithholding.objects.filter(child=child, ended_on__isnull=True).values_list(
+            "category", flat=True
+        )
+    )
+
+
+def young_person_competent(*, child: Child, today: date | None = None) -> bool:
+    """16 or over, or assessed as Gillick competent to decide about sharing their information (R73)."""
+    today = today or timezone.localdate()
+    if age_on(child.date_of_birth, today) >= PRESUMED_COMPETENT_AGE:
+        return True
+    assessment = competence_current(
+        child=child, scope=CompetenceAssessment.Scope.INFORMATION_SHARING, today=today
+    )
+    return bool(assessment and assessment.outcome == CompetenceAssessment.Outcome.COMPETENT)

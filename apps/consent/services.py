@@ -27,6 +27,7 @@ from apps.consent.models import (
     ConsentCategory,
     ConsentReview,
     Disclosure,
+    ParentWithholding,
     SafeguardingOverride,
 )
 from apps.consent.selectors import (
@@ -36,6 +37,7 @@ from apps.consent.selectors import (
     consent_audience,
     consents_naming,
     overrides_in_force,
+    young_person_competent,
 )
 from apps.core.exceptions import ApplicationError
 from apps.notifications.models import Notification
@@ -90,12 +92,7 @@ def _grantor_errors(*, child: Child, grantor: str, parent: FamilyMember | None, 
     otherwise a person with parental responsibility's."""
     errors = {}
     age = age_on(child.date_of_birth, on)
-    competent = age >= PRESUMED_COMPETENT_AGE
-    if not competent:
-        assessment = competence_current(
-            child=child, scope=CompetenceAssessment.Scope.INFORMATION_SHARING, today=on
-        )
-        competent = bool(assessment and assessment.outcome == CompetenceAssessment.Outcome.COMPETENT)
+    competent = young_person_competent(child=child, today=on)
     young_person_consents = grantor in (Consent.Grantor.YOUNG_PERSON, Consent.Grantor.BOTH)
     if young_person_consents and not competent:
         errors["grantor"] = (
@@ -502,3 +499,68 @@ def disclosures_record_listed(*, children, viewer: User) -> None:
         for child in children
         if viewer_organisation_id is None or child.created_by_organisation_id != viewer_organisation_id
     )
+
+
+def _parent_and_carer_audience(*, child: Child) -> list[User]:
+    """The parent and carer accounts any consent for this child names."""
+    users = set()
+    for consent in Consent.objects.filter(child=child, withdrawn_at__isnull=True):
+        users.update(user for user in consent_audience(consent=consent) if user.is_parent_or_carer)
+    return list(users)
+
+
+def parent_withholding_record(
+    *, actor: User, child: Child, category: str, judgement: str
+) -> ParentWithholding:
+    """A competent young person asks that a kind of information is kept from their parents or carers (R74).
+
+    Only a young person able to decide (16 or over, or Gillick competent) can ask; staff record the judgement
+    they made. From the next request no parent or carer sees that category, whatever consent says.
+    """
+    errors = {}
+    if category not in Category.values:
+        errors["category"] = "Choose the kind of information to keep from parents and carers"
+    if not judgement.strip():
+        errors["judgement"] = "Record the judgement you made with the young person"
+    if not young_person_competent(child=child):
+        errors["category"] = (
+            f"{child.known_as} is under 16 and has not been assessed as competent to decide about sharing "
+            "their information, so cannot ask for this yet"
+        )
+    if errors:
+        raise ValidationError(errors)
+    if ParentWithholding.objects.filter(child=child, category=category, ended_on__isnull=True).exists():
+        raise ValidationError({"category": "This is already kept from parents and carers"})
+    with transaction.atomic():
+        withholding = ParentWithholding.objects.create(
+            child=child,
+            category=category,
+            judgement=judgement.strip(),
+            recorded_by=actor,
+            recorded_on=_today(),
+        )
+        child_permissions_resync(child=child, users=_parent_and_carer_audience(child=child))
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            target=withholding,
+            child=child,
+            detail={"category": category},
+        )
+    return withholding
+
+
+def parent_withholding_end(*, actor: User, withholding: ParentWithholding) -> ParentWithholding:
+    """The young person lets their parents or carers see this category again, where consent allows."""
+    if withholding.ended_on is not None:
+        raise ApplicationError("This has already ended.")
+    with transaction.atomic():
+        withholding.ended_on = _today()
+        withholding.save(update_fields=["ended_on"])
+        child_permissions_resync(
+            child=withholding.child, users=_parent_and_carer_audience(child=withholding.child)
+        )
+        audit_record(
+            actor=actor, action=AuditEvent.Action.UPDATE, target=withholding, child=withholding.child
+        )
+    return withholding

@@ -20,4 +20,12 @@ urlpatterns = [
     ),
     path(f"{child}consent/override/<uuid:override_id>/told/", views.override_told, name="override-told"),
     path(f"{child}disclosures/", views.disclosure_page, name="disclosures"),
+    path(f"{child}consent/parents/new/", views.parent_withholding_add, name="parent-withholding-add"),
+    path(
+        f"{child}consent/parents/<uuid:withholding_id>/end/",
+        views.parent_withholding_end,
+        name="parent-withholding-end",
+    ),
+    # The young person's own page: who has their information and who looked at it.
+    path("my/information/", views.my_information, name="my-information"),
 ]

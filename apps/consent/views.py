@@ -7,13 +7,14 @@ rules of consent belong to ``apps.consent.services``; these views only put its e
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.decorators import professional_required
 from apps.accounts.models import OrganisationMembership, User
@@ -29,11 +30,12 @@ from apps.consent.forms import (
     OverrideOpenForm,
     OverrideReviewForm,
     OverrideToldForm,
+    ParentWithholdingForm,
     ReviewCompleteForm,
     WithdrawForm,
 )
 from apps.consent.models import Consent, Disclosure, SafeguardingOverride
-from apps.consent.selectors import consent_history, disclosure_log
+from apps.consent.selectors import consent_history, disclosure_log, parent_withheld_categories
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.forms import add_service_errors
 from apps.sharing.selectors import user_child_permissions
@@ -129,6 +131,9 @@ def consent_page(request: HttpRequest, public_id) -> HttpResponse:
             if review.due_on > today
         ],
         "overrides": overrides,
+        "withholdings": list(
+            child.parent_withholdings.filter(ended_on__isnull=True).select_related("recorded_by")
+        ),
         "override_hours": settings.BEACON_OVERRIDE_HOURS,
         "user_id": request.user.pk,
     }
@@ -402,3 +407,88 @@ def disclosure_page(request: HttpRequest, public_id) -> HttpResponse:
         "page_range": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
     }
     return render(request, "consent/disclosures.html", context)
+
+
+@professional_required
+@require_http_methods(["GET", "POST"])
+def parent_withholding_add(request: HttpRequest, public_id) -> HttpResponse:
+    child = _child(request.user, public_id, perm=CHANGE)
+    form = ParentWithholdingForm(_post_or_none(request))
+    if form.is_bound and form.is_valid():
+        try:
+            services.parent_withholding_record(actor=request.user, child=child, **form.cleaned_data)
+        except (ValidationError, ApplicationError) as error:
+            add_service_errors(form, error, fallback_field="category")
+        else:
+            messages.success(
+                request, "That information is now kept from the young person's parents and carers"
+            )
+            return redirect(_consent_url(child, "parents"))
+    return _form_page(
+        request,
+        child=child,
+        form=form,
+        title="Keep information from parents and carers",
+        heading="Keep information from parents and carers",
+        intro=(
+            "A young person who can decide for themselves (16 or over, or assessed as competent) can ask "
+            "that something is not shared with their parents or carers. A safeguarding override still "
+            "applies."
+        ),
+    )
+
+
+@professional_required
+@require_POST
+def parent_withholding_end(request: HttpRequest, public_id, withholding_id) -> HttpResponse:
+    child = _child(request.user, public_id, perm=CHANGE)
+    withholding = get_object_or_404(
+        child.parent_withholdings, public_id=withholding_id, ended_on__isnull=True
+    )
+    services.parent_withholding_end(actor=request.user, withholding=withholding)
+    messages.success(request, "Parents and carers can see that information again, where consent allows")
+    return redirect(_consent_url(child, "parents"))
+
+
+@login_required
+@require_GET
+def my_information(request: HttpRequest) -> HttpResponse:
+    """The young person's own page: who has their information, and who looked at it (R75), in plain words."""
+    child = getattr(request.user, "child_record", None) if request.user.is_young_person else None
+    if child is None:
+        raise Http404("This page is for young people with a Beacon account")
+    today = timezone.localdate()
+    shares = [
+        {
+            "who": consent.recipient_label,
+            "what": ", ".join(
+                label[0].lower() + label[1:]
+                for label in category_labels(row.category for row in consent.categories.all())
+            ),
+            "why": consent.purpose,
+            "until": consent.valid_until,
+        }
+        for consent in consent_history(child=child).filter(withdrawn_at__isnull=True)
+        if consent.valid_from <= today and (consent.valid_until is None or consent.valid_until >= today)
+    ]
+    looked = [
+        {
+            "who": disclosure.viewer,
+            "where_from": disclosure.viewer_organisation,
+            "what": ", ".join(
+                label[0].lower() + label[1:] for label in category_labels(disclosure.categories)
+            )
+            or "your basic details",
+            "when": disclosure.occurred_at,
+            # Spoken to the young person: "because you agreed", not "because the young person agreed".
+            "why": _basis_words(disclosure).replace("the young person agreed", "you agreed"),
+        }
+        for disclosure in disclosure_log(child=child)[:100]
+    ]
+    context = {
+        "child": child,
+        "shares": shares,
+        "looked": looked,
+        "kept_from_parents": category_labels(parent_withheld_categories(child=child)),
+    }
+    return render(request, "consent/my_information.html", context)

@@ -47,7 +47,7 @@ def _wanted_permissions(*, child, user: User) -> dict[str, datetime | None]:
     Parents and carers never receive a sensitive category (R80).
     """
     from apps.consent.categories import PERMISSION, SENSITIVE
-    from apps.consent.selectors import consents_naming, overrides_in_force
+    from apps.consent.selectors import consents_naming, overrides_in_force, parent_withheld_categories
 
     wanted: dict[str, datetime | None] = {}
 
@@ -69,7 +69,10 @@ def _wanted_permissions(*, child, user: User) -> dict[str, datetime | None]:
         for category in override.categories:
             add(PERMISSION[category], override.expires_at)
     if user.is_parent_or_carer:
-        for category in SENSITIVE:
+        # Sensitive categories never reach parents or carers (R80), nor what the young person asked to keep
+        # from them (R74); an override is for professionals, so nothing here gives it back.
+        withheld = set(SENSITIVE) | set(parent_withheld_categories(child=child))
+        for category in withheld:
             wanted.pop(PERMISSION[category], None)
     return wanted
 

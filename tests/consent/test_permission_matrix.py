@@ -77,6 +77,8 @@ MATRIX: dict[str, Row] = {
     "consent:override-review": Row("change"),  # a safeguarding lead, never the person who opened it
     "consent:override-told": Row("change"),  # or the person who opened it, or a safeguarding lead
     "consent:disclosures": Row("view"),
+    "consent:parent-withholding-add": Row("change"),
+    "consent:parent-withholding-end": Row("change", method="post"),
     # --- API ------------------------------------------------------------------------------------------
     "children-api:detail": Row("substance_misuse", api=True, marker=SUBSTANCE_NOTE),
     "children-api:identifiers": Row("change", method="post", api=True),
@@ -175,6 +177,15 @@ def world(lead_professional, child, social_care):
     from apps.consent.models import ConsentReview
 
     review = ConsentReview.objects.create(child=child, reason="placement_change", due_on=timezone.localdate())
+    from apps.consent.models import ParentWithholding
+
+    withholding = ParentWithholding.objects.create(
+        child=child,
+        category="appointments",
+        judgement="Asked to go alone",
+        recorded_by=lead_professional,
+        recorded_on=timezone.localdate(),
+    )
     ids = {
         "public_id": child.public_id,
         "membership_id": membership.public_id,
@@ -185,6 +196,7 @@ def world(lead_professional, child, social_care):
         "override_id": override.public_id,
         "type_code": flag.type.code,
         "member_id": family_member.public_id,
+        "withholding_id": withholding.public_id,
     }
     return {"child": child, "lead": lead_professional, "member": member, "ids": ids}
 
@@ -203,6 +215,7 @@ def _url(name: str, ids: dict) -> str:
         ["public_id", "override_id"],
         ["public_id", "type_code"],
         ["public_id", "member_id"],
+        ["public_id", "withholding_id"],
     ):
         try:
             return reverse(name, kwargs={key: ids[key] for key in keys})

@@ -353,3 +353,51 @@ def test_a_consent_that_starts_later_applies_from_its_start_date(lead_profession
     with time_machine.travel(timezone.now() + datetime.timedelta(days=3)):
         consent_expiry_sweep()
         assert _sees(clinician, teenager)
+
+
+def test_a_change_of_placement_asks_for_a_consent_review(lead_professional, teenager):
+    from apps.children.services import social_work_status_record
+
+    record = {
+        "actor": lead_professional,
+        "child": teenager,
+        "status": "looked_after",
+        "legal_status": "in_care",
+    }
+    social_work_status_record(**record, placement_type="foster_care", started_on=datetime.date(2026, 1, 5))
+    assert not ConsentReview.objects.exists()
+    social_work_status_record(
+        **record, placement_type="residential_home", started_on=datetime.date(2026, 6, 1)
+    )
+    review = ConsentReview.objects.get(child=teenager)
+    assert (review.reason, review.due_on) == (
+        ConsentReview.Reason.PLACEMENT_CHANGE,
+        datetime.date(2026, 6, 1),
+    )
+
+
+def test_a_competent_young_person_keeps_a_category_from_their_parents(lead_professional, teenager):
+    from apps.consent.services import parent_withholding_end, parent_withholding_record
+
+    mum = UserFactory(kind=User.Kind.PARENT_CARER, username="mum")
+    _consent(lead_professional, teenager, recipient_user=mum, categories=["core", "appointments"])
+    assert _sees(mum, teenager, "appointments")
+    withholding = parent_withholding_record(
+        actor=lead_professional,
+        child=teenager,
+        category="appointments",
+        judgement="Jay is 16 and clear he wants to attend on his own; no safeguarding concern.",
+    )
+    assert not _sees(mum, teenager, "appointments")
+    assert _sees(mum, teenager, "core")
+    parent_withholding_end(actor=lead_professional, withholding=withholding)
+    assert _sees(mum, teenager, "appointments")
+
+
+def test_a_young_child_not_assessed_as_competent_cannot_keep_things_from_parents(lead_professional):
+    from apps.consent.services import parent_withholding_record
+
+    child = ChildFactory(date_of_birth=_years_ago(12))
+    with pytest.raises(ValidationError) as error:
+        parent_withholding_record(actor=lead_professional, child=child, category="plans", judgement="Asked")
+    assert "competent" in error.value.message_dict["category"][0]

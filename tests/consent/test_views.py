@@ -670,3 +670,49 @@ def test_the_lead_can_open_every_form(
     assert "Grace Okafor" in record
     assert 'name="sensitive_categories"' in record
     assert 'class="govuk-radios__conditional' in record
+
+
+def test_a_young_person_sees_who_has_their_information_in_plain_english(client):
+    from apps.accounts.models import User
+    from apps.children.selectors import access_child
+    from apps.consent.models import Consent
+    from apps.consent.services import consent_record
+    from tests.factories import ChildFactory, ProfessionalFactory, UserFactory
+
+    account = UserFactory(kind=User.Kind.YOUNG_PERSON, username="jay")
+    child = ChildFactory(
+        given_name="Jay", date_of_birth=timezone.localdate().replace(year=timezone.localdate().year - 17)
+    )
+    child.account = account
+    child.save()
+    worker = ProfessionalFactory(display_name="Cara Clinician")
+    consent_record(
+        actor=worker,
+        child=child,
+        grantor=Consent.Grantor.YOUNG_PERSON,
+        categories=["core", "assessments"],
+        recipient_kind=Consent.RecipientKind.PERSON,
+        recipient_user=worker,
+        purpose="To plan support with school",
+        valid_from=timezone.localdate(),
+        form=Consent.Form.VERBAL,
+        evidence="Agreed in session",
+    )
+    access_child(worker, child.public_id)
+    client.force_login(account)
+    page = client.get(reverse("consent:my-information")).content.decode()
+    assert "Cara Clinician</span> can see your core record, assessments and measures" in page
+    assert "because you agreed" in page
+
+
+def test_the_my_information_page_is_only_for_young_people(client, lead_professional):
+    client.force_login(lead_professional)
+    assert client.get(reverse("consent:my-information")).status_code == 404
+
+
+def test_keeping_something_from_parents_needs_a_competent_young_person(signed_in_client, child):
+    url = reverse("consent:parent-withholding-add", args=[child.public_id])
+    response = signed_in_client.post(url, {"category": "appointments", "judgement": "She asked."})
+    assert response.status_code == 200
+    assert "competent" in response.content.decode()
+    assert not child.parent_withholdings.exists()

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.views import LoginView, LogoutView
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
 from apps.accounts.forms import SignInForm
 
@@ -11,6 +12,12 @@ class SignInView(LoginView):
     template_name = "accounts/sign_in.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        # Professionals land on their caseload; a young person on their own page, never a refusal.
+        if self.request.user.is_young_person:
+            return reverse("consent:my-information")
+        return super().get_default_redirect_url()
 
 
 class SignOutView(LogoutView):

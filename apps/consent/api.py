@@ -33,15 +33,19 @@ from apps.children.api import (
 from apps.children.models import Child
 from apps.children.selectors import CHANGE, access_child
 from apps.consent.categories import SENSITIVE, Category
-from apps.consent.models import CompetenceAssessment, Consent, Disclosure, SafeguardingOverride
+from apps.consent.models import CompetenceAssessment, Consent, ConsentReview, Disclosure, SafeguardingOverride
 from apps.consent.selectors import consent_history, disclosure_log
 from apps.consent.services import (
     SAFEGUARDING_LEAD_ROLE,
     competence_assess,
     consent_record,
+    consent_review_complete,
     consent_withdraw,
+    parent_withholding_end,
+    parent_withholding_record,
     safeguarding_override_open,
     safeguarding_override_review,
+    safeguarding_override_young_person_told,
 )
 from apps.core.api.fields import PublicIdRelatedField
 from apps.core.exceptions import NotPermitted
@@ -613,3 +617,158 @@ class DisclosureListApi(GenericAPIView):
         child = access_child(request.user, public_id)
         page = self.paginate_queryset(disclosure_log(child=child))
         return self.get_paginated_response(DisclosureOutputSerializer(page, many=True).data)
+
+
+# --- Consent reviews, telling the young person, keeping things from parents -----------------------------
+
+REVIEW_ID = OpenApiParameter("review_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
+WITHHOLDING_ID = OpenApiParameter("withholding_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
+
+
+class ConsentReviewOutputSerializer(serializers.Serializer):
+    public_id = serializers.UUIDField()
+    reason = serializers.ChoiceField(choices=ConsentReview.Reason.choices)
+    due_on = serializers.DateField()
+    completed_on = serializers.DateField(allow_null=True)
+    outcome_note = serializers.CharField()
+
+    class Meta:
+        ref_name = "ConsentReview"
+
+
+class ConsentReviewListApi(GenericAPIView):
+    """Consent and competence reviews (R82), due ones first; until one is done, the safer setting holds."""
+
+    @extend_schema(
+        operation_id="children_consent_reviews_list",
+        summary="List consent reviews",
+        tags=TAGS,
+        parameters=[CHILD_PUBLIC_ID],
+        responses={200: ConsentReviewOutputSerializer(many=True)},
+    )
+    def get(self, request, public_id: str):
+        child = access_child(request.user, public_id)
+        reviews = child.consent_reviews.order_by("completed_on", "due_on", "pk")
+        return Response(ConsentReviewOutputSerializer(reviews, many=True).data)
+
+
+class ConsentReviewCompleteApi(APIView):
+    """Record that consent and competence were reviewed with the young person."""
+
+    class InputSerializer(serializers.Serializer):
+        outcome_note = serializers.CharField(required=False, allow_blank=True, default="")
+
+        class Meta:
+            ref_name = "ConsentReviewCompleteInput"
+
+    @extend_schema(
+        operation_id="children_consent_reviews_complete",
+        summary="Complete a consent review",
+        tags=TAGS,
+        parameters=[CHILD_PUBLIC_ID, REVIEW_ID],
+        request=InputSerializer,
+        responses={200: ConsentReviewOutputSerializer},
+    )
+    def post(self, request, public_id: str, review_id: str):
+        child = access_child(request.user, public_id, perm=CHANGE, audit=False)
+        review = _get_through_child(child.consent_reviews.all(), review_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        review = consent_review_complete(actor=request.user, review=review, **serializer.validated_data)
+        return Response(ConsentReviewOutputSerializer(review).data)
+
+
+class SafeguardingOverrideToldApi(APIView):
+    """Record that the young person was told about an override, once it was judged safe to (R76)."""
+
+    class InputSerializer(serializers.Serializer):
+        told_on = serializers.DateField()
+
+        class Meta:
+            ref_name = "SafeguardingOverrideToldInput"
+
+    @extend_schema(
+        operation_id="children_safeguarding_overrides_told",
+        summary="Record that the young person was told",
+        tags=TAGS,
+        parameters=[CHILD_PUBLIC_ID, OVERRIDE_ID],
+        request=InputSerializer,
+        responses={200: SafeguardingOverrideOutputSerializer},
+    )
+    def post(self, request, public_id: str, override_id: str):
+        child = access_child(request.user, public_id, perm=CHANGE, audit=False)
+        override = _get_through_child(child.safeguarding_overrides.all(), override_id)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        override = safeguarding_override_young_person_told(
+            actor=request.user, override=override, **serializer.validated_data
+        )
+        return Response(SafeguardingOverrideOutputSerializer(override).data)
+
+
+class ParentWithholdingOutputSerializer(serializers.Serializer):
+    public_id = serializers.UUIDField()
+    category = serializers.ChoiceField(choices=Category.choices)
+    judgement = serializers.CharField()
+    recorded_on = serializers.DateField()
+    ended_on = serializers.DateField(allow_null=True)
+
+    class Meta:
+        ref_name = "ParentWithholding"
+
+
+class ParentWithholdingListCreateApi(GenericAPIView):
+    """What a competent young person has asked to keep from their parents or carers (R74)."""
+
+    class InputSerializer(serializers.Serializer):
+        category = serializers.ChoiceField(choices=Category.choices)
+        judgement = serializers.CharField(required=False, allow_blank=True, default="")
+
+        class Meta:
+            ref_name = "ParentWithholdingInput"
+
+    @extend_schema(
+        operation_id="children_parent_withholdings_list",
+        summary="List what is kept from parents and carers",
+        tags=TAGS,
+        parameters=[CHILD_PUBLIC_ID],
+        responses={200: ParentWithholdingOutputSerializer(many=True)},
+    )
+    def get(self, request, public_id: str):
+        child = access_child(request.user, public_id)
+        return Response(ParentWithholdingOutputSerializer(child.parent_withholdings.all(), many=True).data)
+
+    @extend_schema(
+        operation_id="children_parent_withholdings_create",
+        summary="Keep a category from parents and carers",
+        tags=TAGS,
+        parameters=[CHILD_PUBLIC_ID],
+        request=InputSerializer,
+        responses={201: ParentWithholdingOutputSerializer},
+    )
+    def post(self, request, public_id: str):
+        child = access_child(request.user, public_id, perm=CHANGE, audit=False)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        withholding = parent_withholding_record(actor=request.user, child=child, **serializer.validated_data)
+        return Response(ParentWithholdingOutputSerializer(withholding).data, status=status.HTTP_201_CREATED)
+
+
+class ParentWithholdingEndApi(APIView):
+    """The young person lets their parents or carers see this category again, where consent allows."""
+
+    @extend_schema(
+        operation_id="children_parent_withholdings_end",
+        summary="Share a category with parents and carers again",
+        tags=TAGS,
+        parameters=[CHILD_PUBLIC_ID, WITHHOLDING_ID],
+        request=None,
+        responses={200: ParentWithholdingOutputSerializer},
+    )
+    def post(self, request, public_id: str, withholding_id: str):
+        child = access_child(request.user, public_id, perm=CHANGE, audit=False)
+        withholding = _get_through_child(
+            child.parent_withholdings.filter(ended_on__isnull=True), withholding_id
+        )
+        withholding = parent_withholding_end(actor=request.user, withholding=withholding)
+        return Response(ParentWithholdingOutputSerializer(withholding).data)

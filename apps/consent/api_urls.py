@@ -6,10 +6,15 @@ from apps.consent.api import (
     ChildInformationApi,
     CompetenceAssessmentListCreateApi,
     ConsentListCreateApi,
+    ConsentReviewCompleteApi,
+    ConsentReviewListApi,
     ConsentWithdrawApi,
     DisclosureListApi,
+    ParentWithholdingEndApi,
+    ParentWithholdingListCreateApi,
     SafeguardingOverrideCreateApi,
     SafeguardingOverrideReviewApi,
+    SafeguardingOverrideToldApi,
 )
 
 app_name = "consent-api"
@@ -40,4 +45,23 @@ urlpatterns = [
         name="safeguarding-override-review",
     ),
     path(f"{child}disclosures/", DisclosureListApi.as_view(), name="disclosures"),
+    path(f"{child}consent-reviews/", ConsentReviewListApi.as_view(), name="consent-reviews"),
+    path(
+        f"{child}consent-reviews/<str:review_id>/complete/",
+        ConsentReviewCompleteApi.as_view(),
+        name="consent-review-complete",
+    ),
+    path(
+        f"{child}safeguarding-overrides/<str:override_id>/told/",
+        SafeguardingOverrideToldApi.as_view(),
+        name="safeguarding-override-told",
+    ),
+    path(
+        f"{child}parent-withholdings/", ParentWithholdingListCreateApi.as_view(), name="parent-withholdings"
+    ),
+    path(
+        f"{child}parent-withholdings/<str:withholding_id>/end/",
+        ParentWithholdingEndApi.as_view(),
+        name="parent-withholding-end",
+    ),
 ]

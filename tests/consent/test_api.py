@@ -4,13 +4,11 @@ import datetime
 
 import pytest
 import time_machine
-from django.urls import URLPattern
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from apps.accounts.models import User
 from apps.children.models import Child, VulnerabilityFlag
-from apps.consent import api_urls
 from apps.consent.categories import SENSITIVE, Category
 from apps.consent.models import Consent, Disclosure, SafeguardingOverride
 from apps.consent.services import consent_record, safeguarding_override_open
@@ -161,9 +159,7 @@ def _call(client, method, child, path, body, *, parent, consent):
     return getattr(client, method)(url(child, path.format(consent=consent.public_id)), body, format="json")
 
 
-def test_every_consent_endpoint_has_a_row_in_the_permission_matrix():
-    routed = {pattern.name for pattern in api_urls.urlpatterns if isinstance(pattern, URLPattern)}
-    assert routed == {row[0] for row in MATRIX} | {"safeguarding-override-review"}
+# Every consent route having a row is checked project-wide in tests/consent/test_permission_matrix.py.
 
 
 @pytest.mark.parametrize(("name", "method", "path", "body", "write"), MATRIX)
@@ -577,3 +573,58 @@ def test_a_cross_organisation_read_leaves_a_disclosure_row(
 
     rows = lead_client.get(url(child, "disclosures/")).json()["results"]
     assert [(row["viewer"]["name"], row["basis"]) for row in rows] == [("Cal Clinician", "consent")]
+
+
+def test_reviews_overrides_told_and_parent_withholding_through_the_api(api_client, lead_professional):
+    from django.utils import timezone
+
+    from apps.consent.models import ConsentReview, ParentWithholding
+    from apps.consent.services import safeguarding_override_open
+    from apps.sharing.models import AccessGrant
+    from apps.sharing.services import child_access_grant
+    from tests.factories import ChildFactory
+
+    today = timezone.localdate()
+    teenager = ChildFactory(date_of_birth=today.replace(year=today.year - 17))
+    child_access_grant(
+        child=teenager, user=lead_professional, basis=AccessGrant.Basis.CREATOR, granted_by=None
+    )
+    review = ConsentReview.objects.create(child=teenager, reason="placement_change", due_on=today)
+    override = safeguarding_override_open(
+        actor=lead_professional,
+        child=teenager,
+        lawful_basis="child_protection_enquiry",
+        justification="Section 47 enquiry opened after a disclosure today.",
+        categories=["plans"],
+    )
+    api_client.force_authenticate(lead_professional)
+    base = f"/api/v1/children/{teenager.public_id}/"
+
+    empty = api_client.post(f"{base}consent-reviews/{review.public_id}/complete/", {}, format="json")
+    assert empty.status_code == 400
+    assert empty.json()["errors"][0]["attr"] == "outcome_note"
+    done = api_client.post(
+        f"{base}consent-reviews/{review.public_id}/complete/",
+        {"outcome_note": "Agreed with him"},
+        format="json",
+    )
+    assert done.status_code == 200
+    assert done.json()["completed_on"] == today.isoformat()
+
+    told = api_client.post(
+        f"{base}safeguarding-overrides/{override.public_id}/told/",
+        {"told_on": today.isoformat()},
+        format="json",
+    )
+    assert told.status_code == 200
+
+    kept = api_client.post(
+        f"{base}parent-withholdings/",
+        {"category": "appointments", "judgement": "He is 17 and asked."},
+        format="json",
+    )
+    assert kept.status_code == 201
+    withholding = ParentWithholding.objects.get(child=teenager)
+    assert api_client.get(f"{base}parent-withholdings/").json()[0]["category"] == "appointments"
+    ended = api_client.post(f"{base}parent-withholdings/{withholding.public_id}/end/", {}, format="json")
+    assert ended.json()["ended_on"] == today.isoformat()

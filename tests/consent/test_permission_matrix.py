@@ -104,6 +104,11 @@ MATRIX: dict[str, Row] = {
     "consent-api:safeguarding-overrides": Row("view", method="post", api=True),
     "consent-api:safeguarding-override-review": Row("change", method="post", api=True),  # safeguarding leads
     "consent-api:disclosures": Row("view", api=True),
+    "consent-api:consent-reviews": Row("view", api=True),
+    "consent-api:consent-review-complete": Row("change", method="post", api=True),
+    "consent-api:safeguarding-override-told": Row("change", method="post", api=True),
+    "consent-api:parent-withholdings": Row("view", api=True),
+    "consent-api:parent-withholding-end": Row("change", method="post", api=True),
 }
 
 # Routes that take a public id but are not about a child (a person's own notification).

@@ -45,11 +45,12 @@ from apps.children.services import (
     vulnerability_flag_add,
     vulnerability_flag_end,
 )
-from apps.consent.models import CompetenceAssessment, Consent, SafeguardingOverride
+from apps.consent.models import CompetenceAssessment, Consent, ConsentReview, SafeguardingOverride
 from apps.consent.selectors import PRESUMED_COMPETENT_AGE, age_on, competence_current
 from apps.consent.services import (
     competence_assess,
     consent_record,
+    consent_review_complete,
     consent_withdraw,
     safeguarding_override_open,
     safeguarding_override_review,
@@ -129,7 +130,20 @@ class DemoLoader:
         self.load_teams(children)
         self.deactivate_former_staff()
         self.load_access(children)
+        self.complete_historical_reviews()
         self.load_consent(children)
+
+    def complete_historical_reviews(self) -> None:
+        """Placement changes in the demo's history asked for consent reviews; back then they were done."""
+        for review in ConsentReview.objects.filter(
+            completed_on__isnull=True, due_on__lt=self.today
+        ).select_related("child__created_by"):
+            consent_review_complete(
+                actor=review.child.created_by,
+                review=review,
+                outcome_note="Reviewed with the young person and their carers when the placement changed.",
+            )
+            self.created["consent reviews completed"] += 1
 
     # ---------------------------------------------------------------------------------- organisations
     def load_organisations(self) -> None:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from apps.accounts.models import User
@@ -24,11 +25,18 @@ CHANGE = "change_child"
 def _with_summary(queryset: QuerySet[Child]) -> QuerySet[Child]:
     """Add the current social-work status and the count of current vulnerabilities, in the same query."""
     current_status = SocialWorkInvolvement.objects.filter(child=OuterRef("pk"), ended_on__isnull=True)
+    # A correlated count, not an aggregate over a join: no GROUP BY for the paginator's count to wrap, and
+    # only the rows on the page are counted.
+    current_flags = (
+        VulnerabilityFlag.objects.filter(child=OuterRef("pk"), ended_on__isnull=True)
+        .order_by()
+        .values("child")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     return queryset.annotate(
         current_social_work_status=Subquery(current_status.values("status")[:1]),
-        current_flag_count=Count(
-            "vulnerability_flags", filter=Q(vulnerability_flags__ended_on__isnull=True), distinct=True
-        ),
+        current_flag_count=Coalesce(Subquery(current_flags[:1]), 0),
     )
 
 

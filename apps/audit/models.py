@@ -3,10 +3,30 @@
 Rows are written in the same transaction as what they record, so a write that rolls back leaves no
 audit row and no audited write goes unrecorded. Rows hold identifiers and field names, never values
 such as names, dates of birth or NHS numbers.
+
+The log is append-only: the application refuses to change or delete a row (below), and the database
+refuses UPDATE and DELETE on the table (a trigger, migration 0003). Each row carries a hash chained to
+the row before it (apps/audit/chain.py), which ``manage.py verify_audit_chain`` checks.
 """
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+
+class AppendOnlyError(Exception):
+    """Something tried to change or delete an audit row."""
+
+
+APPEND_ONLY = "The audit log is append-only: its rows cannot be changed or deleted."
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError(APPEND_ONLY)
+
+    def delete(self):
+        raise AppendOnlyError(APPEND_ONLY)
 
 
 class AuditEvent(models.Model):
@@ -25,7 +45,8 @@ class AuditEvent(models.Model):
         ADMIN = "admin", "Admin"
         SYSTEM = "system", "System"
 
-    occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set in Python before the row is hashed (apps.audit.services), so the hash covers the stored value.
+    occurred_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -44,6 +65,12 @@ class AuditEvent(models.Model):
     basis = models.CharField(max_length=200, blank=True)
     # Field names changed, counts, search kinds: never the personal data itself.
     detail = models.JSONField(default=dict, blank=True)
+    # The hash chain: 1, 2, 3... with no gaps; hash is SHA-256 over this row's contents and previous_hash.
+    sequence = models.BigIntegerField(unique=True, editable=False)
+    previous_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, editable=False)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_at", "-pk"]
@@ -51,3 +78,11 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.target_type}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError(APPEND_ONLY)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(APPEND_ONLY)

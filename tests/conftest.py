@@ -5,6 +5,7 @@ from rest_framework.test import APIClient
 
 from apps.sharing.models import AccessGrant
 from apps.sharing.services import child_access_grant
+from tests.auth import sign_in
 from tests.factories import PASSWORD, ChildFactory, OrganisationFactory, ProfessionalFactory
 
 
@@ -62,5 +63,5 @@ def api_client() -> APIClient:
 
 @pytest.fixture
 def signed_in_client(client, lead_professional):
-    client.force_login(lead_professional)
+    sign_in(client, lead_professional)
     return client

@@ -6,6 +6,7 @@ from knox.models import AuthToken
 from rest_framework.throttling import ScopedRateThrottle
 
 from apps.accounts.models import OrganisationType
+from tests.auth import sign_in
 from tests.factories import OrganisationFactory, ProfessionalFactory, YoungPersonUserFactory
 
 pytestmark = pytest.mark.django_db
@@ -136,7 +137,7 @@ def test_signing_out_everywhere_revokes_every_token(api_client, lead_professiona
 
 
 def test_signing_out_needs_a_token(api_client, lead_professional):
-    api_client.force_login(lead_professional)  # A browser session is not a token to revoke.
+    sign_in(api_client, lead_professional)  # A browser session is not a token to revoke.
     response = api_client.post(SIGN_OUT_URL)
     assert response.status_code == 401
     assert response.json()["type"] == "client_error"

@@ -26,6 +26,7 @@ from apps.consent.models import Consent, Disclosure
 from apps.consent.services import consent_withdraw, safeguarding_override_open
 from apps.notifications.models import Notification
 from apps.teams.services import action_add, lead_professional_appoint, meeting_record, team_member_add
+from tests.auth import sign_in
 from tests.factories import ChildFactory, ProfessionalFactory, UserFactory, share_with, vulnerability_type
 
 pytestmark = pytest.mark.django_db
@@ -240,7 +241,7 @@ def _call(user: User | None, name: str, ids: dict, client_for_browser):
     client = client_for_browser
     client.logout()
     if user:
-        client.force_login(user)
+        sign_in(client, user)
     return getattr(client, row.method)(url)
 
 

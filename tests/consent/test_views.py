@@ -15,6 +15,7 @@ from apps.consent.services import competence_assess, consent_record, safeguardin
 from apps.notifications.models import Notification
 from apps.sharing.models import AccessGrant
 from apps.sharing.services import child_access_grant
+from tests.auth import sign_in
 from tests.factories import (
     FamilyMemberFactory,
     OrganisationFactory,
@@ -159,14 +160,14 @@ def test_anonymous_people_are_sent_to_sign_in(client, child, name):
 
 @pytest.mark.parametrize("name", VIEW_PAGES + CHANGE_PAGES)
 def test_a_child_not_shared_is_not_found(client, child, outsider, name):
-    client.force_login(outsider)
+    sign_in(client, outsider)
 
     assert client.get(url(name, child)).status_code == 404
 
 
 @pytest.mark.parametrize("name", VIEW_PAGES + CHANGE_PAGES)
 def test_young_people_cannot_open_professional_pages(client, child, name):
-    client.force_login(YoungPersonUserFactory())
+    sign_in(client, YoungPersonUserFactory())
 
     assert client.get(url(name, child)).status_code == 403
 
@@ -175,14 +176,14 @@ def test_young_people_cannot_open_professional_pages(client, child, name):
 def test_read_only_professional_sees_the_register_log_and_can_break_the_glass(
     client, child, read_only_professional, name
 ):
-    client.force_login(read_only_professional)
+    sign_in(client, read_only_professional)
 
     assert client.get(url(name, child)).status_code == 200
 
 
 @pytest.mark.parametrize("name", CHANGE_PAGES)
 def test_read_only_professional_cannot_change_consent(client, child, read_only_professional, name):
-    client.force_login(read_only_professional)
+    sign_in(client, read_only_professional)
 
     assert client.get(url(name, child)).status_code == 403
     assert client.post(url(name, child), consent_post()).status_code == 403
@@ -197,7 +198,7 @@ def test_withdraw_and_review_forms_are_forbidden_to_read_only(
     review = ConsentReview.objects.create(
         child=child, reason=ConsentReview.Reason.PLACEMENT_CHANGE, due_on=today()
     )
-    client.force_login(read_only_professional)
+    sign_in(client, read_only_professional)
 
     assert client.get(url("consent-withdraw", child, consent.public_id)).status_code == 403
     assert client.get(url("review-complete", child, review.public_id)).status_code == 403
@@ -380,7 +381,7 @@ def test_withdrawal_hides_the_sensitive_vulnerability_on_the_next_request(
     consent = consent_to(
         child, clinician, [Category.SUBSTANCE_MISUSE], actor=lead_professional, parent=parent
     )
-    client.force_login(clinician)
+    sign_in(client, clinician)
     child_url = reverse("children:detail", args=[child.public_id])
 
     before = client.get(child_url).text
@@ -388,7 +389,7 @@ def test_withdrawal_hides_the_sensitive_vulnerability_on_the_next_request(
     assert "Withheld: no consent to share substance misuse" not in before
 
     lead_client = type(client)()
-    lead_client.force_login(lead_professional)
+    sign_in(lead_client, lead_professional)
     response = lead_client.post(
         url("consent-withdraw", child, consent.public_id), {"reason": "Sam asked us to stop sharing this"}
     )
@@ -438,7 +439,7 @@ def test_team_page_withholds_meetings_and_actions_without_plans_consent(
         user=lead_professional,
         started_on=today(),
     )
-    client.force_login(lead_professional)
+    sign_in(client, lead_professional)
     team_url = reverse("teams:team", args=[child.public_id])
 
     page = client.get(team_url).text
@@ -510,7 +511,7 @@ def test_opening_an_override_shows_the_information_and_alerts_the_safeguarding_l
     OrganisationMembership.objects.filter(user=read_only_professional).update(
         organisation=OrganisationMembership.objects.get(user=lead_professional).organisation
     )
-    client.force_login(read_only_professional)
+    sign_in(client, read_only_professional)
     child_url = reverse("children:detail", args=[child.public_id])
     assert "Withheld: no consent to share substance misuse" in client.get(child_url).text
 
@@ -562,16 +563,16 @@ def test_review_page_is_forbidden_to_those_who_are_not_safeguarding_leads(
     client, child, override, lead_professional, outsider
 ):
     review_url = url("override-review", child, override.public_id)
-    client.force_login(lead_professional)
+    sign_in(client, lead_professional)
     assert client.get(review_url).status_code == 403
     assert client.post(review_url, {"outcome": "upheld", "note": "Fine"}).status_code == 403
 
-    client.force_login(outsider)
+    sign_in(client, outsider)
     assert client.get(review_url).status_code == 404
 
 
 def test_the_safeguarding_lead_reviews_and_ends_an_override(client, child, override, safeguarding_lead):
-    client.force_login(safeguarding_lead)
+    sign_in(client, safeguarding_lead)
     review_url = url("override-review", child, override.public_id)
 
     assert client.get(review_url).status_code == 200
@@ -604,7 +605,7 @@ def test_recording_that_the_young_person_was_told(signed_in_client, child, overr
 def test_recording_told_is_forbidden_to_a_reader_who_did_not_open_it(
     client, child, override, read_only_professional
 ):
-    client.force_login(read_only_professional)
+    sign_in(client, read_only_professional)
 
     assert client.get(url("override-told", child, override.public_id)).status_code == 403
 
@@ -614,12 +615,12 @@ def test_recording_told_is_forbidden_to_a_reader_who_did_not_open_it(
 
 def test_disclosure_log_reads_in_plain_english(client, child, lead_professional, clinician, parent):
     consent_to(child, clinician, [Category.ASSESSMENTS], actor=lead_professional, parent=parent)
-    client.force_login(clinician)
+    sign_in(client, clinician)
     client.get(reverse("children:detail", args=[child.public_id]))
     disclosure = Disclosure.objects.filter(child=child, viewer=clinician).first()
     assert disclosure.basis == Disclosure.Basis.CONSENT
 
-    client.force_login(lead_professional)
+    sign_in(client, lead_professional)
     page = client.get(url("disclosures", child)).text
 
     when = timezone.localtime(disclosure.occurred_at)
@@ -699,14 +700,14 @@ def test_a_young_person_sees_who_has_their_information_in_plain_english(client):
         evidence="Agreed in session",
     )
     access_child(worker, child.public_id)
-    client.force_login(account)
+    sign_in(client, account)
     page = client.get(reverse("consent:my-information")).content.decode()
     assert "Cara Clinician</span> can see your core record, assessments and measures" in page
     assert "because you agreed" in page
 
 
 def test_the_my_information_page_is_only_for_young_people(client, lead_professional):
-    client.force_login(lead_professional)
+    sign_in(client, lead_professional)
     assert client.get(reverse("consent:my-information")).status_code == 404
 
 

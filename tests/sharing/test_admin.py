@@ -6,6 +6,7 @@ from django.urls import reverse
 from apps.audit.models import AuditEvent
 from apps.children.models import Child
 from apps.sharing.models import AccessGrant
+from tests.auth import sign_in
 from tests.factories import ProfessionalFactory
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client(client):
-    client.force_login(ProfessionalFactory(username="admin", is_staff=True, is_superuser=True))
+    sign_in(client, ProfessionalFactory(username="admin", is_staff=True, is_superuser=True))
     return client
 
 

@@ -31,6 +31,7 @@ from apps.teams.services import (
     trusted_worker_hand_over,
     trusted_worker_name,
 )
+from tests.auth import sign_in
 from tests.factories import ChildFactory, ProfessionalFactory
 
 pytestmark = pytest.mark.django_db
@@ -496,7 +497,7 @@ def test_the_admin_refuses_to_deactivate_a_lead_professional(
     from django.urls import reverse
 
     lead_professional_appoint(actor=lead_professional, membership=lead_membership, route=ROUTE)
-    client.force_login(ProfessionalFactory(is_staff=True, is_superuser=True))
+    sign_in(client, ProfessionalFactory(is_staff=True, is_superuser=True))
     url = reverse("admin:accounts_user_change", args=[lead_professional.pk])
     form = client.get(url).context["adminform"].form
     data = {name: value for name, value in form.initial.items() if value is not None and name != "password"}

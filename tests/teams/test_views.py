@@ -17,6 +17,7 @@ from apps.sharing.models import AccessGrant
 from apps.sharing.services import child_access_grant
 from apps.teams.models import Action, Handover, LeadProfessionalAppointment, Meeting, TeamMembership
 from apps.teams.services import team_member_add, trusted_worker_name
+from tests.auth import sign_in
 from tests.factories import ChildFactory, FamilyMemberFactory, ProfessionalFactory, YoungPersonUserFactory
 from tests.teams.factories import action_for, caseload_child, lead_for, planned_meeting, professional_joins
 
@@ -101,7 +102,7 @@ def member_membership(child, lead_professional, lead_membership, member):
 
 @pytest.fixture
 def member_client(client, member, member_membership):
-    client.force_login(member)
+    sign_in(client, member)
     return client
 
 
@@ -163,7 +164,7 @@ def test_anonymous_is_sent_to_sign_in_from_every_page(client, pages):
 
 
 def test_outsider_gets_404_on_every_page_about_the_child(client, outsider, pages):
-    client.force_login(outsider)
+    sign_in(client, outsider)
 
     for name, address in pages.items():
         assert client.get(address).status_code == 404, name
@@ -172,7 +173,7 @@ def test_outsider_gets_404_on_every_page_about_the_child(client, outsider, pages
 
 
 def test_young_person_gets_403_everywhere(client, pages):
-    client.force_login(YoungPersonUserFactory())
+    sign_in(client, YoungPersonUserFactory())
 
     for address in [*pages.values(), CASELOAD, MANAGER]:
         assert client.get(address).status_code == 403, address
@@ -211,14 +212,14 @@ def test_member_page_offers_no_change_links(member_client, pages):
 
 def test_lead_professional_opens_every_page(client, lead_professional, child, member_membership, pages):
     trusted_worker_name(actor=lead_professional, membership=member_membership)
-    client.force_login(lead_professional)
+    sign_in(client, lead_professional)
 
     for name, address in pages.items():
         assert client.get(address).status_code == 200, name
 
 
 def test_read_only_professional_gets_403_on_management_forms(client, read_only_professional, pages):
-    client.force_login(read_only_professional)
+    sign_in(client, read_only_professional)
 
     assert client.get(pages["team"]).status_code == 200
     for name in MANAGEMENT_PAGES:
@@ -244,7 +245,7 @@ def test_leaving_the_team_revokes_access_on_the_next_request(
     client, lead_professional, child, member, member_membership
 ):
     member_page = reverse("children:detail", args=[child.public_id])
-    client.force_login(member)
+    sign_in(client, member)
     assert client.get(member_page).status_code == 200
 
     # The lead ends the membership in their own browser; the member's next request is refused.
@@ -262,7 +263,7 @@ def client_for(user):
     from django.test import Client
 
     browser = Client()
-    browser.force_login(user)
+    sign_in(browser, user)
     return browser
 
 
@@ -445,7 +446,7 @@ def test_appointing_offers_the_existing_statutory_lead_first(client, child, lead
     # No lead yet. The clinician joined first, the social worker later; the social worker is offered first.
     clinician = professional_joins(child, member, actor=lead_professional)
     social_worker = professional_joins(child, lead_professional)
-    client.force_login(lead_professional)
+    sign_in(client, lead_professional)
 
     page = client.get(url("lead-appoint", child)).text
 
@@ -844,7 +845,7 @@ def test_manager_sees_children_without_a_lead_and_caseload_sizes(client, manager
     professional_joins(drifting, lead_professional)
     professional_joins(drifting, member, actor=lead_professional)
     child_access_grant(child=drifting, user=manager, basis=AccessGrant.Basis.CREATOR, granted_by=manager)
-    client.force_login(manager)
+    sign_in(client, manager)
 
     page = client.get(MANAGER).text
 

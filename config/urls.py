@@ -1,7 +1,16 @@
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_replace
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+
+# The API documentation pages are the only ones whose Content Security Policy is relaxed. Swagger UI and
+# Redoc are third-party bundles (served from our own static files) that put <style> elements into the
+# page as they render, so these two pages allow inline style; script stays 'self' only (the split view
+# serves Swagger UI's start-up script as a file rather than inline), and Redoc's search runs in a worker
+# made from a blob: URL. Inline style cannot run code, and these pages show no personal data.
+API_DOCS_CSP = {"style-src": [SELF, UNSAFE_INLINE], "worker-src": [SELF, "blob:"]}
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="teams:caseload", permanent=False)),
@@ -12,7 +21,15 @@ urlpatterns = [
     path("notifications/", include("apps.notifications.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path(
+        "api/docs/",
+        csp_replace(API_DOCS_CSP)(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
+    path(
+        "api/redoc/",
+        csp_replace(API_DOCS_CSP)(SpectacularRedocView.as_view(url_name="api-schema")),
+        name="api-redoc",
+    ),
     path("admin/", admin.site.urls),
 ]

@@ -21,6 +21,9 @@ class User(AbstractUser):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PROFESSIONAL)
     # What a person is called on screen; first/last name stay for Django's admin.
     display_name = models.CharField(max_length=150, blank=True)
+    # "Sign out everywhere" adds one; each browser session remembers the number it signed in under and
+    # ends on its next request once they differ (apps.core.middleware.SessionSecurityMiddleware).
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         db_table = "accounts_user"

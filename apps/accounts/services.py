@@ -7,7 +7,7 @@ transaction. Nothing here gives anyone access to a child: that is ``apps.sharing
 from datetime import date
 
 from django.contrib.auth import password_validation
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from apps.accounts.models import (
@@ -160,6 +160,21 @@ def professional_deactivate(*, actor: User | None, user: User) -> User:
         from knox.models import AuthToken
 
         AuthToken.objects.filter(user=user).delete()  # API tokens end with the account.
+    return user
+
+
+def user_sign_out_everywhere(*, user: User) -> User:
+    """End every browser session and revoke every API token the person holds (OWASP ASVS 3.3.4).
+
+    For a lost phone or a shared computer left signed in. Browser sessions end on their next request,
+    when the session middleware sees the person's session epoch has moved on; tokens go at once.
+    """
+    from knox.models import AuthToken
+
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(session_epoch=models.F("session_epoch") + 1)
+        AuthToken.objects.filter(user=user).delete()
+    user.refresh_from_db(fields=["session_epoch"])
     return user
 
 

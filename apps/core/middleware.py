@@ -1,7 +1,20 @@
+"""Middleware that applies to every page and API response: caching, browser features, session lifetime."""
+
+import time
 from collections.abc import Callable
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
+
+# Session keys: when the person last did something (Unix seconds), and the user's ``session_epoch`` at
+# sign-in (apps.accounts.signals stores it).
+SESSION_LAST_ACTIVITY = "beacon_last_activity"
+SESSION_EPOCH = "beacon_session_epoch"
 
 
 class NoStoreMiddleware:
@@ -17,4 +30,68 @@ class NoStoreMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         add_never_cache_headers(response)
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    """Tell the browser that no page in Beacon may use the camera, the microphone or the location.
+
+    Beacon asks for none of them; denying them means injected or third-party code could not either.
+    """
+
+    POLICY = "camera=(), microphone=(), geolocation=()"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.POLICY)
+        return response
+
+
+class SessionSecurityMiddleware:
+    """End a browser session after ``BEACON_SESSION_IDLE_MINUTES`` without a request, or after the person
+    chose "sign out everywhere" (OWASP ASVS 3.3: idle timeout, and ending all other sessions).
+
+    Every signed-in request moves the last-activity time on, so the session is saved on each request.
+    A page that has been left open warns two minutes before the end (static/js/beacon.mjs) and can ask
+    the keep-alive view to carry on. API requests with a token are not affected: tokens have their own
+    expiry (knox).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            idle_seconds = settings.BEACON_SESSION_IDLE_MINUTES * 60
+            last_activity = request.session.get(SESSION_LAST_ACTIVITY)
+            if request.session.get(SESSION_EPOCH, 0) != user.session_epoch:
+                return self._sign_out(request, "You have been signed out. Sign in again to carry on.")
+            if last_activity is not None and now - last_activity > idle_seconds:
+                return self._sign_out(
+                    request,
+                    f"You were signed out after {settings.BEACON_SESSION_IDLE_MINUTES} minutes without "
+                    "activity, to protect the information in Beacon",
+                )
+            request.session[SESSION_LAST_ACTIVITY] = now
+        return self.get_response(request)
+
+    def _sign_out(self, request: HttpRequest, message: str) -> HttpResponse:
+        logout(request)
+        if request.path.startswith("/api/"):
+            # The API answers for itself: now anonymous, the request gets a 401 or 403 in the usual shape.
+            return self.get_response(request)
+        messages.info(request, message)
+        if request.method == "GET":
+            response = redirect_to_login(request.get_full_path())
+        else:
+            # What was posted is not kept: coming back to a half-sent form after sign-in would surprise.
+            response = redirect(settings.LOGIN_URL)
+        if request.headers.get("HX-Request"):
+            # htmx would swap the sign-in page into part of this one; have it load the whole page instead.
+            response = HttpResponse(headers={"HX-Redirect": response["Location"]})
         return response

@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "template_partials",
+    "csp",
     # Beacon
     "apps.core",
     "apps.accounts",
@@ -45,12 +47,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files are answered here, before the middleware below: they stay cacheable and carry no CSP.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "apps.core.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages, so that it can say why someone was signed out.
+    "apps.core.middleware.SessionSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "apps.audit.context.AuditInterfaceMiddleware",
     "apps.core.middleware.NoStoreMiddleware",
@@ -69,6 +76,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "apps.core.context_processors.session_idle",
             ],
         },
     },
@@ -214,12 +222,40 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Beacon <no-reply@
 
 # --- Security defaults that hold everywhere ---------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+# Lax rather than Strict: a link in a notification email must open the page signed in. Lax still keeps
+# the cookie off cross-site POSTs, frames and fetches.
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# No script reads the CSRF cookie: forms carry the token in the page and htmx sends it from hx-headers.
+CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Nothing about a page (URLs hold public ids only, but still) goes to another site; within Beacon the
+# Referer stays, which Django's CSRF check relies on over HTTPS when a browser sends no Origin header.
 SECURE_REFERRER_POLICY = "same-origin"
+# Django's default, stated: no other site's window keeps a handle on a Beacon page.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_AGE = env.int("BEACON_SESSION_COOKIE_AGE", default=8 * 60 * 60)
+# Sign a browser session out after this long without a request (apps.core.middleware); pages warn two
+# minutes before. The session is saved on every request to move the clock on.
+BEACON_SESSION_IDLE_MINUTES = env.int("BEACON_SESSION_IDLE_MINUTES", default=30)
+
+# Content Security Policy (django-csp): our own origin only, no inline script or style, no plugins, no
+# framing. The two API documentation pages relax style-src for themselves only (config/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Beacon -----------------------------------------------------------------------------------
@@ -233,11 +269,30 @@ BEACON_OVERRIDE_HOURS = env.int("BEACON_OVERRIDE_HOURS", default=72)
 # Where links in emails point.
 BEACON_SITE_URL = env("BEACON_SITE_URL", default="http://127.0.0.1:8000")
 
+# One JSON object a line on stdout, with NHS numbers, dates and query strings taken out of every record
+# (apps/core/logging.py). Django's own loggers, and the development server's request lines, are routed
+# through the same handler rather than Django's plain-text defaults.
+LOG_LEVEL = env("DJANGO_LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    "filters": {"personal_data": {"()": "apps.core.logging.RedactPersonalDataFilter"}},
+    "formatters": {"json": {"()": "apps.core.logging.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+            "filters": ["personal_data"],
+        }
+    },
+    "loggers": {
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django.server": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
+# The Celery worker keeps this logging set-up rather than replacing the root logger's handlers.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 DRF_STANDARDIZED_ERRORS["EXCEPTION_HANDLER_CLASS"] = "apps.core.api.errors.BeaconExceptionHandler"

@@ -3,6 +3,7 @@ from csp.decorators import csp_replace
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
+from django_otp.admin import OTPAdminSite
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 # The API documentation pages are the only ones whose Content Security Policy is relaxed. Swagger UI and
@@ -11,6 +12,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 # serves Swagger UI's start-up script as a file rather than inline), and Redoc's search runs in a worker
 # made from a blob: URL. Inline style cannot run code, and these pages show no personal data.
 API_DOCS_CSP = {"style-src": [SELF, UNSAFE_INLINE], "worker-src": [SELF, "blob:"]}
+
+# The admin is for administrators who have given their second factor (issue 5). The middleware already
+# sends anyone else to the sign-in pages; OTPAdminSite refuses them again here, in case it ever did not.
+admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="teams:caseload", permanent=False)),
@@ -30,6 +35,11 @@ urlpatterns = [
         "api/redoc/",
         csp_replace(API_DOCS_CSP)(SpectacularRedocView.as_view(url_name="api-schema")),
         name="api-redoc",
+    ),
+    # One sign-in page for everyone: the admin's own would ask for a password only.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="accounts:sign-in", query_string=True, permanent=False),
     ),
     path("admin/", admin.site.urls),
 ]

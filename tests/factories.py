@@ -4,6 +4,7 @@ import datetime
 
 import factory
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.accounts.models import (
     Organisation,
@@ -52,6 +53,11 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     type = factory.LazyFunction(lambda: OrganisationType.objects.get(code="la-childrens-social-care"))
 
 
+# Every test professional's authenticator app shares this key, so a browser test can compute a code
+# without touching the database (tests.auth.current_code).
+TEST_TOTP_KEY = "3132333435363738393031323334353637383930"
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
@@ -69,9 +75,16 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class ProfessionalFactory(UserFactory):
-    """A professional with a current membership of an organisation (a new one unless given)."""
+    """A professional with a current membership of an organisation (a new one unless given), and an
+    authenticator app set up with ``TEST_TOTP_KEY`` (``authenticator=False`` for someone yet to set one up).
+    """
 
     kind = User.Kind.PROFESSIONAL
+
+    @factory.post_generation
+    def authenticator(obj, create, extracted, **kwargs):  # noqa: N805
+        if create and extracted is not False:
+            TOTPDevice.objects.create(user=obj, name="Authenticator app", key=TEST_TOTP_KEY, confirmed=True)
 
     @factory.post_generation
     def organisation(obj, create, extracted, **kwargs):  # noqa: N805

@@ -32,12 +32,19 @@ class BeaconUserChangeForm(UserChangeForm):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    """Professionals' accounts. Young people's and parents' accounts are not here: a young person's
+    account names a child, and the admin shows no child (issue 5). Their accounts are made and ended
+    by invitation from the child's lead professional, with the audit that carries."""
+
     form = BeaconUserChangeForm
     list_display = ["username", "display_name", "kind", "email", "is_active", "is_staff"]
     list_filter = ["kind", "is_active", "is_staff"]
     search_fields = ["username", "display_name", "first_name", "last_name", "email"]
     fieldsets = (*DjangoUserAdmin.fieldsets, ("Beacon", {"fields": ("kind", "display_name")}))
     inlines = [MembershipInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(kind=User.Kind.PROFESSIONAL)
 
 
 @admin.register(OrganisationType)

@@ -18,17 +18,27 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from apps.accounts import two_factor
 from apps.accounts.models import OrganisationType
 from apps.accounts.selectors import organisation_list
 from apps.accounts.services import organisation_create
+from apps.core.exceptions import ApplicationError
 
-WRONG_CREDENTIALS = "Enter a correct username and password. Both are case-sensitive."
+# One answer for a wrong password and a wrong code, so the API never confirms a password on its own.
+WRONG_CREDENTIALS_OR_CODE = (
+    "Enter a correct username, password and current one-time code. The username and password are "
+    "case-sensitive."
+)
+NO_SECOND_FACTOR = (
+    "Set up two-factor sign-in on the Beacon website before using the API: sign in there and follow "
+    "the steps."
+)
 PROFESSIONALS_ONLY = "The Beacon API is for professionals. Young people sign in to Beacon on the web."
 
 
 @extend_validation_errors(["invalid_credentials"], field_name="non_field_errors")
 class TokenSignInApi(APIView):
-    """Exchange a professional's username and password for an API token."""
+    """Exchange a professional's username, password and one-time code for an API token."""
 
     # A client without a token is the whole point here; the throttle slows password guessing.
     authentication_classes = []
@@ -39,6 +49,12 @@ class TokenSignInApi(APIView):
     class InputSerializer(serializers.Serializer):
         username = serializers.CharField()
         password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+        otp_code = serializers.CharField(
+            max_length=20,
+            help_text="The current 6-digit code from the person's authenticator app, or one of their "
+            "single-use backup codes. Each code is accepted once.",
+            error_messages={"required": "Enter the 6-digit code from your authenticator app."},
+        )
 
         class Meta:
             ref_name = "TokenSignInInput"
@@ -56,8 +72,10 @@ class TokenSignInApi(APIView):
         operation_id="auth_token_create",
         summary="Sign in and get an API token",
         description=(
-            "Only active professionals get tokens. A wrong username or password gives the same 400 "
-            "either way, without saying which was wrong. Limited to a few attempts a minute (429)."
+            "Only active professionals with two-factor sign-in set up get tokens. A wrong username, "
+            "password or code gives the same 400, without saying which was wrong. Limited to a few "
+            "attempts a minute (429); repeated failures for one username from one address pause "
+            "sign-in for that pair (429, code `locked_out`)."
         ),
         tags=["Authentication"],
         auth=[],
@@ -70,18 +88,33 @@ class TokenSignInApi(APIView):
         serializer.is_valid(raise_exception=True)
         # Django's ModelBackend refuses inactive users and hashes a password even for unknown usernames,
         # so neither the answer nor its timing tells which of the two was wrong.
-        user = authenticate(request._request, **serializer.validated_data)
+        data = serializer.validated_data
+        user = authenticate(request._request, username=data["username"], password=data["password"])
         if user is None:
-            raise exceptions.ValidationError(
-                {"non_field_errors": [exceptions.ErrorDetail(WRONG_CREDENTIALS, code="invalid_credentials")]}
-            )
+            raise self._wrong_credentials()
         if not user.is_professional:
             raise exceptions.PermissionDenied(PROFESSIONALS_ONLY)
+        if not two_factor.has_second_factor(user):
+            raise exceptions.PermissionDenied(NO_SECOND_FACTOR, code="two_factor_not_set_up")
+        try:
+            two_factor.second_factor_check(request=request._request, user=user, code=data["otp_code"])
+        except ApplicationError:
+            raise self._wrong_credentials() from None
         instance, token = AuthToken.objects.create(
             user, expiry=knox_settings.TOKEN_TTL, prefix=knox_settings.TOKEN_PREFIX
         )
         user_logged_in.send(sender=user.__class__, request=request._request, user=user)
         return Response(self.OutputSerializer({"token": token, "expiry": instance.expiry}).data)
+
+    @staticmethod
+    def _wrong_credentials() -> exceptions.ValidationError:
+        return exceptions.ValidationError(
+            {
+                "non_field_errors": [
+                    exceptions.ErrorDetail(WRONG_CREDENTIALS_OR_CODE, code="invalid_credentials")
+                ]
+            }
+        )
 
 
 class TokenSignOutApi(APIView):

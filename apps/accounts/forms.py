@@ -2,6 +2,7 @@
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fluid, Layout
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 
@@ -23,4 +24,29 @@ class SignInForm(AuthenticationForm):
             Field.text("username", field_width=Fluid.ONE_HALF, spellcheck="false"),
             Field("password", template="accounts/includes/password_input.html"),
             Button.primary("sign_in", "Sign in"),
+        )
+
+
+class SecondFactorForm(forms.Form):
+    """One box for either kind of code: 6 digits from the app, or a 10-character backup code."""
+
+    otp_code = forms.CharField(
+        label="Code",
+        max_length=20,
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+        help_text="The 6-digit code your authenticator app shows for Beacon, or one of your backup codes.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "none"}
+        ),
+    )
+
+    def __init__(self, *args, setting_up: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if setting_up:  # No backup codes exist yet.
+            self.fields["otp_code"].help_text = "The 6-digit code your authenticator app shows for Beacon."
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.text("otp_code", field_width=10),
+            Button.primary("continue", "Continue"),
         )

@@ -34,6 +34,10 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "template_partials",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     # Beacon
     "apps.core",
     "apps.accounts",
@@ -55,12 +59,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks request.user verified once they have given their second factor this session.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages, so that it can say why someone was signed out.
     "apps.core.middleware.SessionSecurityMiddleware",
+    # A professional signed in with a password only may use the sign-in pages and nothing else.
+    "apps.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "apps.audit.context.AuditInterfaceMiddleware",
     "apps.core.middleware.NoStoreMiddleware",
+    # Last, so that a lockout found while authenticating replaces whatever the view answered.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -77,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.core.context_processors.session_idle",
+                "apps.core.context_processors.signed_in_fully",
             ],
         },
     },
@@ -93,6 +104,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out username and address is refused before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -130,7 +143,7 @@ CRISPY_TEMPLATE_PACK = "gds"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "knox.auth.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "apps.core.api.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["apps.core.api.permissions.IsProfessional"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -239,6 +252,27 @@ SESSION_COOKIE_AGE = env.int("BEACON_SESSION_COOKIE_AGE", default=8 * 60 * 60)
 # Sign a browser session out after this long without a request (apps.core.middleware); pages warn two
 # minutes before. The session is saved on every request to move the clock on.
 BEACON_SESSION_IDLE_MINUTES = env.int("BEACON_SESSION_IDLE_MINUTES", default=30)
+
+# Two factors (django-otp): the name an authenticator app shows beside the code.
+OTP_TOTP_ISSUER = "Beacon"
+# How many single-use backup codes a person gets at a time.
+BEACON_BACKUP_CODES = 10
+
+# Brute-force protection (django-axes). Failures are counted per username AND address together, so
+# guessing a clinician's password from one place never locks her out at her own desk. Wrong one-time
+# codes count too (apps.accounts.services). A lockout ends by itself after the cool-off, or at once
+# when an administrator clears it (``manage.py axes_reset_username``).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env.int("BEACON_SIGN_IN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("BEACON_SIGN_IN_LOCKOUT_MINUTES", default=15))
+# Not reset on a correct password: that is only the first step, and resetting there would let someone
+# who knows the password guess codes for ever. Failures simply age out after the cool-off.
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "apps.accounts.views.locked_out"
+# Behind a proxy, name the header it sets (e.g. HTTP_X_FORWARDED_FOR) so the address is the caller's.
+AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("BEACON_CLIENT_IP_HEADERS", default=["REMOTE_ADDR"])
+# The log line axes writes names the username and address; ours says the same without the username.
+AXES_VERBOSE = False
 
 # Content Security Policy (django-csp): our own origin only, no inline script or style, no plugins, no
 # framing. The two API documentation pages relax style-src for themselves only (config/urls.py).

@@ -6,7 +6,7 @@ from knox.models import AuthToken
 from rest_framework.throttling import ScopedRateThrottle
 
 from apps.accounts.models import OrganisationType
-from tests.auth import sign_in
+from tests.auth import current_code, sign_in
 from tests.factories import OrganisationFactory, ProfessionalFactory, YoungPersonUserFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,12 +24,15 @@ def _fresh_sign_in_throttle():
     cache.clear()
 
 
-def _sign_in(api_client, username, password):
-    return api_client.post(TOKEN_URL, {"username": username, "password": password}, format="json")
+def _sign_in(api_client, username, password, otp_code=None):
+    body = {"username": username, "password": password, "otp_code": otp_code or current_code()}
+    return api_client.post(TOKEN_URL, body, format="json")
 
 
-def _token(api_client, user, password) -> str:
-    response = _sign_in(api_client, user.username, password)
+def _token(api_client, user, password, *, drift: int = 0) -> str:
+    """A token for ``user``. Each code signs in once, so a second token in the same 30 seconds takes the
+    next time step's code (``drift``), which the authenticator's one-step tolerance accepts."""
+    response = _sign_in(api_client, user.username, password, current_code(drift=drift))
     assert response.status_code == 200, response.json()
     return response.json()["token"]
 
@@ -57,7 +60,8 @@ def test_a_wrong_password_is_a_400_in_the_standard_shape(api_client, lead_profes
         "errors": [
             {
                 "code": "invalid_credentials",
-                "detail": "Enter a correct username and password. Both are case-sensitive.",
+                "detail": "Enter a correct username, password and current one-time code. The username "
+                "and password are case-sensitive.",
                 "attr": "non_field_errors",
             }
         ],
@@ -94,7 +98,7 @@ def test_a_young_person_is_told_the_api_is_for_professionals(api_client, passwor
 def test_missing_username_and_password_are_each_named(api_client):
     response = api_client.post(TOKEN_URL, {}, format="json")
     assert response.status_code == 400
-    assert {error["attr"] for error in response.json()["errors"]} == {"username", "password"}
+    assert {error["attr"] for error in response.json()["errors"]} == {"username", "password", "otp_code"}
 
 
 def test_sign_in_is_throttled_after_a_few_attempts(api_client, lead_professional, monkeypatch):
@@ -111,8 +115,8 @@ def test_sign_in_is_throttled_after_a_few_attempts(api_client, lead_professional
 
 
 def test_signing_out_revokes_only_the_token_used(api_client, lead_professional, password):
-    first = _token(api_client, lead_professional, password)
-    second = _token(api_client, lead_professional, password)
+    first = _token(api_client, lead_professional, password, drift=0)
+    second = _token(api_client, lead_professional, password, drift=1)
 
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {first}")
     assert api_client.post(SIGN_OUT_URL).status_code == 204
@@ -123,7 +127,7 @@ def test_signing_out_revokes_only_the_token_used(api_client, lead_professional, 
 
 
 def test_signing_out_everywhere_revokes_every_token(api_client, lead_professional, outsider, password):
-    tokens = [_token(api_client, lead_professional, password) for _ in range(3)]
+    tokens = [_token(api_client, lead_professional, password, drift=drift) for drift in (-1, 0, 1)]
     _token(api_client, outsider, password)
 
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {tokens[0]}")
@@ -196,7 +200,7 @@ def test_anonymous_callers_cannot_list_organisations(api_client):
 
 
 def _token_for(api_client, user, password):
-    response = api_client.post("/api/v1/auth/token/", {"username": user.username, "password": password})
+    response = _sign_in(api_client, user.username, password)
     return {"HTTP_AUTHORIZATION": f"Token {response.json()['token']}"}
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from tests.auth import current_code
 from tests.factories import YoungPersonUserFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,8 +43,11 @@ def test_an_empty_sign_in_form_asks_for_username_and_password(client):
     assert 'href="#id_password">Enter your password</a>' in response.text
 
 
-def test_correct_password_signs_in_and_goes_to_the_caseload(client, lead_professional, password):
-    response = client.post(SIGN_IN, {"username": "lead", "password": password})
+def test_correct_password_and_code_sign_in_and_go_to_the_caseload(client, lead_professional, password):
+    response = client.post(SIGN_IN, {"username": "lead", "password": password}, follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("accounts:sign-in-code"))
+
+    response = client.post(response.redirect_chain[-1][0], {"otp_code": current_code()})
 
     assert response.status_code == 302
     assert response.url == reverse("teams:caseload")
@@ -53,6 +57,7 @@ def test_correct_password_signs_in_and_goes_to_the_caseload(client, lead_profess
 def test_sign_in_goes_back_to_the_page_asked_for(client, lead_professional, password, child):
     detail = reverse("children:detail", args=[child.public_id])
     response = client.post(f"{SIGN_IN}?next={detail}", {"username": "lead", "password": password})
+    response = client.post(response.url, {"otp_code": current_code()})
 
     assert response.url == detail
 

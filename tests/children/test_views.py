@@ -37,9 +37,10 @@ FIND = reverse("children:find")
 CREATE = reverse("children:create")
 
 # Measured once: session, user, count, page, organisation for the audit, audit chain lock, audit chain
-# head, audit insert, disclosure insert, unread notifications in the header, and the session save with
-# its savepoint pair (the idle timeout moves on with each request). Must not grow.
-LIST_PAGE_QUERIES = 13
+# head, audit insert, disclosure insert, unread notifications in the header, the second-factor device
+# the session was verified with, and the session save with its savepoint pair (the idle timeout moves
+# on with each request). Must not grow.
+LIST_PAGE_QUERIES = 14
 
 
 def share(children, user, *, can_change=True):

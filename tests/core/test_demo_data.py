@@ -130,6 +130,28 @@ class TestTheLoadedDemo:
         for user in User.objects.filter(is_active=True):
             assert user.check_password("beacon-demo-2026"), user.username
 
+    def test_every_professional_persona_has_the_published_authenticator_secret(self):
+        from base64 import b32decode
+
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        published = b32decode("BEACONDEMOTOTPSECRETFORDEMOSONLY").hex()  # As in the README.
+        for user in User.objects.filter(is_active=True, kind=User.Kind.PROFESSIONAL):
+            device = TOTPDevice.objects.get(user=user, confirmed=True)
+            assert device.key == published, user.username
+        assert not TOTPDevice.objects.filter(user__kind=User.Kind.YOUNG_PERSON).exists()
+
+    def test_demo_code_prints_a_code_the_personas_sign_in_with(self):
+        from io import StringIO
+
+        from django.core.management import call_command
+        from django_otp import match_token
+
+        out = StringIO()
+        call_command("demo_code", stdout=out, stderr=StringIO())
+
+        assert match_token(User.objects.get(username="lead.sw"), out.getvalue().strip()) is not None
+
     def test_lead_social_worker_sees_a_caseload_of_about_twenty(self):
         assert 18 <= visible("lead.sw").count() <= 22
         # She may change every child she sees, except the one she sees through a safeguarding override.

@@ -79,3 +79,26 @@ def test_the_audit_log_cannot_be_changed_in_the_admin(admin_client, child, lead_
     assert admin_client.get(reverse("admin:audit_auditevent_change", args=[event.pk])).status_code == 200
     admin_client.post(reverse("admin:audit_auditevent_delete", args=[event.pk]), {"post": "yes"})
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_no_admin_list_shows_a_childs_name_nhs_number_or_date_of_birth(admin_client, child):
+    """The admin shows nothing that identifies a child: Beacon ids only (issue 5 point 7)."""
+    from django.contrib import admin
+
+    from tests.factories import YoungPersonUserFactory
+
+    YoungPersonUserFactory(username="samira.o", display_name="Samira Okafor")
+    for model in admin.site._registry:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        page = admin_client.get(url).content.decode()
+        for identifying in (child.given_name, child.family_name, child.nhs_number):
+            assert identifying not in page, (url, identifying)
+        assert child.date_of_birth.strftime("%d %B %Y").lstrip("0") not in page, url
+
+
+def test_young_peoples_accounts_are_not_in_the_admin(admin_client):
+    from tests.factories import YoungPersonUserFactory
+
+    young = YoungPersonUserFactory(username="samira.o")
+
+    assert admin_client.get(reverse("admin:accounts_user_change", args=[young.pk])).status_code == 302

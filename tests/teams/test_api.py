@@ -16,6 +16,7 @@ from apps.sharing.models import AccessGrant
 from apps.sharing.services import child_access_grant
 from apps.teams.models import Action, Handover, LeadProfessionalAppointment, Meeting, TeamMembership
 from apps.teams.services import lead_professional_appoint, meeting_record, team_member_add
+from tests.auth import current_code
 from tests.factories import PASSWORD, ChildFactory, ProfessionalFactory, share_with, vulnerability_type
 
 pytestmark = pytest.mark.django_db
@@ -253,7 +254,9 @@ def test_a_membership_of_another_child_in_the_body_is_a_400_naming_the_field(
 def test_leaving_the_team_revokes_api_access_on_the_very_next_request(
     lead_client, child, member_membership, team_member
 ):
-    signed_in = APIClient().post("/api/v1/auth/token/", {"username": "member", "password": PASSWORD})
+    signed_in = APIClient().post(
+        "/api/v1/auth/token/", {"username": "member", "password": PASSWORD, "otp_code": current_code()}
+    )
     member = APIClient()
     member.credentials(HTTP_AUTHORIZATION=f"Token {signed_in.json()['token']}")
     assert member.get(child_url(child)).status_code == 200

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import PASSWORD, ProfessionalFactory
+from tests.auth import browser_sign_in
+from tests.factories import ProfessionalFactory
 from tests.teams.factories import caseload_child
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -38,10 +39,7 @@ def test_lead_signs_in_sees_her_caseload_and_filters_it_without_a_reload(live_se
         )
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(f"{live_server.url}/accounts/sign-in/")
-            page.fill("#id_username", "lead.sw")
-            page.fill("#id_password", PASSWORD)
-            page.click("button:has-text('Sign in')")
+            browser_sign_in(page, live_server.url, "lead.sw")
 
             page.wait_for_url(f"{live_server.url}/caseload/")
             results = page.locator("#caseload-results")

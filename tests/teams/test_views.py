@@ -17,7 +17,7 @@ from apps.sharing.models import AccessGrant
 from apps.sharing.services import child_access_grant
 from apps.teams.models import Action, Handover, LeadProfessionalAppointment, Meeting, TeamMembership
 from apps.teams.services import team_member_add, trusted_worker_name
-from tests.auth import sign_in
+from tests.auth import current_code, sign_in
 from tests.factories import ChildFactory, FamilyMemberFactory, ProfessionalFactory, YoungPersonUserFactory
 from tests.teams.factories import action_for, caseload_child, lead_for, planned_meeting, professional_joins
 
@@ -706,6 +706,7 @@ def test_member_cannot_mark_someone_elses_action_done(member_client, child, lead
 
 def test_sign_in_lands_on_the_caseload(client, lead_professional, password):
     response = client.post(SIGN_IN, {"username": "lead", "password": password})
+    response = client.post(response.url, {"otp_code": current_code()})
 
     assert response.url == CASELOAD
 

@@ -16,6 +16,7 @@ with ``DEBUG`` off unless ``--force`` is given, because every demo persona share
 
 import json
 import time
+from base64 import b32decode
 from collections import Counter
 from datetime import date, datetime, timedelta
 from datetime import time as clock
@@ -27,6 +28,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.accounts.models import Organisation, OrganisationType, ProfessionalRole, User
 from apps.accounts.services import (
@@ -88,6 +90,11 @@ def birth_date(*, today: date, age_years: int, days_since_birthday: int) -> date
         return last_birthday.replace(year=last_birthday.year - age_years, day=28)
 
 
+def demo_totp_key_hex(data: dict) -> str:
+    """The demo authenticator secret (base32 in demo.json, as people type it) as django-otp's hex key."""
+    return b32decode(data["totp_secret"]).hex()
+
+
 class DemoLoader:
     """Creates whatever of the demo data is missing, counting what it created and what it found."""
 
@@ -125,6 +132,7 @@ class DemoLoader:
     def load(self) -> None:
         self.load_organisations()
         self.load_professionals()
+        self.load_second_factors()
         children = self.load_children()
         self.load_young_people(children)
         self.load_teams(children)
@@ -191,6 +199,22 @@ class DemoLoader:
                 is_superuser=person.get("is_superuser", False),
             )
             self.created["people"] += 1
+
+    def load_second_factors(self) -> None:
+        """Every demo professional's authenticator app shares one published secret (README), so anyone
+        trying the demo can add it to their own app, or run ``manage.py demo_code``."""
+        key = demo_totp_key_hex(self.data)
+        professionals = [user for user in self.people.values() if user.is_professional and user.is_active]
+        have = set(
+            TOTPDevice.objects.filter(user__in=professionals, confirmed=True).values_list(
+                "user_id", flat=True
+            )
+        )
+        for user in professionals:
+            if user.pk in have:
+                continue
+            TOTPDevice.objects.create(user=user, name="Demo authenticator app", key=key, confirmed=True)
+            self.created["authenticator apps"] += 1
 
     def load_young_people(self, children: dict[str, Child]) -> None:
         accounts = {
@@ -713,4 +737,7 @@ class Command(BaseCommand):
         for what, count in sorted(loader.changed.items()):
             self.stdout.write(f"  {what}: {count}")
         personas = ", ".join(person["username"] for person in data["people"] if person.get("active", True))
-        self.stdout.write(f"Personas: {personas}. Password: {data['password']}")
+        self.stdout.write(
+            f"Personas: {personas}. Password: {data['password']}. Professionals' authenticator secret: "
+            f"{data['totp_secret']} (`python manage.py demo_code` prints the current code)."
+        )

@@ -18,6 +18,21 @@ class Notification(models.Model):
         HANDOVER = "handover", "Handover"
         CONTINUITY = "continuity", "Continuity alert"
         OVERRIDE = "override", "Safeguarding override to review"
+        # Issue 6: appointments, referrals and waiting well. Added together so every app can use them.
+        MISSED_APPOINTMENT = "missed_appointment", "Missed appointment follow-up"
+        FOLLOW_UP_DUE = "follow_up_due", "Follow-up due"
+        FOLLOW_UP_OVERDUE = "follow_up_overdue", "Follow-up overdue"
+        SAFEGUARDING_ESCALATION = "safeguarding_escalation", "Safeguarding escalation"
+        APPOINTMENT_REMINDER = "appointment_reminder", "Appointment reminder"
+        WAITING_CONTACT_DUE = "waiting_contact_due", "Waiting-list contact due"
+        WAITING_WORSE = "waiting_worse", "Things getting worse while waiting"
+        WAIT_TARGET_AT_RISK = "wait_target_at_risk", "Wait target at risk"
+        CONSULTATION = "consultation", "Consultation"
+        REFERRAL_RECEIVED = "referral_received", "Referral received"
+        REFERRAL_ACCEPTED = "referral_accepted", "Referral accepted"
+        REFERRAL_DECLINED = "referral_declined", "Referral declined"
+        DECLINE_REVIEW = "decline_review", "Decline to review"
+        MESSAGE = "message", "Message"
 
     class EmailStatus(models.TextChoices):
         PENDING = "pending", "Waiting to be sent"

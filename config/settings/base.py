@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "apps.teams",
     "apps.notifications",
     "apps.consent",
+    "apps.referrals",
 ]
 
 MIDDLEWARE = [
@@ -266,6 +267,22 @@ BEACON_ACTION_REMINDER_DAYS = env.int("BEACON_ACTION_REMINDER_DAYS", default=2)
 BEACON_CONTINUITY_ALERT_THRESHOLD = env.int("BEACON_CONTINUITY_ALERT_THRESHOLD", default=3)
 # How long a safeguarding override lasts before it must be opened again.
 BEACON_OVERRIDE_HOURS = env.int("BEACON_OVERRIDE_HOURS", default=72)
+# Waiting well (R64, R65): days from acceptance to the first trust-building contact, sooner for children
+# with social-work involvement, in the most deprived areas or in an unstable situation; then a contact
+# every interval days. Zero is refused by a settings check (apps/referrals/checks.py).
+BEACON_WAITING_FIRST_CONTACT_DAYS = env.int("BEACON_WAITING_FIRST_CONTACT_DAYS", default=14)
+BEACON_WAITING_PRIORITY_FIRST_CONTACT_DAYS = env.int("BEACON_WAITING_PRIORITY_FIRST_CONTACT_DAYS", default=5)
+BEACON_WAITING_CONTACT_INTERVAL_DAYS = env.int("BEACON_WAITING_CONTACT_INTERVAL_DAYS", default=14)
+# Wait targets (R38, R66): hours from a referral being received to the first appointment, by urgency
+# (routine four weeks and urgent one week, the eating-disorders standard in seed 004; crisis the same day).
+BEACON_WAIT_TARGET_HOURS = {
+    "routine": env.int("BEACON_WAIT_TARGET_ROUTINE_HOURS", default=28 * 24),
+    "urgent": env.int("BEACON_WAIT_TARGET_URGENT_HOURS", default=7 * 24),
+    "emergency": env.int("BEACON_WAIT_TARGET_EMERGENCY_HOURS", default=24),
+    "crisis": env.int("BEACON_WAIT_TARGET_CRISIS_HOURS", default=4),
+}
+# Warn the service once this share of a wait target has passed without a first appointment.
+BEACON_WAIT_ALERT_FRACTION = env.float("BEACON_WAIT_ALERT_FRACTION", default=0.8)
 # Where links in emails point.
 BEACON_SITE_URL = env("BEACON_SITE_URL", default="http://127.0.0.1:8000")
 

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "apps.notifications",
     "apps.consent",
     "apps.referrals",
+    "apps.appointments",
 ]
 
 MIDDLEWARE = [
@@ -283,6 +284,17 @@ BEACON_WAIT_TARGET_HOURS = {
 }
 # Warn the service once this share of a wait target has passed without a first appointment.
 BEACON_WAIT_ALERT_FRACTION = env.float("BEACON_WAIT_ALERT_FRACTION", default=0.8)
+# A missed appointment's follow-up is due this many working days later (R57: "for example one working
+# day"); bank holidays in England and Wales do not count. Zero or less is refused at start-up.
+BEACON_MISSED_APPOINTMENT_FOLLOW_UP_WORKING_DAYS = env.int(
+    "BEACON_MISSED_APPOINTMENT_FOLLOW_UP_WORKING_DAYS", default=1
+)
+# Tell the safeguarding lead after this many missed appointments in a row (R59: "for example 2") ...
+BEACON_MISSED_APPOINTMENT_ESCALATE_AFTER = env.int("BEACON_MISSED_APPOINTMENT_ESCALATE_AFTER", default=2)
+# ... or after the first for a child with one of these social-work statuses.
+BEACON_MISSED_APPOINTMENT_ESCALATE_AT_ONCE_FOR = env.list(
+    "BEACON_MISSED_APPOINTMENT_ESCALATE_AT_ONCE_FOR", default=["child_protection", "looked_after"]
+)
 # Where links in emails point.
 BEACON_SITE_URL = env("BEACON_SITE_URL", default="http://127.0.0.1:8000")
 

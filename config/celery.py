@@ -36,6 +36,12 @@ app.conf.beat_schedule = {
         "task": "apps.consent.tasks.consent_review_sweep",
         "schedule": crontab(hour=6, minute=30),
     },
+    # Every day at 07:10, before the working day: tell whoever holds a missed-appointment follow-up that
+    # is past its due date, and their team manager (R57). Each message is sent once, however often it runs.
+    "missed-appointment-follow-ups-daily": {
+        "task": "apps.appointments.tasks.follow_up_overdue_sweep",
+        "schedule": crontab(hour=7, minute=10),
+    },
     # Every day at 13:00: a second pass, so a worker that was down at 07:00 costs at most half a day.
     "action-reminders-midday": {
         "task": "apps.teams.tasks.action_reminder_sweep",

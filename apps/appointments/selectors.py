@@ -1,0 +1,69 @@
+"""Reads of appointments and missed-appointment follow-ups. Callers have checked access to the child
+(``access_child`` with the appointments category) before calling the child-scoped ones."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.appointments.models import MISSED_OUTCOMES, Appointment, MissedAppointmentFollowUp
+from apps.appointments.services import missed_in_a_row
+from apps.children.models import Child
+
+# Appointments are the "appointments and attendance" category of a child's information: shared by
+# consent (or an override), not by team membership alone (R71-R80).
+VIEW_APPOINTMENTS = "view_child_appointments"
+
+
+def appointment_list(*, child: Child) -> QuerySet[Appointment]:
+    """The child's appointments, the next one first, then the past ones, newest first."""
+    return child.appointments.select_related("professional", "outcome_recorded_by", "referral").order_by(
+        "-starts_at", "-pk"
+    )
+
+
+def follow_up_list(*, child: Child) -> QuerySet[MissedAppointmentFollowUp]:
+    """The child's missed-appointment follow-ups, open ones first."""
+    return (
+        MissedAppointmentFollowUp.objects.filter(child=child)
+        .select_related("appointment", "assigned_to", "completed_by", "child")
+        .order_by("-status", "due_on", "pk")
+    )
+
+
+def follow_ups_assigned(*, user: User, include_done: bool = False) -> QuerySet[MissedAppointmentFollowUp]:
+    """The follow-ups ``user`` must do, soonest due first: their own list, whatever their caseload."""
+    follow_ups = MissedAppointmentFollowUp.objects.filter(assigned_to=user).select_related(
+        "appointment", "child"
+    )
+    if not include_done:
+        follow_ups = follow_ups.open()
+    return follow_ups.order_by("due_on", "pk")
+
+
+@dataclass(frozen=True)
+class Attendance:
+    """The engagement picture for the appointments page (R59): missed in a row, and in total."""
+
+    missed_in_a_row: int
+    missed_total: int
+    attended_total: int
+
+
+def child_attendance(*, child: Child) -> Attendance:
+    last_with_outcome = (
+        child.appointments.exclude(outcome="")
+        .filter(starts_at__lte=timezone.now())
+        .order_by("-starts_at")
+        .first()
+    )
+    outcomes = list(child.appointments.exclude(outcome="").values_list("outcome", flat=True))
+    return Attendance(
+        missed_in_a_row=missed_in_a_row(appointment=last_with_outcome) if last_with_outcome else 0,
+        missed_total=sum(
+            outcome in MISSED_OUTCOMES
+            for outcome in outcomes
+        ),
+        attended_total=outcomes.count(Appointment.Outcome.ATTENDED),
+    )

@@ -36,6 +36,18 @@ app.conf.beat_schedule = {
         "task": "apps.consent.tasks.consent_review_sweep",
         "schedule": crontab(hour=6, minute=30),
     },
+    # Every 5 minutes: send reminders whose due time has come (apps.notifications.Reminder.due_at).
+    # Each is sent once however often, or however many at once, this runs.
+    "reminders-due": {
+        "task": "apps.notifications.tasks.reminder_due_sweep",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Every 5 minutes, offset by 2: enqueue again emails and texts left pending (the broker was down
+    # when their change committed) and reclaim ones whose worker died mid-send.
+    "deliveries-retry": {
+        "task": "apps.notifications.tasks.deliveries_retry_sweep",
+        "schedule": crontab(minute="2-59/5"),
+    },
     # Every day at 07:10, before the working day: tell whoever holds a missed-appointment follow-up that
     # is past its due date, and their team manager (R57). Each message is sent once, however often it runs.
     "missed-appointment-follow-ups-daily": {

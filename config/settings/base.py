@@ -216,6 +216,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
+# Enqueueing after commit must not hang a web request while Redis is down: two quick retries, then the
+# error reaches apps.notifications.services.deliveries_enqueue, which logs it and leaves the delivery
+# pending for the retry sweep.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Reliability tests give each real worker its own queue, so parallel test runs never take each other's tasks.
+CELERY_TASK_DEFAULT_QUEUE = env("BEACON_CELERY_QUEUE", default="celery")
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- Email ------------------------------------------------------------------------------------
@@ -295,6 +307,16 @@ BEACON_MISSED_APPOINTMENT_ESCALATE_AFTER = env.int("BEACON_MISSED_APPOINTMENT_ES
 BEACON_MISSED_APPOINTMENT_ESCALATE_AT_ONCE_FOR = env.list(
     "BEACON_MISSED_APPOINTMENT_ESCALATE_AT_ONCE_FOR", default=["child_protection", "looked_after"]
 )
+# The reminder engine (apps/notifications). A delivery claimed longer ago than this is taken to belong to
+# a worker that died, and is sent again; it must exceed the delivery task's hard time limit (60 s).
+BEACON_DELIVERY_CLAIM_TIMEOUT_SECONDS = env.int("BEACON_DELIVERY_CLAIM_TIMEOUT_SECONDS", default=300)
+# A delivery still waiting this long (its enqueue failed, or a retry is due) is enqueued again.
+BEACON_DELIVERY_RETRY_AFTER_SECONDS = env.int("BEACON_DELIVERY_RETRY_AFTER_SECONDS", default=120)
+# Attempts at an email or text message before it is marked failed.
+BEACON_DELIVERY_MAX_ATTEMPTS = env.int("BEACON_DELIVERY_MAX_ATTEMPTS", default=6)
+# Text messages through GOV.UK Notify: both set switches them on. The template's content is ((message)).
+BEACON_NOTIFY_API_KEY = env("BEACON_NOTIFY_API_KEY", default="")
+BEACON_NOTIFY_SMS_TEMPLATE_ID = env("BEACON_NOTIFY_SMS_TEMPLATE_ID", default="")
 # Where links in emails point.
 BEACON_SITE_URL = env("BEACON_SITE_URL", default="http://127.0.0.1:8000")
 

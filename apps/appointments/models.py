@@ -135,6 +135,10 @@ class Appointment(models.Model):
     def is_missed(self) -> bool:
         return self.outcome in MISSED_OUTCOMES
 
+    @property
+    def practical_support_labels(self) -> list[str]:
+        return [self.PracticalSupport(item).label for item in self.practical_support]
+
 
 # The two outcomes that are a missed appointment: each creates a follow-up.
 MISSED_OUTCOMES = frozenset({Appointment.Outcome.DID_NOT_ATTEND, Appointment.Outcome.WAS_NOT_BROUGHT})

@@ -61,9 +61,6 @@ def child_attendance(*, child: Child) -> Attendance:
     outcomes = list(child.appointments.exclude(outcome="").values_list("outcome", flat=True))
     return Attendance(
         missed_in_a_row=missed_in_a_row(appointment=last_with_outcome) if last_with_outcome else 0,
-        missed_total=sum(
-            outcome in MISSED_OUTCOMES
-            for outcome in outcomes
-        ),
+        missed_total=sum(outcome in MISSED_OUTCOMES for outcome in outcomes),
         attended_total=outcomes.count(Appointment.Outcome.ATTENDED),
     )

@@ -376,6 +376,16 @@ def appointment_outcome_record(
     return locked
 
 
+def follow_up_check_may_complete(*, actor: User, follow_up: FollowUp) -> None:
+    """The person it is assigned to, or someone who may change the child's record: else ``NotPermitted``."""
+    if actor.pk != follow_up.assigned_to_id and CHANGE not in user_child_permissions(
+        child=follow_up.child, user=actor
+    ):
+        raise NotPermitted(
+            "Only the person this follow-up is assigned to, or the lead professional, can complete it."
+        )
+
+
 def follow_up_complete(
     *,
     actor: User,
@@ -395,10 +405,7 @@ def follow_up_complete(
     follow-up still closes (it has done its job) and the safeguarding lead is told at once.
     """
     child = follow_up.child
-    if actor.pk != follow_up.assigned_to_id and CHANGE not in user_child_permissions(child=child, user=actor):
-        raise NotPermitted(
-            "Only the person this follow-up is assigned to, or the lead professional, can do it."
-        )
+    follow_up_check_may_complete(actor=actor, follow_up=follow_up)
     if follow_up.status != FollowUp.Status.OPEN:
         raise ApplicationError(f"This follow-up is already {follow_up.get_status_display().lower()}.")
     errors: dict[str, str] = {}

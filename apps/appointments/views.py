@@ -158,12 +158,10 @@ def _follow_up_for(request: HttpRequest, public_id, follow_up_id) -> tuple[Child
         ),
         public_id=follow_up_id,
     )
-    if follow_up.assigned_to_id != request.user.pk and CHANGE not in user_child_permissions(
-        child=child, user=request.user
-    ):
-        raise PermissionDenied(
-            "Only the person this follow-up is assigned to, or the lead professional, can see it."
-        )
+    try:
+        services.follow_up_check_may_complete(actor=request.user, follow_up=follow_up)
+    except NotPermitted as error:
+        raise PermissionDenied(error.message) from error
     return child, follow_up
 
 

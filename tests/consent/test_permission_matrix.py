@@ -33,6 +33,7 @@ pytestmark = pytest.mark.django_db
 
 SUBSTANCE_NOTE = "MARKER-SUBSTANCE: cannabis most days since the summer"
 MEETING_PLACE = "MARKER-MEETING: the library on Mill Lane"
+APPOINTMENT_PLACE = "MARKER-APPOINTMENT: the boxing club on Hythe Road"
 WITHHELD_PAGE = "Withheld: no consent to share"
 
 
@@ -80,6 +81,10 @@ MATRIX: dict[str, Row] = {
     "consent:disclosures": Row("view"),
     "consent:parent-withholding-add": Row("change"),
     "consent:parent-withholding-end": Row("change", method="post"),
+    "appointments:list": Row("appointments", marker=APPOINTMENT_PLACE),
+    "appointments:book": Row("change"),
+    "appointments:outcome": Row("change"),
+    "appointments:follow-up": Row("change"),  # or the person the follow-up is assigned to
     # --- API ------------------------------------------------------------------------------------------
     "children-api:detail": Row("substance_misuse", api=True, marker=SUBSTANCE_NOTE),
     "children-api:identifiers": Row("change", method="post", api=True),
@@ -110,6 +115,11 @@ MATRIX: dict[str, Row] = {
     "consent-api:safeguarding-override-told": Row("change", method="post", api=True),
     "consent-api:parent-withholdings": Row("view", api=True),
     "consent-api:parent-withholding-end": Row("change", method="post", api=True),
+    "appointments-api:appointments": Row("appointments", api=True, marker=APPOINTMENT_PLACE),
+    "appointments-api:appointment": Row("appointments", api=True, marker=APPOINTMENT_PLACE),
+    "appointments-api:appointment-outcome": Row("change", method="post", api=True),
+    "appointments-api:follow-ups": Row("appointments", api=True),
+    "appointments-api:follow-up-complete": Row("change", method="post", api=True),  # or the assignee
 }
 
 # Routes that take a public id but are not about a child (a person's own notification).
@@ -192,8 +202,22 @@ def world(lead_professional, child, social_care):
         recorded_by=lead_professional,
         recorded_on=timezone.localdate(),
     )
+    from apps.appointments.services import appointment_book, appointment_outcome_record
+
+    appointment = appointment_book(
+        actor=lead_professional,
+        child=child,
+        professional=lead_professional,
+        purpose="First session",
+        starts_at=timezone.now() - datetime.timedelta(days=1),
+        location="community_place",
+        location_detail=APPOINTMENT_PLACE,
+    )
+    appointment_outcome_record(actor=lead_professional, appointment=appointment, outcome="was_not_brought")
     ids = {
         "public_id": child.public_id,
+        "appointment_id": appointment.public_id,
+        "follow_up_id": appointment.follow_ups.get().public_id,
         "membership_id": membership.public_id,
         "meeting_id": meeting.public_id,
         "action_id": action.public_id,
@@ -222,6 +246,8 @@ def _url(name: str, ids: dict) -> str:
         ["public_id", "type_code"],
         ["public_id", "member_id"],
         ["public_id", "withholding_id"],
+        ["public_id", "appointment_id"],
+        ["public_id", "follow_up_id"],
     ):
         try:
             return reverse(name, kwargs={key: ids[key] for key in keys})

@@ -277,6 +277,17 @@ class Referral(models.Model):
     def __str__(self) -> str:
         return f"Referral {self.public_id}"
 
+    @property
+    def social_work_at_referral_label(self) -> str:
+        from apps.children.models import SocialWorkInvolvement
+
+        labels = dict(SocialWorkInvolvement.Status.choices)
+        return labels.get(self.social_work_status_at_referral, "None recorded")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.RECEIVED, self.Status.TRIAGED, self.Status.DECLINE_PENDING_REVIEW)
+
 
 class DeclineAlternative(models.Model):
     """What was arranged instead when a referral is not accepted (R39). At least one per decline."""

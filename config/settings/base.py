@@ -197,7 +197,10 @@ REDIS_URL = env("REDIS_URL", default="")
 VAR_DIR = Path(env("BEACON_VAR_DIR", default=str(BASE_DIR / "var")))
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {"visibility_timeout": 3600}
+    # A task taken by a worker that then died is given to another after this many seconds. It must exceed
+    # the longest task time limit and retry countdown (600 s); the reminder engine does not depend on it
+    # (its retry sweep reclaims deliveries from the database), and a redelivered task sends nothing twice.
+    {"visibility_timeout": env.int("BEACON_CELERY_VISIBILITY_TIMEOUT", default=3600)}
     if REDIS_URL
     else {
         "data_folder_in": str(VAR_DIR / "broker"),

@@ -2,8 +2,9 @@
 (``access_child`` with the appointments category) before calling the child-scoped ones."""
 
 from dataclasses import dataclass
+from datetime import date, datetime
 
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from apps.accounts.models import User
@@ -64,3 +65,44 @@ def child_attendance(*, child: Child) -> Attendance:
         missed_total=sum(outcome in MISSED_OUTCOMES for outcome in outcomes),
         attended_total=outcomes.count(Appointment.Outcome.ATTENDED),
     )
+
+
+def caseload_attendance_annotations(*, user: User, today: date, now: datetime) -> dict:
+    """Annotations for the caseload, each a correlated subquery so the caseload stays one query (R59).
+
+    - ``can_see_appointments``: whether ``user`` holds consent for the child's appointments category;
+      the missed-appointment figures are shown only then (the page says "withheld" otherwise);
+    - ``missed_in_a_row``: missed appointments since the last one attended (cancellations passed over,
+      as ``missed_in_a_row`` in the services), and ``last_missed_at``;
+    - ``open_follow_up_count`` and ``overdue_follow_up_count``: follow-ups ``user`` must do for the
+      child. These are their own tasks, so they are shown whatever the consent.
+    """
+    last_attended = (
+        Appointment.objects.filter(child=OuterRef(OuterRef("pk")), outcome=Appointment.Outcome.ATTENDED)
+        .order_by("-starts_at")
+        .values("starts_at")[:1]
+    )
+    missed = Appointment.objects.filter(child=OuterRef("pk"), outcome__in=MISSED_OUTCOMES, starts_at__lte=now)
+    run = (
+        missed.annotate(last_attended=Subquery(last_attended))
+        .filter(Q(last_attended__isnull=True) | Q(starts_at__gt=F("last_attended")))
+        .order_by()
+        .values("child")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    last_missed = missed.order_by().values("child").annotate(last=Max("starts_at")).values("last")
+    mine = MissedAppointmentFollowUp.objects.open().filter(child=OuterRef("pk"), assigned_to=user)
+    open_count = mine.order_by().values("child").annotate(count=Count("pk")).values("count")
+    overdue_count = (
+        mine.filter(due_on__lt=today).order_by().values("child").annotate(count=Count("pk")).values("count")
+    )
+    return {
+        "can_see_appointments": Exists(
+            Child.objects.restrict(user, VIEW_APPOINTMENTS).filter(pk=OuterRef("pk"))
+        ),
+        "missed_in_a_row": Subquery(run[:1]),
+        "last_missed_at": Subquery(last_missed[:1]),
+        "open_follow_up_count": Subquery(open_count[:1]),
+        "overdue_follow_up_count": Subquery(overdue_count[:1]),
+    }

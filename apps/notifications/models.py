@@ -62,6 +62,21 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return self.subject
 
+    # Marked "Urgent" in the list: a child's safety may depend on someone acting today.
+    URGENT_KINDS = frozenset(
+        {
+            Kind.SAFEGUARDING_ESCALATION,
+            Kind.OVERRIDE,
+            Kind.FOLLOW_UP_OVERDUE,
+            Kind.WAITING_WORSE,
+            Kind.WAIT_TARGET_AT_RISK,
+        }
+    )
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.kind in self.URGENT_KINDS
+
 
 class Delivery(models.Model):
     """One notification on one channel: shown in Beacon, emailed, or sent as a text message.

@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 import redis
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.notifications.models import Delivery, Notification, Reminder
@@ -304,24 +305,30 @@ def test_a_worker_killed_mid_delivery_leaves_the_reminder_sent_exactly_once_afte
 
 
 def test_with_redis_stopped_a_missed_appointment_is_recorded_and_its_follow_up_delivered_once_redis_is_back(
-    workers, broker, redis_server, child, lead_professional
+    workers, broker, redis_server, client, child, lead_professional
 ):
     from apps.appointments.models import MissedAppointmentFollowUp
-    from apps.appointments.services import appointment_outcome_record
     from apps.notifications.tasks import deliveries_retry_sweep
     from tests.appointments.factories import booked
+    from tests.auth import sign_in
     from tests.teams.factories import lead_for
 
     lead_for(child, lead_professional)
     appointment = booked(child, lead_professional, days_from_now=-1)
+    sign_in(client, lead_professional)
     redis_server.stop()
     assert not redis_server.is_up()
 
-    # Recording the outcome succeeds: the follow-up and its notification commit; only the email waits.
-    recorded = appointment_outcome_record(
-        actor=lead_professional, appointment=appointment, outcome="did_not_attend"
+    # Recording the outcome in the browser succeeds: the follow-up and its notification commit; only the
+    # email waits for the broker.
+    response = client.post(
+        reverse("appointments:outcome", args=[child.public_id, appointment.public_id]),
+        {"outcome": "did_not_attend"},
     )
-    assert recorded.outcome == "did_not_attend"
+    assert response.status_code == 302
+    assert response.url == reverse("appointments:list", args=[child.public_id])
+    appointment.refresh_from_db()
+    assert appointment.outcome == "did_not_attend"
     follow_up = MissedAppointmentFollowUp.objects.get(appointment=appointment)
     assert follow_up.assigned_to == lead_professional
     notification = Notification.objects.get(

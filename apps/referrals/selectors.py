@@ -67,6 +67,11 @@ def access_referral(user: User, public_id, referral_id) -> tuple[Child, Referral
     return child, referral
 
 
+def referral_refetch(*, referral: Referral) -> Referral:
+    """The referral as it is now, after a service changed it (already read and audited by the caller)."""
+    return _referral_queryset().get(pk=referral.pk)
+
+
 def child_referrals(*, child: Child) -> list[Referral]:
     """Every referral for the child, newest first: earlier declines show deterioration after them (R41)."""
     return list(_referral_queryset().filter(child=child))

@@ -184,6 +184,10 @@ SPECTACULAR_SETTINGS = {
         "InformationCategoryEnum": "apps.consent.categories.Category",
         "CompetenceOutcomeEnum": "apps.consent.models.CompetenceAssessment.Outcome",
         "OverrideReviewOutcomeEnum": "apps.consent.models.SafeguardingOverride.ReviewOutcome",
+        # Referrals: where a referral comes from is "route", as is the lead professional's appointment route.
+        "ReferralRouteEnum": "apps.referrals.models.Route",
+        "RouteEnum": "apps.teams.models.LeadProfessionalAppointment.Route",
+        "ConcernLevelEnum": "apps.referrals.models.ConcernLevel",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",

@@ -34,6 +34,7 @@ pytestmark = pytest.mark.django_db
 SUBSTANCE_NOTE = "MARKER-SUBSTANCE: cannabis most days since the summer"
 MEETING_PLACE = "MARKER-MEETING: the library on Mill Lane"
 APPOINTMENT_PLACE = "MARKER-APPOINTMENT: the boxing club on Hythe Road"
+REFERRAL_NEEDS = "MARKER-REFERRAL: not sleeping, stopped going to football"
 WITHHELD_PAGE = "Withheld: no consent to share"
 
 
@@ -85,6 +86,18 @@ MATRIX: dict[str, Row] = {
     "appointments:book": Row("change"),
     "appointments:outcome": Row("change"),
     "appointments:follow-up": Row("change"),  # or the person the follow-up is assigned to
+    # Referrals: anyone who can see the child may refer; reading them is the referrals category (the
+    # referrer and the receiving service hold it by their referral grant); deciding is the receiving service's.
+    "referrals:child-referrals": Row("referrals", marker=REFERRAL_NEEDS),
+    "referrals:referral-create": Row("view"),
+    "referrals:referral-detail": Row("referrals", marker=REFERRAL_NEEDS),
+    "referrals:referral-letter": Row("referrals"),
+    "referrals:referral-triage": Row("change"),  # receiving service staff
+    "referrals:referral-accept": Row("change"),  # receiving service staff
+    "referrals:referral-decline": Row("change"),  # receiving service staff
+    "referrals:referral-senior-review": Row("change"),  # its team manager or clinical lead
+    "referrals:referral-clock": Row("change"),  # receiving service staff
+    "referrals:waiting-contact": Row("change"),  # receiving service staff
     # --- API ------------------------------------------------------------------------------------------
     "children-api:detail": Row("substance_misuse", api=True, marker=SUBSTANCE_NOTE),
     "children-api:identifiers": Row("change", method="post", api=True),
@@ -120,6 +133,14 @@ MATRIX: dict[str, Row] = {
     "appointments-api:appointment-outcome": Row("change", method="post", api=True),
     "appointments-api:follow-ups": Row("appointments", api=True),
     "appointments-api:follow-up-complete": Row("change", method="post", api=True),  # or the assignee
+    "referrals-api:referrals": Row("referrals", api=True, marker=REFERRAL_NEEDS),  # POST: anyone who sees
+    "referrals-api:referral": Row("referrals", api=True, marker=REFERRAL_NEEDS),
+    "referrals-api:referral-triage": Row("change", method="post", api=True),  # receiving service staff
+    "referrals-api:referral-accept": Row("change", method="post", api=True),
+    "referrals-api:referral-decline": Row("change", method="post", api=True),
+    "referrals-api:referral-senior-review": Row("change", method="post", api=True),
+    "referrals-api:referral-clock": Row("change", method="post", api=True),
+    "referrals-api:waiting-contacts": Row("referrals", api=True),
 }
 
 # Routes that take a public id but are not about a child (a person's own notification).
@@ -214,10 +235,17 @@ def world(lead_professional, child, social_care):
         location_detail=APPOINTMENT_PLACE,
     )
     appointment_outcome_record(actor=lead_professional, appointment=appointment, outcome="was_not_brought")
+    from tests.referrals.factories import accepted_referral, camhs_organisation
+
+    camhs = camhs_organisation()
+    spa = ProfessionalFactory(username="spa.matrix", organisation=camhs, organisation__role="camhs-clinician")
+    referral = accepted_referral(child, lead_professional, camhs, spa, presenting_needs=REFERRAL_NEEDS)
     ids = {
         "public_id": child.public_id,
         "appointment_id": appointment.public_id,
         "follow_up_id": appointment.follow_ups.get().public_id,
+        "referral_id": referral.public_id,
+        "entry_id": referral.waiting_entry.public_id,
         "membership_id": membership.public_id,
         "meeting_id": meeting.public_id,
         "action_id": action.public_id,
@@ -248,6 +276,8 @@ def _url(name: str, ids: dict) -> str:
         ["public_id", "withholding_id"],
         ["public_id", "appointment_id"],
         ["public_id", "follow_up_id"],
+        ["public_id", "referral_id"],
+        ["public_id", "entry_id"],
     ):
         try:
             return reverse(name, kwargs={key: ids[key] for key in keys})

@@ -87,7 +87,7 @@ MATRIX: dict[str, Row] = {
     "appointments:outcome": Row("change"),
     "appointments:follow-up": Row("change"),  # or the person the follow-up is assigned to
     # Referrals: anyone who can see the child may refer; reading them is the referrals category (the
-    # referrer and the receiving service hold it by their referral grant); deciding is the receiving service's.
+    # referrer and the receiving service hold it by a referral grant); deciding is the receiving service's.
     "referrals:child-referrals": Row("referrals", marker=REFERRAL_NEEDS),
     "referrals:referral-create": Row("view"),
     "referrals:referral-detail": Row("referrals", marker=REFERRAL_NEEDS),

@@ -54,6 +54,13 @@ app.conf.beat_schedule = {
         "task": "apps.appointments.tasks.follow_up_overdue_sweep",
         "schedule": crontab(hour=7, minute=10),
     },
+    # Every 15 minutes: tell the single point of access about waiting-list contacts that are due and
+    # referrals past 80% of their wait target with no first appointment (R64-R66). Often enough for a
+    # crisis target of a few hours; each alert is sent once however often this runs.
+    "waiting-well-every-15-minutes": {
+        "task": "apps.referrals.tasks.waiting_sweep",
+        "schedule": crontab(minute="*/15"),
+    },
     # Every day at 13:00: a second pass, so a worker that was down at 07:00 costs at most half a day.
     "action-reminders-midday": {
         "task": "apps.teams.tasks.action_reminder_sweep",

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, Min, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -793,8 +794,9 @@ def referral_clock_record(*, actor: User, referral: Referral, clock: str, at: da
         setattr(referral, fields[clock], at)
         referral.save(update_fields=[fields[clock]])
         if clock == "first_appointment":
+            # Off the waiting list now: the first appointment is booked (it may still be ahead).
             WaitingListEntry.objects.filter(referral=referral, ended_at__isnull=True).update(
-                ended_at=at, end_reason="First appointment"
+                ended_at=min(at, timezone.now()), end_reason="First appointment booked"
             )
         audit_record(
             actor=actor,
@@ -804,6 +806,42 @@ def referral_clock_record(*, actor: User, referral: Referral, clock: str, at: da
             detail={"fields": [fields[clock]]},
         )
     return referral
+
+
+def referral_first_appointments_sync(*, now: datetime | None = None) -> int:
+    """Take the first-appointment clock from the appointments booked against accepted referrals (R66).
+
+    The first appointment whose time has come stops the wait clock and takes the child off the waiting
+    list; one still in the future leaves them waiting (and contacted) until then. Run by the sweep, so a
+    booking made anywhere in Beacon reaches the clock within minutes. Returns how many were recorded.
+    """
+    now = now or timezone.now()
+    recorded = 0
+    waiting = (
+        Referral.objects.filter(status=Referral.Status.ACCEPTED, first_appointment_at__isnull=True)
+        .annotate(first_booked=Min("appointments__starts_at", filter=Q(appointments__starts_at__lte=now)))
+        .filter(first_booked__isnull=False)
+        .select_related("child")
+    )
+    for referral in waiting:
+        with transaction.atomic():
+            updated = Referral.objects.filter(pk=referral.pk, first_appointment_at__isnull=True).update(
+                first_appointment_at=referral.first_booked
+            )
+            if not updated:
+                continue  # Another sweep got there first.
+            WaitingListEntry.objects.filter(referral=referral, ended_at__isnull=True).update(
+                ended_at=referral.first_booked, end_reason="First appointment"
+            )
+            audit_record(
+                actor=None,
+                action=AuditEvent.Action.UPDATE,
+                target=referral,
+                child=referral.child,
+                detail={"fields": ["first_appointment_at"], "from": "appointments"},
+            )
+            recorded += 1
+    return recorded
 
 
 # --- Waiting well (R63-R69) --------------------------------------------------------------------------
@@ -932,6 +970,7 @@ def waiting_sweep(*, now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     today = timezone.localdate(now)
     counts = {"contacts_due": 0, "targets_at_risk": 0}
+    referral_first_appointments_sync(now=now)
     due = WaitingListEntry.objects.filter(
         ended_at__isnull=True, next_contact_due_on__lte=today
     ).select_related("referral__triaged_by", "referral__decided_by", "referral__child", "organisation")
@@ -952,7 +991,12 @@ def waiting_sweep(*, now: datetime | None = None) -> dict[str, int]:
             )
             counts["contacts_due"] += created
     fraction = settings.BEACON_WAIT_ALERT_FRACTION
+    # An appointment booked before the target means the target will be met: no warning for it.
+    booked_in_time = Exists(
+        Referral.objects.filter(pk=OuterRef("pk"), appointments__starts_at__lte=OuterRef("target_at"))
+    )
     open_waits = Referral.objects.filter(
+        ~booked_in_time,
         status__in=[Referral.Status.TRIAGED, Referral.Status.ACCEPTED],
         target_at__isnull=False,
         first_appointment_at__isnull=True,

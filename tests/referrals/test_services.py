@@ -461,3 +461,29 @@ def test_the_sweep_flags_contacts_due_and_warns_before_a_breach_once(
     )
     referral.waiting_entry.refresh_from_db()
     assert referral.waiting_entry.ended_at is not None
+
+
+def test_an_appointment_booked_against_the_referral_stops_the_clock_and_the_target_warning(
+    lead_professional, child, camhs, spa_clinician
+):
+    from apps.appointments.services import appointment_book
+
+    referral = accepted_referral(child, lead_professional, camhs, spa_clinician)
+    appointment_book(
+        actor=lead_professional,  # not the receiving service: the sweep takes the clock from the booking
+        child=child,
+        professional=spa_clinician,
+        purpose="First assessment",
+        starts_at=timezone.now() + datetime.timedelta(days=3),
+        location="clinic",
+        referral=referral,
+    )
+    referral.refresh_from_db()
+    assert referral.first_appointment_at is None
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=4), tick=False):
+        counts = waiting_sweep()
+    referral.refresh_from_db()
+    assert referral.first_appointment_at is not None
+    assert counts["targets_at_risk"] == 0
+    referral.waiting_entry.refresh_from_db()
+    assert referral.waiting_entry.ended_at is not None

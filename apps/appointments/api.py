@@ -24,6 +24,7 @@ from apps.appointments.selectors import (
 )
 from apps.appointments.services import (
     appointment_book,
+    appointment_check_may_record,
     appointment_outcome_record,
     follow_up_check_may_complete,
     follow_up_complete,
@@ -225,8 +226,10 @@ class AppointmentOutcomeApi(APIView):
         responses={200: OutputSerializer},
     )
     def post(self, request, public_id: str, appointment_id: str):
-        child = access_child(request.user, public_id, perm=CHANGE, audit=False)
+        # The professional the young person was to see, or someone who may change the record.
+        child = access_child(request.user, public_id, perm=VIEW, audit=False)
         appointment = _get_through_child(appointment_list(child=child), appointment_id)
+        appointment_check_may_record(actor=request.user, appointment=appointment)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         appointment = appointment_outcome_record(

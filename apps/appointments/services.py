@@ -284,7 +284,37 @@ def appointment_book(
             child=child,
             detail={"location": location, "practical_support": bool(practical_support)},
         )
+        if referral is not None:
+            _referral_first_appointment(actor=actor, referral=referral, at=starts_at)
     return appointment
+
+
+def _referral_first_appointment(*, actor: User, referral, at: datetime) -> None:
+    """Stop the referral's wait clock at its first appointment (R66), when the booker may record it.
+
+    The referral's own service decides who may (its receiving staff, an accepted referral, set once);
+    a booking by anyone else still stands, and the service's staff record the step themselves.
+    """
+    from apps.referrals.models import Referral
+    from apps.referrals.services import referral_clock_record
+
+    if referral.status != Referral.Status.ACCEPTED or referral.first_appointment_at is not None:
+        return
+    try:
+        referral_clock_record(actor=actor, referral=referral, clock="first_appointment", at=at)
+    except NotPermitted:
+        return
+
+
+def appointment_check_may_record(*, actor: User, appointment: Appointment) -> None:
+    """The professional the young person was to see, or someone who may change the record (R57: the
+    clinician marks the DNA); anyone else gets ``NotPermitted``."""
+    if actor.pk != appointment.professional_id and CHANGE not in user_child_permissions(
+        child=appointment.child, user=actor
+    ):
+        raise NotPermitted(
+            "Only the professional the young person was to see, or the lead professional, can record this."
+        )
 
 
 def appointment_outcome_record(
@@ -307,6 +337,7 @@ def appointment_outcome_record(
     withdraws a follow-up not yet done; a correction to one creates it.
     """
     now = timezone.now()
+    appointment_check_may_record(actor=actor, appointment=appointment)
     if outcome not in Appointment.Outcome.values:
         raise ApplicationError("Choose what happened at the appointment.", field="outcome")
     if appointment.starts_at > now and outcome not in CANCELLED_OUTCOMES:

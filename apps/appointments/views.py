@@ -113,10 +113,15 @@ def appointment_book(request: HttpRequest, public_id) -> HttpResponse:
 @professional_required
 @require_http_methods(["GET", "POST"])
 def outcome_record(request: HttpRequest, public_id, appointment_id) -> HttpResponse:
-    child = _child(request.user, public_id, perm=CHANGE)
+    # The professional the young person was to see, or someone who may change the record.
+    child = _child(request.user, public_id, perm=VIEW)
     appointment = get_object_or_404(
-        child.appointments.select_related("professional"), public_id=appointment_id
+        child.appointments.select_related("professional", "child"), public_id=appointment_id
     )
+    try:
+        services.appointment_check_may_record(actor=request.user, appointment=appointment)
+    except NotPermitted as error:
+        raise PermissionDenied(error.message) from error
     form = OutcomeForm(_post_or_none(request), appointment=appointment)
     if form.is_bound and form.is_valid():
         try:

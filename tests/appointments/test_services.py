@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from apps.appointments.models import Appointment, MissedAppointmentFollowUp
 from apps.appointments.services import (
+    appointment_book,
     appointment_outcome_record,
     discharge_reason_validate,
     follow_up_complete,
@@ -387,3 +388,55 @@ def test_missing_appointments_is_never_accepted_as_a_discharge_reason(reason):
 
 def test_other_discharge_reasons_pass():
     discharge_reason_validate(reason="goals_met")
+
+
+# --- Who records, and the referral's wait clock ---------------------------------------------------
+
+
+def test_the_clinician_records_their_own_appointment_without_changing_the_record(child, lead):
+    from tests.teams.factories import professional_joins
+
+    clinician = ProfessionalFactory(username="clinician", organisation__role="camhs-clinician")
+    professional_joins(child, clinician, actor=lead)
+    appointment = booked(child, lead, professional=clinician)
+    appointment_outcome_record(actor=clinician, appointment=appointment, outcome="did_not_attend")
+    assert FollowUp.objects.get().assigned_to == lead
+    colleague = ProfessionalFactory(username="colleague", organisation__role="camhs-clinician")
+    professional_joins(child, colleague, actor=lead)
+    with pytest.raises(NotPermitted):
+        appointment_outcome_record(
+            actor=colleague, appointment=booked(child, lead, professional=clinician), outcome="attended"
+        )
+
+
+def test_booking_the_first_appointment_of_an_accepted_referral_stops_its_wait_clock(child, lead):
+    from tests.referrals.factories import accepted_referral, camhs_organisation
+
+    camhs = camhs_organisation()
+    clinician = ProfessionalFactory(username="spa", organisation=camhs, organisation__role="camhs-clinician")
+    referral = accepted_referral(child, lead, camhs, clinician)
+    starts_at = timezone.now() + datetime.timedelta(days=10)
+    appointment = appointment_book(
+        actor=clinician,
+        child=child,
+        professional=clinician,
+        purpose="First assessment",
+        starts_at=starts_at,
+        location="school",
+        referral=referral,
+    )
+    referral.refresh_from_db()
+    assert appointment.referral == referral
+    assert referral.first_appointment_at == starts_at
+
+
+def test_a_booking_by_someone_outside_the_receiving_service_leaves_the_clock_to_them(child, lead):
+    from tests.referrals.factories import accepted_referral, camhs_organisation
+
+    camhs = camhs_organisation()
+    clinician = ProfessionalFactory(username="spa", organisation=camhs, organisation__role="camhs-clinician")
+    referral = accepted_referral(child, lead, camhs, clinician)
+    booked(child, lead, days_from_now=5, referral=referral)
+    referral.refresh_from_db()
+    assert referral.first_appointment_at is None
+    assert Appointment.objects.get().referral == referral

@@ -84,7 +84,7 @@ MATRIX: dict[str, Row] = {
     "consent:parent-withholding-end": Row("change", method="post"),
     "appointments:list": Row("appointments", marker=APPOINTMENT_PLACE),
     "appointments:book": Row("change"),
-    "appointments:outcome": Row("change"),
+    "appointments:outcome": Row("change"),  # or the professional the young person was to see
     "appointments:follow-up": Row("change"),  # or the person the follow-up is assigned to
     # Referrals: anyone who can see the child may refer; reading them is the referrals category (the
     # referrer and the receiving service hold it by a referral grant); deciding is the receiving service's.
@@ -130,7 +130,7 @@ MATRIX: dict[str, Row] = {
     "consent-api:parent-withholding-end": Row("change", method="post", api=True),
     "appointments-api:appointments": Row("appointments", api=True, marker=APPOINTMENT_PLACE),
     "appointments-api:appointment": Row("appointments", api=True, marker=APPOINTMENT_PLACE),
-    "appointments-api:appointment-outcome": Row("change", method="post", api=True),
+    "appointments-api:appointment-outcome": Row("change", method="post", api=True),  # or their professional
     "appointments-api:follow-ups": Row("appointments", api=True),
     "appointments-api:follow-up-complete": Row("change", method="post", api=True),  # or the assignee
     "referrals-api:referrals": Row("referrals", api=True, marker=REFERRAL_NEEDS),  # POST: anyone who sees

@@ -56,6 +56,7 @@ from apps.consent.services import (
     safeguarding_override_review,
 )
 from apps.core.exceptions import ApplicationError
+from apps.notifications.services import contact_preference_set
 from apps.sharing.models import AccessGrant
 from apps.sharing.services import child_access_grant, child_access_revoke
 from apps.teams.models import TeamMembership
@@ -127,6 +128,7 @@ class DemoLoader:
         self.load_professionals()
         children = self.load_children()
         self.load_young_people(children)
+        self.load_contact_preferences()
         self.load_teams(children)
         self.deactivate_former_staff()
         self.load_access(children)
@@ -214,6 +216,12 @@ class DemoLoader:
                 child=children[nhs_number] if nhs_number else None,
             )
             self.created["people"] += 1
+
+    def load_contact_preferences(self) -> None:
+        """How demo people chose to hear from Beacon (a synthetic Ofcom drama-range mobile number)."""
+        for person in self.data["people"]:
+            if "contact" in person:
+                contact_preference_set(user=self.people[person["username"]], **person["contact"])
 
     # ---------------------------------------------------------------------------------- children
     def load_children(self) -> dict[str, Child]:

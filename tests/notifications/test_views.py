@@ -150,3 +150,17 @@ def test_the_contact_page_needs_sign_in(client):
     response = client.get(CONTACT)
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:sign-in"))
+
+
+def test_operators_see_deliveries_and_reminders_in_the_admin_without_editing_them(
+    admin_client, lead_professional
+):
+    notify(lead_professional, "An action is overdue")
+
+    page = admin_client.get(reverse("admin:notifications_delivery_changelist"))
+
+    assert page.status_code == 200
+    assert "No mobile number" in page.text
+    assert "An action is overdue" not in page.text
+    assert admin_client.get(reverse("admin:notifications_reminder_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:notifications_delivery_add")).status_code == 403

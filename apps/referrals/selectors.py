@@ -293,3 +293,23 @@ def waiting_status_for_children(*, children) -> dict[int, WaitingListEntry]:
             child__in=children, ended_at__isnull=True
         ).select_related("organisation")
     }
+
+
+def caseload_waiting_annotations(*, user: User) -> dict:
+    """Annotations for the caseload, each a correlated subquery so the caseload stays one query (R63).
+
+    - ``can_see_referrals``: whether ``user`` may see the child's referrals (the page says "withheld"
+      otherwise, since being on a waiting list says which service the child was referred to);
+    - ``waiting_since``, ``waiting_service`` and ``waiting_next_contact_due``: the child's open
+      waiting-list entry (the earliest, if there are several), and ``waiting_needs_retriage``.
+    """
+    entry = WaitingListEntry.objects.filter(child=OuterRef("pk"), ended_at__isnull=True).order_by(
+        "started_at"
+    )
+    return {
+        "can_see_referrals": Exists(Child.objects.restrict(user, VIEW_REFERRALS).filter(pk=OuterRef("pk"))),
+        "waiting_since": Subquery(entry.values("started_at")[:1]),
+        "waiting_service": Subquery(entry.values("organisation__name")[:1]),
+        "waiting_next_contact_due": Subquery(entry.values("next_contact_due_on")[:1]),
+        "waiting_needs_retriage": Subquery(entry.values("referral__needs_retriage")[:1]),
+    }

@@ -59,6 +59,7 @@ CASELOAD_FILTERS = [
     ("flags", "With 3 or more risk flags"),
     ("meeting", "With a meeting planned"),
     ("missed", "With missed appointments"),
+    ("waiting", "On a waiting list"),
 ]
 CASELOAD_SORT_LABELS = [
     ("name", "Name"),

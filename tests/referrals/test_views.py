@@ -248,3 +248,34 @@ def test_a_follow_up_interval_of_zero_gives_a_clear_message_and_saves_nothing(
     assert response.status_code == 200
     assert "interval must be at least one day" in response.content.decode()
     assert not WaitingContact.objects.exists()
+
+
+def test_the_caseload_shows_waiting_status_within_consent(
+    client, lead_professional, child, camhs, spa_clinician
+):
+    from tests.teams.factories import lead_for
+
+    lead_for(child, lead_professional)
+    other = ChildFactory()
+    lead_for(other, lead_professional)
+    sign_in(client, lead_professional)
+    page = client.get(reverse("teams:caseload")).content.decode()
+    assert "Waiting since" not in page
+    # The lead professional referred: their referral grant lets them see the waiting status.
+    accepted_referral(child, lead_professional, camhs, spa_clinician)
+    # Someone else referred the other child: without consent to see referrals it is withheld.
+    referrer = ProfessionalFactory()
+    from apps.sharing.models import AccessGrant
+    from apps.sharing.services import child_access_grant
+
+    child_access_grant(
+        child=other, user=referrer, basis=AccessGrant.Basis.ADMINISTRATOR, granted_by=None, reason="r"
+    )
+    accepted_referral(other, referrer, camhs, spa_clinician)
+    page = client.get(reverse("teams:caseload"), {"only": "waiting"}).content.decode()
+    assert "Waiting since" in page
+    assert camhs.name in page
+    assert child.known_as in page
+    assert other.known_as not in page  # filtered out: its waiting status is withheld from this lead
+    full = client.get(reverse("teams:caseload")).content.decode()
+    assert "Withheld: no consent" in full

@@ -134,6 +134,7 @@ class DemoLoader:
         self.load_access(children)
         self.complete_historical_reviews()
         self.load_consent(children)
+        self.load_appointments(children)
 
     def complete_historical_reviews(self) -> None:
         """Placement changes in the demo's history asked for consent reviews; back then they were done."""
@@ -555,6 +556,61 @@ class DemoLoader:
                     self.created["consents withdrawn"] += 1
         if "override" in item:
             self.override_load(child, item["override"])
+
+    def load_appointments(self, children: dict[str, Child]) -> None:
+        """Appointments and their outcomes, through the services, so each missed one has its follow-up.
+
+        A child who already has appointments keeps them: an outcome is history, recorded once.
+        """
+        from apps.appointments.models import Appointment
+        from apps.appointments.services import (
+            appointment_book,
+            appointment_outcome_record,
+            follow_up_complete,
+        )
+
+        entries = self.data.get("appointments", {}).get("entries", [])
+        booked_for = set(
+            Appointment.objects.filter(child__in=children.values()).values_list("child_id", flat=True)
+        )
+        for item in entries:
+            child = children[item["child"]]
+            if child.pk in booked_for:
+                self.present["appointments"] += 1
+                continue
+            hour, minute = (int(part) for part in item.get("time", "10:00").split(":"))
+            professional = self.people[item["professional"]]
+            appointment = appointment_book(
+                actor=self.people[item["booked_by"]],
+                child=child,
+                professional=professional,
+                purpose=item["purpose"],
+                starts_at=timezone.make_aware(datetime.combine(self.day(item, "on"), clock(hour, minute))),
+                location=item["location"],
+                location_detail=item.get("location_detail", ""),
+                chosen_by_young_person=item.get("chosen_by_young_person", False),
+                companion=item.get("companion", ""),
+                companion_name=item.get("companion_name", ""),
+                practical_support=item.get("practical_support", []),
+            )
+            self.created["appointments"] += 1
+            if "outcome" not in item:
+                continue
+            appointment = appointment_outcome_record(
+                actor=professional,
+                appointment=appointment,
+                outcome=item["outcome"],
+                note=item.get("outcome_note", ""),
+                companion_wish_met=item.get("companion_wish_met"),
+            )
+            if "follow_up" in item:
+                answers = dict(item["follow_up"])
+                follow_up_complete(
+                    actor=self.people[answers.pop("by")],
+                    follow_up=appointment.follow_ups.get(),
+                    **answers,
+                )
+                self.created["missed-appointment follow-ups completed"] += 1
 
     def lead_professional(self, record: dict) -> str:
         """The username of the child's lead professional now (after any handover), else of their creator."""

@@ -278,6 +278,13 @@ class ChildReferralListCreateApi(GenericAPIView):
             default=None,
             help_text="The consultation this referral comes from.",
         )
+        received_at = serializers.DateTimeField(
+            required=False,
+            allow_null=True,
+            default=None,
+            help_text="When it was received, if earlier than now (a referral by phone or letter): the wait "
+            "clock starts then.",
+        )
 
         class Meta:
             ref_name = "ReferralInput"

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class Route(models.TextChoices):
@@ -101,7 +102,8 @@ class Consultation(models.Model):
     preferred_support = models.CharField(
         max_length=20, choices=PreferredSupport.choices, blank=True, default=PreferredSupport.NOT_ASKED
     )
-    requested_at = models.DateTimeField(auto_now_add=True)
+    # When it was asked (a phone call may be typed up later), not when it was typed.
+    requested_at = models.DateTimeField(default=timezone.now)
 
     advice = models.TextField(blank=True)
     outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
@@ -241,7 +243,7 @@ class Referral(models.Model):
     senior_review_note = models.TextField(blank=True)
 
     # Wait clocks (R66): each step's time, set once.
-    received_at = models.DateTimeField(auto_now_add=True)
+    received_at = models.DateTimeField(default=timezone.now)
     triaged_at = models.DateTimeField(null=True, blank=True)
     first_contact_at = models.DateTimeField(null=True, blank=True)
     first_appointment_at = models.DateTimeField(null=True, blank=True)

@@ -113,6 +113,22 @@ def _grant_referral_access(*, child: Child, users: Iterable[User], granted_by: U
             )
 
 
+def _when(at: datetime | None, *, after: datetime | None = None, field: str = "at") -> datetime:
+    """When a step happened: now, or earlier when it is recorded after the event (a phone referral typed
+    up later). Never in the future, and never before the step it follows, so the wait clocks stay true."""
+    now = timezone.now()
+    if at is None:
+        return now
+    if at > now:
+        raise ApplicationError("The time must not be in the future.", field=field)
+    if after is not None and at < after:
+        raise ApplicationError(
+            f"The time must be after the step before it ({timezone.localtime(after):%-d %B %Y %H:%M}).",
+            field=field,
+        )
+    return at
+
+
 def _check_choice(value: str, choices, *, field: str, message: str) -> None:
     if value not in choices.values:
         raise ApplicationError(message, field=field)
@@ -134,6 +150,7 @@ def consultation_request(
     requester_contact: str = "",
     what_has_been_tried: str = "",
     preferred_support: str = "",
+    requested_at: datetime | None = None,
 ) -> Consultation:
     """Ask the single point of access for advice without making a referral (R32).
 
@@ -164,6 +181,7 @@ def consultation_request(
         consultation = Consultation.objects.create(
             child=child,
             child_description=child_description.strip() if child is None else "",
+            requested_at=_when(requested_at, field="requested_at"),
             receiving_organisation=receiving_organisation,
             route=route,
             channel=channel,
@@ -194,7 +212,7 @@ def consultation_request(
 
 
 def consultation_advise(
-    *, actor: User, consultation: Consultation, advice: str, outcome: str
+    *, actor: User, consultation: Consultation, advice: str, outcome: str, advised_at: datetime | None = None
 ) -> Consultation:
     """Record the advice given and the outcome of a consultation (R32): receiving service staff only."""
     _require_receiving_staff(
@@ -211,7 +229,7 @@ def consultation_advise(
         consultation.advice = advice.strip()
         consultation.outcome = outcome
         consultation.advised_by = actor
-        consultation.advised_at = timezone.now()
+        consultation.advised_at = _when(advised_at, after=consultation.requested_at, field="advised_at")
         consultation.save(update_fields=["advice", "outcome", "advised_by", "advised_at"])
         if consultation.child_id:
             audit_record(
@@ -270,6 +288,7 @@ def referral_create(
     referrer_name: str = "",
     referrer_contact: str = "",
     consultation: Consultation | None = None,
+    received_at: datetime | None = None,
 ) -> Referral:
     """Make a referral through the receiving service's single point of access (R34-R36).
 
@@ -349,6 +368,11 @@ def referral_create(
             diagnosis=diagnosis.strip(),
             social_work_status_at_referral=current_status or "",
             deprivation_decile_at_referral=child.deprivation_decile,
+            received_at=_when(
+                received_at,
+                after=consultation.requested_at if consultation is not None else None,
+                field="received_at",
+            ),
         )
         if consultation is not None and consultation.child_id is None:
             # The consultation was about a child not yet named: it now belongs to this child.
@@ -448,7 +472,14 @@ def _tell_everyone(*, referral: Referral, actor: User, event: str, kind: str, su
         )
 
 
-def referral_triage(*, actor: User, referral: Referral, urgency: str, triage_note: str = "") -> Referral:
+def referral_triage(
+    *,
+    actor: User,
+    referral: Referral,
+    urgency: str,
+    triage_note: str = "",
+    triaged_at: datetime | None = None,
+) -> Referral:
     """Triage a referral: an urgency from the risk assessment, and the target that goes with it (R37, R38).
 
     The target for the first appointment is set from the urgency's configured hours and kept with the
@@ -465,7 +496,7 @@ def referral_triage(*, actor: User, referral: Referral, urgency: str, triage_not
             f"This referral is {referral.get_status_display().lower()}: it cannot be triaged.",
             field="urgency",
         )
-    now = timezone.now()
+    now = _when(triaged_at, after=referral.received_at, field="triaged_at")
     with transaction.atomic():
         referral.urgency = urgency
         referral.urgency_rank = URGENCY_RANK[urgency]
@@ -503,7 +534,9 @@ def _waiting_priority(referral: Referral) -> list[str]:
     return reasons
 
 
-def referral_accept(*, actor: User, referral: Referral, unstable_situation: bool = False) -> Referral:
+def referral_accept(
+    *, actor: User, referral: Referral, unstable_situation: bool = False, accepted_at: datetime | None = None
+) -> Referral:
     """Accept a triaged referral and put the child on the waiting list (R63, R64).
 
     The first trust-building contact is due sooner for children with social-work involvement, in the
@@ -519,7 +552,7 @@ def referral_accept(*, actor: User, referral: Referral, unstable_situation: bool
             else f"This referral is {referral.get_status_display().lower()}: it cannot be accepted now.",
             field="status",
         )
-    now = timezone.now()
+    now = _when(accepted_at, after=referral.triaged_at, field="accepted_at")
     reasons = _waiting_priority(referral)
     if unstable_situation:
         reasons.append("unstable situation")
@@ -606,7 +639,13 @@ def _alternatives_build(
 
 
 def referral_decline(
-    *, actor: User, referral: Referral, reason: str, explanation: str, alternatives: Iterable[Mapping]
+    *,
+    actor: User,
+    referral: Referral,
+    reason: str,
+    explanation: str,
+    alternatives: Iterable[Mapping],
+    declined_at: datetime | None = None,
 ) -> Referral:
     """Decline a referral: only with a reason code and at least one alternative arranged (R39).
 
@@ -635,13 +674,14 @@ def referral_decline(
         )
     built = _alternatives_build(referral=referral, alternatives=alternatives, actor=actor)
     needs_senior = reason in INSTABILITY_REASONS
+    decided_at = _when(declined_at, after=referral.triaged_at or referral.received_at, field="declined_at")
     with transaction.atomic():
         referral.status = Referral.Status.DECLINE_PENDING_REVIEW if needs_senior else Referral.Status.DECLINED
         referral.decline_reason = reason
         referral.decline_explanation = explanation.strip()
         referral.is_equity_risk_decline = needs_senior
         referral.decided_by = actor
-        referral.decided_at = timezone.now()
+        referral.decided_at = decided_at
         referral.save()
         DeclineAlternative.objects.bulk_create(built)
         audit_record(

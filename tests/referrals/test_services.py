@@ -487,3 +487,22 @@ def test_an_appointment_booked_against_the_referral_stops_the_clock_and_the_targ
     assert counts["targets_at_risk"] == 0
     referral.waiting_entry.refresh_from_db()
     assert referral.waiting_entry.ended_at is not None
+
+
+def test_a_referral_received_earlier_starts_its_clock_then_but_never_in_the_future(
+    lead_professional, child, camhs, spa_clinician
+):
+    earlier = timezone.now() - datetime.timedelta(days=3)
+    referral = referral_for(child, lead_professional, camhs, received_at=earlier)
+    assert referral.received_at == earlier
+    with pytest.raises(ApplicationError, match="after the step before it"):
+        referral_triage(
+            actor=spa_clinician,
+            referral=referral,
+            urgency="routine",
+            triaged_at=earlier - datetime.timedelta(hours=1),
+        )
+    with pytest.raises(ApplicationError, match="not be in the future") as error:
+        referral_for(child, lead_professional, camhs, received_at=timezone.now() + datetime.timedelta(days=1))
+    assert error.value.field == "received_at"
+    assert Referral.objects.count() == 1

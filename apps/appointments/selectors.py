@@ -34,9 +34,15 @@ def follow_up_list(*, child: Child) -> QuerySet[MissedAppointmentFollowUp]:
 
 
 def follow_ups_assigned(*, user: User, include_done: bool = False) -> QuerySet[MissedAppointmentFollowUp]:
-    """The follow-ups ``user`` must do, soonest due first: their own list, whatever their caseload."""
-    follow_ups = MissedAppointmentFollowUp.objects.filter(assigned_to=user).select_related(
-        "appointment", "child"
+    """The follow-ups ``user`` must do, soonest due first: their own list, whatever their caseload.
+
+    A team manager given one for a child without a lead professional may not be able to open the
+    child's record: ``can_open`` says so, and the page tells them to arrange a lead professional.
+    """
+    follow_ups = (
+        MissedAppointmentFollowUp.objects.filter(assigned_to=user)
+        .select_related("appointment", "child")
+        .annotate(can_open=Exists(Child.objects.restrict(user, "view_child").filter(pk=OuterRef("child"))))
     )
     if not include_done:
         follow_ups = follow_ups.open()

@@ -152,3 +152,45 @@ def test_the_caseload_with_appointments_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(len(at_three.captured_queries)):
         page = browser.get(url).text
     assert page.count("1 in a row") == 6
+
+
+def test_a_manager_without_access_is_told_to_arrange_a_lead_professional(client, child, social_care):
+    from tests.factories import ProfessionalFactory
+
+    creator = ProfessionalFactory(organisation=social_care)
+    manager = ProfessionalFactory(organisation=social_care, organisation__role="team-manager")
+    missed(child, creator)
+    sign_in(client, manager)
+    page = client.get(reverse("appointments:my-follow-ups")).text
+    assert child.known_as in page
+    assert "arrange a lead professional" in page
+    assert (
+        reverse("appointments:follow-up", args=[child.public_id, FollowUp.objects.get().public_id])
+        not in page
+    )
+
+
+def test_the_appointments_page_and_follow_ups_run_a_fixed_number_of_queries(
+    browser, child, lead, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    missed(child, lead, days_from_now=-9)
+    pages = [
+        reverse("appointments:list", args=[child.public_id]),
+        reverse("appointments:my-follow-ups"),
+    ]
+    for url in pages:
+        browser.get(url)
+    counts = []
+    for url in pages:
+        with CaptureQueriesContext(connection) as captured:
+            browser.get(url)
+        counts.append(len(captured.captured_queries))
+    for days in range(-8, -1):
+        missed(child, lead, days_from_now=days, outcome="was_not_brought")
+        booked(child, lead, days_from_now=-days, practical_support=["nearer_venue"])
+    for url, count in zip(pages, counts, strict=True):
+        with django_assert_num_queries(count):
+            assert browser.get(url).status_code == 200

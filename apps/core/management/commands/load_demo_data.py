@@ -135,6 +135,7 @@ class DemoLoader:
         self.complete_historical_reviews()
         self.load_consent(children)
         self.load_appointments(children)
+        self.load_referrals(children)
 
     def complete_historical_reviews(self) -> None:
         """Placement changes in the demo's history asked for consent reviews; back then they were done."""
@@ -611,6 +612,129 @@ class DemoLoader:
                     **answers,
                 )
                 self.created["missed-appointment follow-ups completed"] += 1
+
+    def load_referrals(self, children: dict[str, Child]) -> None:
+        """Consultations, referrals, decisions and waiting contacts, through the services (R32-R42, R63-R69).
+
+        Each step is recorded when it happened ("days ago"), so the wait clocks and contacts due are real.
+        A child who already has a referral keeps it, and a consultation already asked is not asked again.
+        """
+        from apps.referrals.models import Consultation, Referral
+        from apps.referrals.services import (
+            consultation_advise,
+            consultation_request,
+            referral_accept,
+            referral_create,
+            referral_decline,
+            referral_triage,
+            waiting_contact_record,
+        )
+
+        section = self.data.get("referrals", {})
+        now = timezone.now()
+
+        def ago(days: int) -> datetime:
+            return now - timedelta(days=days)
+
+        consultations = {}
+        for item in section.get("consultations", []):
+            existing = Consultation.objects.filter(
+                requested_by=self.people[item["by"]], concern=item["concern"]
+            ).first()
+            if existing is not None:
+                consultations[item["key"]] = existing
+                self.present["consultations"] += 1
+                continue
+            consultation = consultation_request(
+                actor=self.people[item["by"]],
+                receiving_organisation=self.organisations[item["to"]],
+                route=item["route"],
+                channel=item["channel"],
+                concern=item["concern"],
+                child_description=item["about"],
+                what_has_been_tried=item.get("tried", ""),
+                preferred_support=item.get("preferred_support", ""),
+                requested_at=ago(item["days_ago"]),
+            )
+            if "advice" in item:
+                advice = item["advice"]
+                consultation_advise(
+                    actor=self.people[advice["by"]],
+                    consultation=consultation,
+                    advice=advice["text"],
+                    outcome=advice["outcome"],
+                    advised_at=ago(advice["days_ago"]),
+                )
+            consultations[item["key"]] = consultation
+            self.created["consultations"] += 1
+        referred = set(
+            Referral.objects.filter(child__in=children.values()).values_list("child_id", flat=True)
+        )
+        for item in section.get("entries", []):
+            child = children[item["child"]]
+            if child.pk in referred:
+                self.present["referrals"] += 1
+                continue
+            referral = referral_create(
+                actor=self.people[item["by"]],
+                child=child,
+                receiving_organisation=self.organisations[item["to"]],
+                route=item["route"],
+                referrer_name=item.get("referrer_name", ""),
+                referrer_contact=item.get("referrer_contact", ""),
+                presenting_needs=item["presenting_needs"],
+                professional_concern=item["professional_concern"],
+                family_concern=item["family_concern"],
+                what_has_been_tried=item.get("tried", ""),
+                young_person_views=item.get("views", ""),
+                preferred_support=item.get("preferred_support", ""),
+                consent_to_refer=item["consent"],
+                consultation=consultations.get(item.get("consultation")),
+                received_at=ago(item["received_days_ago"]),
+            )
+            self.created["referrals"] += 1
+            if "triage" in item:
+                step = item["triage"]
+                referral_triage(
+                    actor=self.people[step["by"]],
+                    referral=referral,
+                    urgency=step["urgency"],
+                    triage_note=step.get("note", ""),
+                    triaged_at=ago(step["days_ago"]),
+                )
+            if "accept" in item:
+                step = item["accept"]
+                referral_accept(
+                    actor=self.people[step["by"]], referral=referral, accepted_at=ago(step["days_ago"])
+                )
+                for contact in item.get("contacts", []):
+                    waiting_contact_record(
+                        actor=self.people[contact["by"]],
+                        entry=referral.waiting_entry,
+                        method=contact["method"],
+                        spoke_with=contact["spoke_with"],
+                        contacted_at=ago(contact["days_ago"]),
+                        explained_service=contact["explained_service"],
+                        risk_check=contact["risk_check"],
+                        signposting=contact["signposting"],
+                    )
+                    self.created["waiting contacts"] += 1
+            if "decline" in item:
+                step = item["decline"]
+                referral_decline(
+                    actor=self.people[step["by"]],
+                    referral=referral,
+                    reason=step["reason"],
+                    explanation=step["explanation"],
+                    alternatives=[
+                        {
+                            **alternative,
+                            "organisation": self.organisations.get(alternative.get("organisation", "")),
+                        }
+                        for alternative in step["alternatives"]
+                    ],
+                    declined_at=ago(step["days_ago"]),
+                )
 
     def lead_professional(self, record: dict) -> str:
         """The username of the child's lead professional now (after any handover), else of their creator."""

@@ -57,7 +57,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
@@ -248,7 +248,7 @@ def deliveries_retry_sweep(*, now: datetime | None = None) -> dict[str, int]:
     pending = list(
         Delivery.objects.filter(status=Status.PENDING)
         .annotate(waiting_since=Coalesce("claimed_at", "created_at"))
-        .filter(Q(waiting_since__lt=waiting_since) | Q(claimed_at__lt=stale_claim))
+        .filter(waiting_since__lt=waiting_since)
         .values_list("pk", flat=True)[:500]
     )
     return {"reclaimed": reclaimed, "enqueued": deliveries_enqueue(delivery_ids=pending)}
@@ -382,20 +382,3 @@ def contact_preference_set(
             user=user, defaults={"mobile_number": number, "by_email": by_email, "by_sms": by_sms}
         )
     return preference
-
-
-def interval_validate(*, value, field: str, what: str, unit: str = "working day") -> int:
-    """A configured interval (a follow-up window, a contact interval) must be a whole number of 1 or more.
-
-    Zero would make a follow-up due before it exists, and a reminder fire in a loop; say so plainly.
-    """
-    text = str(value).strip()
-    if not text.isdigit():
-        raise ApplicationError(f"Enter {what} as a whole number of {unit}s, like 1 or 2", field=field)
-    number = int(text)
-    if number < 1:
-        raise ApplicationError(
-            f"{what[0].upper()}{what[1:]} must be at least 1 {unit}: with 0 it would be due before it exists",
-            field=field,
-        )
-    return number

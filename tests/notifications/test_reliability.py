@@ -14,6 +14,7 @@ they move the claim's timestamp back in the database rather than sleeping.
 import contextlib
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -259,6 +260,10 @@ def test_the_same_sweep_twice_and_two_ticks_at_once_send_each_reminder_exactly_o
     _wait_for(lambda: _sent_email_count() == 25, "all 25 emails", workers.logs)
     workers.wait_until_idle()
 
+    # Both workers really ran a sweep: the exactly-once result is not one worker doing everything.
+    for name in ("one", "two"):
+        log = (workers.tmp_path / f"worker-{name}.log").read_text()
+        assert re.search(r"Task apps\.notifications\.tasks\.reminder_due_sweep\[[^\]]+\] succeeded", log)
     sent_to = Counter(address for email in workers.emails() for address in email["to"])
     assert sent_to == Counter({person.email: 1 for person in first + second})
     assert Notification.objects.count() == 25

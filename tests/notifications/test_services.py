@@ -17,7 +17,6 @@ from apps.notifications.services import (
     contact_preference_set,
     deliveries_retry_sweep,
     delivery_send,
-    interval_validate,
     notification_send,
 )
 from tests.factories import ProfessionalFactory, UserFactory, YoungPersonUserFactory
@@ -304,23 +303,3 @@ def test_texts_only_needs_a_mobile_number():
     with pytest.raises(ApplicationError, match="Enter a mobile number to get text messages"):
         contact_preference_set(user=YoungPersonUserFactory(), by_email=False, by_sms=True)
     assert not ContactPreference.objects.exists()
-
-
-@pytest.mark.parametrize(
-    ("value", "message"),
-    [
-        (0, "The follow-up window must be at least 1 working day: with 0 it would be due before it exists"),
-        ("-2", "Enter the follow-up window as a whole number of working days, like 1 or 2"),
-        ("1.5", "Enter the follow-up window as a whole number of working days, like 1 or 2"),
-        ("", "Enter the follow-up window as a whole number of working days, like 1 or 2"),
-    ],
-)
-def test_a_follow_up_interval_of_zero_is_refused_with_a_clear_message(value, message):
-    with pytest.raises(ApplicationError) as error:
-        interval_validate(value=value, field="follow_up_working_days", what="the follow-up window")
-    assert error.value.message == message
-    assert error.value.field == "follow_up_working_days"
-
-
-def test_a_positive_interval_is_accepted():
-    assert interval_validate(value="2", field="days", what="the follow-up window") == 2

@@ -22,6 +22,7 @@ import time
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import redis
@@ -110,7 +111,9 @@ class Workers:
         self.processes: list[subprocess.Popen] = []
         self.logs: list[Path] = [redis_server.log]
         db = connection.settings_dict
-        self.database_url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+        login = quote(db["USER"], safe="") + (f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else "")
+        host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+        self.database_url = f"postgres://{login}@{host}/{db['NAME']}"
 
     def start(self, name: str, **extra_env: str) -> subprocess.Popen:
         return self.start_many([name], **extra_env)[0]

@@ -303,3 +303,39 @@ def test_texts_only_needs_a_mobile_number():
     with pytest.raises(ApplicationError, match="Enter a mobile number to get text messages"):
         contact_preference_set(user=YoungPersonUserFactory(), by_email=False, by_sms=True)
     assert not ContactPreference.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("status", "raised"),
+    [(429, sms.DeliveryTemporaryFailure), (500, sms.DeliveryTemporaryFailure), (403, sms.DeliveryRejected)],
+)
+def test_the_notify_adapter_tells_retryable_failures_from_refusals(notify, status, raised):
+    from notifications_python_client.errors import APIError
+
+    notify.error = APIError(response=mock.Mock(status_code=status, json=lambda: {"errors": ["x"]}))
+    with pytest.raises(raised):
+        sms.sms_send(phone_number="+447700900123", message="You have a new message", reference="ref-1")
+
+
+def test_the_notify_adapter_passes_the_template_the_message_and_the_reference(notify):
+    notify_id = sms.sms_send(phone_number="+447700900123", message="Hello", reference="delivery-42")
+
+    assert notify_id == "notify-1"
+    assert notify.sent == [
+        {
+            "phone_number": "+447700900123",
+            "template_id": "f33517ff-2a88-4f6e-b855-c550268ce08a",
+            "personalisation": {"message": "Hello"},
+            "reference": "delivery-42",
+        }
+    ]
+
+
+def test_half_configured_notify_is_a_start_up_warning(settings):
+    from apps.notifications.checks import engine_settings_check
+
+    settings.BEACON_NOTIFY_API_KEY = "test-key-not-real"
+    settings.BEACON_NOTIFY_SMS_TEMPLATE_ID = ""
+    assert [problem.id for problem in engine_settings_check(None)] == ["notifications.W001"]
+    settings.BEACON_NOTIFY_SMS_TEMPLATE_ID = "f33517ff-2a88-4f6e-b855-c550268ce08a"
+    assert engine_settings_check(None) == []

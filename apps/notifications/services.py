@@ -119,6 +119,15 @@ def _deliveries_create(*, notification: Notification, recipient: User) -> list[D
     by_sms = bool(preference and preference.by_sms and preference.mobile_number)
     now = timezone.now()
     rows = [Delivery(notification=notification, channel=Channel.IN_APP, status=Status.SENT, sent_at=now)]
+    if not recipient.is_active:
+        # Someone who has left keeps the record in Beacon but gets nothing at their old address or phone.
+        return Delivery.objects.bulk_create(
+            [
+                *rows,
+                _not_needed(notification, Channel.EMAIL, "Account is not active"),
+                _not_needed(notification, Channel.SMS, "Account is not active"),
+            ]
+        )
     if not recipient.email:
         rows.append(_not_needed(notification, Channel.EMAIL, "No email address"))
     elif not by_email:

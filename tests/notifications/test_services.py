@@ -339,3 +339,14 @@ def test_half_configured_notify_is_a_start_up_warning(settings):
     assert [problem.id for problem in engine_settings_check(None)] == ["notifications.W001"]
     settings.BEACON_NOTIFY_SMS_TEMPLATE_ID = "f33517ff-2a88-4f6e-b855-c550268ce08a"
     assert engine_settings_check(None) == []
+
+
+def test_someone_who_has_left_gets_no_email_or_text(notify, django_capture_on_commit_callbacks):
+    person = ProfessionalFactory(is_active=False)
+    contact_preference_set(user=person, mobile_number="07700900123")
+    with django_capture_on_commit_callbacks(execute=True):
+        notification, _ = _send(person)
+    assert mail.outbox == []
+    assert notify.sent == []
+    reasons = set(notification.deliveries.exclude(channel="in_app").values_list("reason", flat=True))
+    assert reasons == {"Account is not active"}

@@ -46,6 +46,10 @@ Rules that make it exactly once:
 * Recurring contacts (keep-in-touch, waiting-list contacts) are your app's own rows with a next-due
   date; schedule one reminder per occurrence with the occurrence in the key (``...:contact:3``).
 
+Which channels: always in Beacon; by email to the account's address unless the person chose otherwise;
+by text message when they gave a UK mobile number (``contact_preference_set``) and GOV.UK Notify is
+configured. An inactive account gets neither. Each channel is a ``Delivery`` row saying why not.
+
 Sweeps (config/celery.py): ``reminder_due_sweep`` every 5 minutes sends due reminders;
 ``deliveries_retry_sweep`` every 5 minutes re-enqueues deliveries whose enqueue failed and reclaims
 those whose worker died mid-send.

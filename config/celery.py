@@ -36,6 +36,31 @@ app.conf.beat_schedule = {
         "task": "apps.consent.tasks.consent_review_sweep",
         "schedule": crontab(hour=6, minute=30),
     },
+    # Every 5 minutes: send reminders whose due time has come (apps.notifications.Reminder.due_at).
+    # Each is sent once however often, or however many at once, this runs.
+    "reminders-due": {
+        "task": "apps.notifications.tasks.reminder_due_sweep",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Every 5 minutes, offset by 2: enqueue again emails and texts left pending (the broker was down
+    # when their change committed) and reclaim ones whose worker died mid-send.
+    "deliveries-retry": {
+        "task": "apps.notifications.tasks.deliveries_retry_sweep",
+        "schedule": crontab(minute="2-59/5"),
+    },
+    # Every day at 07:10, before the working day: tell whoever holds a missed-appointment follow-up that
+    # is past its due date, and their team manager (R57). Each message is sent once, however often it runs.
+    "missed-appointment-follow-ups-daily": {
+        "task": "apps.appointments.tasks.follow_up_overdue_sweep",
+        "schedule": crontab(hour=7, minute=10),
+    },
+    # Every 15 minutes: tell the single point of access about waiting-list contacts that are due and
+    # referrals past 80% of their wait target with no first appointment (R64-R66). Often enough for a
+    # crisis target of a few hours; each alert is sent once however often this runs.
+    "waiting-well-every-15-minutes": {
+        "task": "apps.referrals.tasks.waiting_sweep",
+        "schedule": crontab(minute="*/15"),
+    },
     # Every day at 13:00: a second pass, so a worker that was down at 07:00 costs at most half a day.
     "action-reminders-midday": {
         "task": "apps.teams.tasks.action_reminder_sweep",

@@ -23,6 +23,8 @@ urlpatterns = [
     path("children/", include("apps.children.urls")),
     path("", include("apps.teams.urls")),
     path("", include("apps.consent.urls")),
+    path("", include("apps.referrals.urls")),
+    path("", include("apps.appointments.urls")),
     path("notifications/", include("apps.notifications.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -7,4 +7,5 @@ app_name = "notifications"
 urlpatterns = [
     path("", views.notification_list_page, name="list"),
     path("<uuid:public_id>/read/", views.notification_read, name="read"),
+    path("how-we-contact-you/", views.contact_preferences, name="contact"),
 ]

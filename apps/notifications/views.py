@@ -1,14 +1,20 @@
-"""The notifications page: a person's own messages from Beacon, newest first, and marking one as read."""
+"""The notifications page: a person's own messages from Beacon, newest first, marking one as read, and
+choosing how Beacon tells them about a new one."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.notifications.selectors import notification_list
-from apps.notifications.services import notification_mark_read
+from apps.core.exceptions import ApplicationError
+from apps.core.forms import add_service_errors
+from apps.notifications.forms import ContactPreferenceForm
+from apps.notifications.selectors import contact_preference_for, notification_list
+from apps.notifications.services import contact_preference_set, notification_mark_read
+from apps.notifications.sms import sms_enabled
 
 NOTIFICATIONS_PAGE_SIZE = 25
 
@@ -29,3 +35,27 @@ def notification_read(request: HttpRequest, public_id) -> HttpResponse:
     notification_mark_read(notification=notification)
     page = request.POST.get("page", "")
     return redirect(reverse("notifications:list") + (f"?page={page}" if page.isdigit() else ""))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_preferences(request: HttpRequest) -> HttpResponse:
+    """Email, text message, both or neither: for the signed-in person only."""
+    preference = contact_preference_for(user=request.user)
+    form = ContactPreferenceForm(
+        request.POST if request.method == "POST" else None,
+        initial=ContactPreferenceForm.initial_for(preference),
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            contact_preference_set(user=request.user, **form.service_arguments())
+        except ApplicationError as error:
+            add_service_errors(form, error, fallback_field="mobile_number")
+        else:
+            messages.success(request, "Your choices are saved")
+            return redirect("notifications:list")
+    return render(
+        request,
+        "notifications/contact.html",
+        {"form": form, "has_email": bool(request.user.email), "sms_on": sms_enabled()},
+    )

@@ -31,6 +31,9 @@ class AccessGrant(models.Model):
         CREATOR = "creator", "Created the record"
         ADMINISTRATOR = "administrator", "Granted by an administrator"
         TEAM_MEMBER = "team_member", "Member of the team around the child"
+        # Made a referral, or works at the service receiving it: the core record and the referrals
+        # category only (apps.referrals), never the team or the record's other categories.
+        REFERRAL = "referral", "Made or is receiving a referral"
 
     child = models.ForeignKey("children.Child", on_delete=models.CASCADE, related_name="access_grants")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_grants")

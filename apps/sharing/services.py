@@ -39,14 +39,15 @@ def _wanted_permissions(*, child, user: User) -> dict[str, datetime | None]:
     """Every permission ``user`` should hold on ``child`` and when it ends, from every reason they have.
 
     - an access grant (created the record, administrator, team membership): the core record and the
-      team; the lead professional and the record's creator may also change it;
+      team; the lead professional and the record's creator may also change it; a referral grant (the
+      referrer, the receiving service's staff): the core record and the referrals category;
     - each consent in force naming them, their organisation, or their role there: its categories, until
       its end date. While a consent review is due, consents given by a parent alone are set aside (the
       safer setting, R82);
     - their own safeguarding override, while it lasts: the categories it names.
     Parents and carers never receive a sensitive category (R80).
     """
-    from apps.consent.categories import PERMISSION, SENSITIVE
+    from apps.consent.categories import PERMISSION, SENSITIVE, Category
     from apps.consent.selectors import consents_naming, overrides_in_force, parent_withheld_categories
 
     wanted: dict[str, datetime | None] = {}
@@ -54,10 +55,14 @@ def _wanted_permissions(*, child, user: User) -> dict[str, datetime | None]:
     def add(codename: str, expires_at: datetime | None) -> None:
         wanted[codename] = _later(wanted[codename], expires_at) if codename in wanted else expires_at
 
-    for can_change in AccessGrant.objects.filter(child=child, user=user, revoked_at__isnull=True).values_list(
-        "can_change", flat=True
-    ):
+    for basis, can_change in AccessGrant.objects.filter(
+        child=child, user=user, revoked_at__isnull=True
+    ).values_list("basis", "can_change"):
         add(VIEW_CHILD, None)
+        if basis == AccessGrant.Basis.REFERRAL:
+            # The referrer and the receiving service see the referrals, to follow and to decide on them.
+            add(PERMISSION[Category.REFERRALS], None)
+            continue
         add(VIEW_CHILD_TEAM, None)
         if can_change:
             add(CHANGE_CHILD, None)

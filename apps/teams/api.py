@@ -82,6 +82,8 @@ CASELOAD_FILTERS = {
     "overdue": "with overdue actions",
     "flags": "with three or more current vulnerabilities",
     "meeting": "with a meeting planned",
+    "missed": "with missed appointments in a row, or missed-appointment follow-ups for you to do",
+    "waiting": "on a waiting list (where you may see their referrals)",
 }
 
 
@@ -836,10 +838,28 @@ class CaseloadListApi(GenericAPIView):
         turns_18_on = serializers.DateField(
             allow_null=True, help_text="The 18th birthday, when it is within two years: transition to plan."
         )
+        missed_in_a_row = serializers.SerializerMethodField(
+            help_text="Appointments missed since the last one attended; null without consent to see "
+            "the appointments category."
+        )
+        open_follow_up_count = serializers.IntegerField(
+            source="child.open_follow_up_count", help_text="Missed-appointment follow-ups for you to do."
+        )
+        overdue_follow_up_count = serializers.IntegerField(source="child.overdue_follow_up_count")
+        waiting_since = serializers.SerializerMethodField(
+            help_text="On a waiting list since; null when not waiting or without consent to see referrals."
+        )
         needs_attention = serializers.BooleanField()
 
         class Meta:
             ref_name = "CaseloadRow"
+
+        def get_missed_in_a_row(self, row) -> int | None:
+            return (row.child.missed_in_a_row or 0) if row.child.can_see_appointments else None
+
+        @extend_schema_field(OpenApiTypes.DATETIME)
+        def get_waiting_since(self, row):
+            return row.child.waiting_since if row.child.can_see_referrals else None
 
     @extend_schema(
         operation_id="caseload_list",

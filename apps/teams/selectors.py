@@ -121,7 +121,12 @@ class CaseloadRow:
 
     @property
     def needs_attention(self) -> bool:
-        return bool(self.child.overdue_action_count or self.child.current_flag_count >= 3)
+        return bool(
+            self.child.overdue_action_count
+            or self.child.current_flag_count >= 3
+            or self.child.overdue_follow_up_count
+            or (self.child.can_see_appointments and (self.child.missed_in_a_row or 0) >= 2)
+        )
 
 
 CASELOAD_SORTS = {
@@ -137,8 +142,8 @@ def caseload(*, user: User, sort: str = "name", only: str = "") -> list[Caseload
     """The lead professional's caseload with what needs their attention (R18), in one query.
 
     ``only`` narrows it: "overdue" (overdue actions), "flags" (three or more current vulnerabilities),
-    "meeting" (a meeting planned). Columns later issues fill (missed appointments, waiting lists,
-    consent gaps) are shown as "none yet" by the page.
+    "meeting" (a meeting planned), "waiting" (on a waiting list, where ``user`` may see referrals).
+    Columns later issues fill (consent gaps) are shown as "none yet" by the page.
     """
     today = timezone.localdate()
     now = timezone.now()
@@ -175,17 +180,33 @@ def caseload(*, user: User, sort: str = "name", only: str = "") -> list[Caseload
             next_meeting_at=Subquery(next_meeting[:1]),
         )
     )
+    # Missed appointments and follow-ups (R59: the DNA history on the lead professional's dashboard).
+    from apps.appointments.selectors import caseload_attendance_annotations
+
+    children = children.annotate(**caseload_attendance_annotations(user=user, today=today, now=now))
+    # Waiting status (R63): on a waiting list, since when, the next contact due; within consent.
+    from apps.referrals.selectors import caseload_waiting_annotations
+
+    children = children.annotate(**caseload_waiting_annotations(user=user))
     if only == "overdue":
         children = children.filter(overdue_action_count__gt=0)
     elif only == "flags":
         children = children.filter(current_flag_count__gte=3)
     elif only == "meeting":
         children = children.filter(next_meeting_at__isnull=False)
+    elif only == "waiting":
+        children = children.filter(waiting_since__isnull=False, can_see_referrals=True)
+    elif only == "missed":
+        children = children.filter(
+            Q(missed_in_a_row__gt=0, can_see_appointments=True) | Q(open_follow_up_count__gt=0)
+        )
     children = children.order_by(*CASELOAD_SORTS.get(sort, CASELOAD_SORTS["name"]))
     rows = []
     for child in children:
         child.current_flag_count = child.current_flag_count or 0
         child.overdue_action_count = child.overdue_action_count or 0
+        child.open_follow_up_count = child.open_follow_up_count or 0
+        child.overdue_follow_up_count = child.overdue_follow_up_count or 0
         rows.append(
             CaseloadRow(child=child, turns_18_on=_eighteenth_birthday_if_soon(child.date_of_birth, today))
         )

@@ -58,6 +58,8 @@ CASELOAD_FILTERS = [
     ("overdue", "With overdue actions"),
     ("flags", "With 3 or more risk flags"),
     ("meeting", "With a meeting planned"),
+    ("missed", "With missed appointments"),
+    ("waiting", "On a waiting list"),
 ]
 CASELOAD_SORT_LABELS = [
     ("name", "Name"),

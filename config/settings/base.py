@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "apps.teams",
     "apps.notifications",
     "apps.consent",
+    "apps.referrals",
+    "apps.appointments",
 ]
 
 MIDDLEWARE = [
@@ -195,6 +197,10 @@ SPECTACULAR_SETTINGS = {
         "InformationCategoryEnum": "apps.consent.categories.Category",
         "CompetenceOutcomeEnum": "apps.consent.models.CompetenceAssessment.Outcome",
         "OverrideReviewOutcomeEnum": "apps.consent.models.SafeguardingOverride.ReviewOutcome",
+        # Referrals: where a referral comes from is "route", as is the lead professional's appointment route.
+        "ReferralRouteEnum": "apps.referrals.models.Route",
+        "RouteEnum": "apps.teams.models.LeadProfessionalAppointment.Route",
+        "ConcernLevelEnum": "apps.referrals.models.ConcernLevel",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
@@ -208,7 +214,10 @@ REDIS_URL = env("REDIS_URL", default="")
 VAR_DIR = Path(env("BEACON_VAR_DIR", default=str(BASE_DIR / "var")))
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {"visibility_timeout": 3600}
+    # A task taken by a worker that then died is given to another after this many seconds. It must exceed
+    # the longest task time limit and retry countdown (600 s); the reminder engine does not depend on it
+    # (its retry sweep reclaims deliveries from the database), and a redelivered task sends nothing twice.
+    {"visibility_timeout": env.int("BEACON_CELERY_VISIBILITY_TIMEOUT", default=3600)}
     if REDIS_URL
     else {
         "data_folder_in": str(VAR_DIR / "broker"),
@@ -227,6 +236,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
+# Enqueueing after commit must not hang a web request while Redis is down: two quick retries, then the
+# error reaches apps.notifications.services.deliveries_enqueue, which logs it and leaves the delivery
+# pending for the retry sweep.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Reliability tests give each real worker its own queue, so parallel test runs never take each other's tasks.
+CELERY_TASK_DEFAULT_QUEUE = env("BEACON_CELERY_QUEUE", default="celery")
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- Email ------------------------------------------------------------------------------------
@@ -300,6 +321,43 @@ BEACON_ACTION_REMINDER_DAYS = env.int("BEACON_ACTION_REMINDER_DAYS", default=2)
 BEACON_CONTINUITY_ALERT_THRESHOLD = env.int("BEACON_CONTINUITY_ALERT_THRESHOLD", default=3)
 # How long a safeguarding override lasts before it must be opened again.
 BEACON_OVERRIDE_HOURS = env.int("BEACON_OVERRIDE_HOURS", default=72)
+# Waiting well (R64, R65): days from acceptance to the first trust-building contact, sooner for children
+# with social-work involvement, in the most deprived areas or in an unstable situation; then a contact
+# every interval days. Zero is refused by a settings check (apps/referrals/checks.py).
+BEACON_WAITING_FIRST_CONTACT_DAYS = env.int("BEACON_WAITING_FIRST_CONTACT_DAYS", default=14)
+BEACON_WAITING_PRIORITY_FIRST_CONTACT_DAYS = env.int("BEACON_WAITING_PRIORITY_FIRST_CONTACT_DAYS", default=5)
+BEACON_WAITING_CONTACT_INTERVAL_DAYS = env.int("BEACON_WAITING_CONTACT_INTERVAL_DAYS", default=14)
+# Wait targets (R38, R66): hours from a referral being received to the first appointment, by urgency
+# (routine four weeks and urgent one week, the eating-disorders standard in seed 004; crisis the same day).
+BEACON_WAIT_TARGET_HOURS = {
+    "routine": env.int("BEACON_WAIT_TARGET_ROUTINE_HOURS", default=28 * 24),
+    "urgent": env.int("BEACON_WAIT_TARGET_URGENT_HOURS", default=7 * 24),
+    "emergency": env.int("BEACON_WAIT_TARGET_EMERGENCY_HOURS", default=24),
+    "crisis": env.int("BEACON_WAIT_TARGET_CRISIS_HOURS", default=4),
+}
+# Warn the service once this share of a wait target has passed without a first appointment.
+BEACON_WAIT_ALERT_FRACTION = env.float("BEACON_WAIT_ALERT_FRACTION", default=0.8)
+# A missed appointment's follow-up is due this many working days later (R57: "for example one working
+# day"); bank holidays in England and Wales do not count. Zero or less is refused at start-up.
+BEACON_MISSED_APPOINTMENT_FOLLOW_UP_WORKING_DAYS = env.int(
+    "BEACON_MISSED_APPOINTMENT_FOLLOW_UP_WORKING_DAYS", default=1
+)
+# Tell the safeguarding lead after this many missed appointments in a row (R59: "for example 2") ...
+BEACON_MISSED_APPOINTMENT_ESCALATE_AFTER = env.int("BEACON_MISSED_APPOINTMENT_ESCALATE_AFTER", default=2)
+# ... or after the first for a child with one of these social-work statuses.
+BEACON_MISSED_APPOINTMENT_ESCALATE_AT_ONCE_FOR = env.list(
+    "BEACON_MISSED_APPOINTMENT_ESCALATE_AT_ONCE_FOR", default=["child_protection", "looked_after"]
+)
+# The reminder engine (apps/notifications). A delivery claimed longer ago than this is taken to belong to
+# a worker that died, and is sent again; it must exceed the delivery task's hard time limit (60 s).
+BEACON_DELIVERY_CLAIM_TIMEOUT_SECONDS = env.int("BEACON_DELIVERY_CLAIM_TIMEOUT_SECONDS", default=300)
+# A delivery still waiting this long (its enqueue failed, or a retry is due) is enqueued again.
+BEACON_DELIVERY_RETRY_AFTER_SECONDS = env.int("BEACON_DELIVERY_RETRY_AFTER_SECONDS", default=120)
+# Attempts at an email or text message before it is marked failed.
+BEACON_DELIVERY_MAX_ATTEMPTS = env.int("BEACON_DELIVERY_MAX_ATTEMPTS", default=6)
+# Text messages through GOV.UK Notify: both set switches them on. The template's content is ((message)).
+BEACON_NOTIFY_API_KEY = env("BEACON_NOTIFY_API_KEY", default="")
+BEACON_NOTIFY_SMS_TEMPLATE_ID = env("BEACON_NOTIFY_SMS_TEMPLATE_ID", default="")
 # Where links in emails point.
 BEACON_SITE_URL = env("BEACON_SITE_URL", default="http://127.0.0.1:8000")
 

@@ -10,8 +10,10 @@ from .base import *
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # Fast hashing for tests only.
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-CELERY_TASK_ALWAYS_EAGER = True
+# Reliability tests run a real worker process, which cannot share locmem's outbox or run eagerly: they
+# set these two variables for it (tests/notifications/test_reliability.py).
+EMAIL_BACKEND = env("BEACON_TEST_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
+CELERY_TASK_ALWAYS_EAGER = env.bool("BEACON_TEST_CELERY_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 # The test client and pytest-django's live server serve static files from the finders.
 MIDDLEWARE.remove("whitenoise.middleware.WhiteNoiseMiddleware")

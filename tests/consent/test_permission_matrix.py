@@ -33,6 +33,8 @@ pytestmark = pytest.mark.django_db
 
 SUBSTANCE_NOTE = "MARKER-SUBSTANCE: cannabis most days since the summer"
 MEETING_PLACE = "MARKER-MEETING: the library on Mill Lane"
+APPOINTMENT_PLACE = "MARKER-APPOINTMENT: the boxing club on Hythe Road"
+REFERRAL_NEEDS = "MARKER-REFERRAL: not sleeping, stopped going to football"
 WITHHELD_PAGE = "Withheld: no consent to share"
 
 
@@ -80,6 +82,22 @@ MATRIX: dict[str, Row] = {
     "consent:disclosures": Row("view"),
     "consent:parent-withholding-add": Row("change"),
     "consent:parent-withholding-end": Row("change", method="post"),
+    "appointments:list": Row("appointments", marker=APPOINTMENT_PLACE),
+    "appointments:book": Row("change"),
+    "appointments:outcome": Row("change"),  # or the professional the young person was to see
+    "appointments:follow-up": Row("change"),  # or the person the follow-up is assigned to
+    # Referrals: anyone who can see the child may refer; reading them is the referrals category (the
+    # referrer and the receiving service hold it by a referral grant); deciding is the receiving service's.
+    "referrals:child-referrals": Row("referrals", marker=REFERRAL_NEEDS),
+    "referrals:referral-create": Row("view"),
+    "referrals:referral-detail": Row("referrals", marker=REFERRAL_NEEDS),
+    "referrals:referral-letter": Row("referrals"),
+    "referrals:referral-triage": Row("change"),  # receiving service staff
+    "referrals:referral-accept": Row("change"),  # receiving service staff
+    "referrals:referral-decline": Row("change"),  # receiving service staff
+    "referrals:referral-senior-review": Row("change"),  # its team manager or clinical lead
+    "referrals:referral-clock": Row("change"),  # receiving service staff
+    "referrals:waiting-contact": Row("change"),  # receiving service staff
     # --- API ------------------------------------------------------------------------------------------
     "children-api:detail": Row("substance_misuse", api=True, marker=SUBSTANCE_NOTE),
     "children-api:identifiers": Row("change", method="post", api=True),
@@ -110,6 +128,19 @@ MATRIX: dict[str, Row] = {
     "consent-api:safeguarding-override-told": Row("change", method="post", api=True),
     "consent-api:parent-withholdings": Row("view", api=True),
     "consent-api:parent-withholding-end": Row("change", method="post", api=True),
+    "appointments-api:appointments": Row("appointments", api=True, marker=APPOINTMENT_PLACE),
+    "appointments-api:appointment": Row("appointments", api=True, marker=APPOINTMENT_PLACE),
+    "appointments-api:appointment-outcome": Row("change", method="post", api=True),  # or their professional
+    "appointments-api:follow-ups": Row("appointments", api=True),
+    "appointments-api:follow-up-complete": Row("change", method="post", api=True),  # or the assignee
+    "referrals-api:referrals": Row("referrals", api=True, marker=REFERRAL_NEEDS),  # POST: anyone who sees
+    "referrals-api:referral": Row("referrals", api=True, marker=REFERRAL_NEEDS),
+    "referrals-api:referral-triage": Row("change", method="post", api=True),  # receiving service staff
+    "referrals-api:referral-accept": Row("change", method="post", api=True),
+    "referrals-api:referral-decline": Row("change", method="post", api=True),
+    "referrals-api:referral-senior-review": Row("change", method="post", api=True),
+    "referrals-api:referral-clock": Row("change", method="post", api=True),
+    "referrals-api:waiting-contacts": Row("referrals", api=True),
 }
 
 # Routes that take a public id but are not about a child (a person's own notification).
@@ -192,8 +223,29 @@ def world(lead_professional, child, social_care):
         recorded_by=lead_professional,
         recorded_on=timezone.localdate(),
     )
+    from apps.appointments.services import appointment_book, appointment_outcome_record
+
+    appointment = appointment_book(
+        actor=lead_professional,
+        child=child,
+        professional=lead_professional,
+        purpose="First session",
+        starts_at=timezone.now() - datetime.timedelta(days=1),
+        location="community_place",
+        location_detail=APPOINTMENT_PLACE,
+    )
+    appointment_outcome_record(actor=lead_professional, appointment=appointment, outcome="was_not_brought")
+    from tests.referrals.factories import accepted_referral, camhs_organisation
+
+    camhs = camhs_organisation()
+    spa = ProfessionalFactory(username="spa.matrix", organisation=camhs, organisation__role="camhs-clinician")
+    referral = accepted_referral(child, lead_professional, camhs, spa, presenting_needs=REFERRAL_NEEDS)
     ids = {
         "public_id": child.public_id,
+        "appointment_id": appointment.public_id,
+        "follow_up_id": appointment.follow_ups.get().public_id,
+        "referral_id": referral.public_id,
+        "entry_id": referral.waiting_entry.public_id,
         "membership_id": membership.public_id,
         "meeting_id": meeting.public_id,
         "action_id": action.public_id,
@@ -222,6 +274,10 @@ def _url(name: str, ids: dict) -> str:
         ["public_id", "type_code"],
         ["public_id", "member_id"],
         ["public_id", "withholding_id"],
+        ["public_id", "appointment_id"],
+        ["public_id", "follow_up_id"],
+        ["public_id", "referral_id"],
+        ["public_id", "entry_id"],
     ):
         try:
             return reverse(name, kwargs={key: ids[key] for key in keys})

@@ -55,6 +55,7 @@ PERSONAS = {
     "safeguarding.lead",
     "young.person",
     "admin",
+    "camhs.lead",
 }
 # Synthetic staff who have left: they stay in the history of the teams they were in, and cannot sign in.
 FORMER_STAFF = {"former.sw1", "former.sw2"}
@@ -121,7 +122,7 @@ def counts() -> dict[str, int]:
 
 @pytest.mark.usefixtures("demo")
 class TestTheLoadedDemo:
-    def test_loading_creates_forty_children_the_nine_personas_and_two_former_staff(self):
+    def test_loading_creates_forty_children_the_ten_personas_and_two_former_staff(self):
         assert Child.objects.count() == 40
         assert set(User.objects.filter(is_active=True).values_list("username", flat=True)) == PERSONAS
         assert set(User.objects.filter(is_active=False).values_list("username", flat=True)) == FORMER_STAFF
@@ -437,6 +438,27 @@ class TestTheLoadedDemo:
         ).exists()
         assert visible("lead.sw", "view_child_assessments").filter(pk=override.child_id).exists()
         assert not TeamMembership.objects.filter(child=override.child, user__username="lead.sw").exists()
+
+    def test_referrals_a_consultation_became_one_one_declined_with_alternatives_and_children_wait(self):
+        from apps.referrals.models import Referral
+        from apps.referrals.selectors import senior_review_queue, triage_queue, waiting_list
+
+        converted = Referral.objects.get(consultation__isnull=False)
+        assert converted.consultation.outcome == "formal_referral"
+        assert converted.consultation.child == converted.child
+        declined = Referral.objects.get(status=Referral.Status.DECLINED)
+        assert declined.alternatives.count() == 2
+        assert Notification.objects.filter(
+            kind=Notification.Kind.REFERRAL_DECLINED, child=declined.child
+        ).exists()
+        assert [r.decline_reason for r in senior_review_queue(user=person("camhs.lead"))] == [
+            "unstable_placement"
+        ]
+        waiting = waiting_list(user=person("camhs.clinician"))
+        assert len(waiting) == 3
+        assert sum(row.contact_overdue for row in waiting) == 2
+        queue = triage_queue(user=person("camhs.clinician"))
+        assert queue[0].urgency == "urgent"  # Risk first.
 
     def test_loading_twice_changes_nothing(self):
         before = counts()

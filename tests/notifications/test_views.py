@@ -1,12 +1,15 @@
 """The notifications page: a person's own messages, newest first, and marking one as read."""
 
+import re
+
 import pytest
 import time_machine
 from django.urls import reverse
 
-from apps.notifications.models import Notification
+from apps.notifications.models import ContactPreference, Notification
 from apps.notifications.services import notification_send
-from tests.factories import ProfessionalFactory
+from tests.auth import sign_in
+from tests.factories import ProfessionalFactory, YoungPersonUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +84,83 @@ def test_someone_elses_notification_is_404(signed_in_client):
 
 def test_no_notifications_says_what_will_appear(signed_in_client):
     assert "You have no notifications" in signed_in_client.get(LIST).text
+
+
+def test_an_urgent_kind_is_marked_urgent_and_named(signed_in_client, lead_professional):
+    notification_send(
+        recipient=lead_professional,
+        kind=Notification.Kind.SAFEGUARDING_ESCALATION,
+        dedupe_key="test:escalation",
+        subject="Sam has missed two appointments in a row",
+        subject_for_email="a safeguarding alert",
+    )
+    notify(lead_professional, "An action is overdue")
+
+    page = signed_in_client.get(LIST).text
+
+    assert page.count('govuk-tag--red govuk-!-margin-right-1">Urgent</strong>') == 1
+    assert "Safeguarding escalation, " in page
+
+
+def test_the_list_page_keeps_to_a_fixed_number_of_queries(
+    signed_in_client, lead_professional, django_assert_max_num_queries
+):
+    for number in range(12):
+        notify(lead_professional, f"Message {number}")
+    with django_assert_max_num_queries(12):
+        signed_in_client.get(LIST)
+
+
+CONTACT = reverse("notifications:contact")
+
+
+def test_a_person_chooses_texts_with_a_mobile_number(client):
+    person = YoungPersonUserFactory()
+    sign_in(client, person)
+
+    page = client.get(CONTACT).text
+    assert "How we contact you" in page
+    assert re.search(r'value="email"\s+checked', page)
+    assert not re.search(r'value="sms"\s+checked', page)
+
+    response = client.post(CONTACT, {"channels": ["sms"], "mobile_number": "07700 900 123"})
+
+    assert response.status_code == 302
+    preference = ContactPreference.objects.get(user=person)
+    assert (preference.mobile_number, preference.by_email, preference.by_sms) == (
+        "+447700900123",
+        False,
+        True,
+    )
+
+
+def test_a_bad_mobile_number_is_shown_against_the_field_and_nothing_is_saved(client):
+    person = YoungPersonUserFactory()
+    sign_in(client, person)
+
+    response = client.post(CONTACT, {"channels": ["sms", "email"], "mobile_number": "0161 496 0000"})
+
+    assert response.status_code == 200
+    assert "There is a problem" in response.text
+    assert "Enter a UK mobile number, like 07700 900123 or +44 7700 900123" in response.text
+    assert not ContactPreference.objects.exists()
+
+
+def test_the_contact_page_needs_sign_in(client):
+    response = client.get(CONTACT)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:sign-in"))
+
+
+def test_operators_see_deliveries_and_reminders_in_the_admin_without_editing_them(
+    admin_client, lead_professional
+):
+    notify(lead_professional, "An action is overdue")
+
+    page = admin_client.get(reverse("admin:notifications_delivery_changelist"))
+
+    assert page.status_code == 200
+    assert "No mobile number" in page.text
+    assert "An action is overdue" not in page.text
+    assert admin_client.get(reverse("admin:notifications_reminder_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:notifications_delivery_add")).status_code == 403

@@ -787,7 +787,14 @@ def test_the_caseload_lists_the_children_i_lead_for_with_what_needs_attention(
         "next_meeting_at",
         "turns_18_on",
         "needs_attention",
+        "missed_in_a_row",
+        "open_follow_up_count",
+        "overdue_follow_up_count",
+        "waiting_since",
     }
+    assert row["waiting_since"] is None  # Not waiting, or (here) no consent to see the referrals.
+    # No consent to the appointments category: the count of missed appointments is withheld, not zero.
+    assert row["missed_in_a_row"] is None
     event = AuditEvent.objects.get(action=AuditEvent.Action.LIST, child=child)
     assert (event.actor, event.interface) == (lead_professional, AuditEvent.Interface.API)
 

@@ -58,6 +58,7 @@ from apps.consent.services import (
     safeguarding_override_review,
 )
 from apps.core.exceptions import ApplicationError
+from apps.notifications.services import contact_preference_set
 from apps.sharing.models import AccessGrant
 from apps.sharing.services import child_access_grant, child_access_revoke
 from apps.teams.models import TeamMembership
@@ -135,11 +136,14 @@ class DemoLoader:
         self.load_second_factors()
         children = self.load_children()
         self.load_young_people(children)
+        self.load_contact_preferences()
         self.load_teams(children)
         self.deactivate_former_staff()
         self.load_access(children)
         self.complete_historical_reviews()
         self.load_consent(children)
+        self.load_appointments(children)
+        self.load_referrals(children)
 
     def complete_historical_reviews(self) -> None:
         """Placement changes in the demo's history asked for consent reviews; back then they were done."""
@@ -238,6 +242,12 @@ class DemoLoader:
                 child=children[nhs_number] if nhs_number else None,
             )
             self.created["people"] += 1
+
+    def load_contact_preferences(self) -> None:
+        """How demo people chose to hear from Beacon (a synthetic Ofcom drama-range mobile number)."""
+        for person in self.data["people"]:
+            if "contact" in person:
+                contact_preference_set(user=self.people[person["username"]], **person["contact"])
 
     # ---------------------------------------------------------------------------------- children
     def load_children(self) -> dict[str, Child]:
@@ -571,6 +581,184 @@ class DemoLoader:
                     self.created["consents withdrawn"] += 1
         if "override" in item:
             self.override_load(child, item["override"])
+
+    def load_appointments(self, children: dict[str, Child]) -> None:
+        """Appointments and their outcomes, through the services, so each missed one has its follow-up.
+
+        A child who already has appointments keeps them: an outcome is history, recorded once.
+        """
+        from apps.appointments.models import Appointment
+        from apps.appointments.services import (
+            appointment_book,
+            appointment_outcome_record,
+            follow_up_complete,
+        )
+
+        entries = self.data.get("appointments", {}).get("entries", [])
+        booked_for = set(
+            Appointment.objects.filter(child__in=children.values()).values_list("child_id", flat=True)
+        )
+        for item in entries:
+            child = children[item["child"]]
+            if child.pk in booked_for:
+                self.present["appointments"] += 1
+                continue
+            hour, minute = (int(part) for part in item.get("time", "10:00").split(":"))
+            professional = self.people[item["professional"]]
+            appointment = appointment_book(
+                actor=self.people[item["booked_by"]],
+                child=child,
+                professional=professional,
+                purpose=item["purpose"],
+                starts_at=timezone.make_aware(datetime.combine(self.day(item, "on"), clock(hour, minute))),
+                location=item["location"],
+                location_detail=item.get("location_detail", ""),
+                chosen_by_young_person=item.get("chosen_by_young_person", False),
+                companion=item.get("companion", ""),
+                companion_name=item.get("companion_name", ""),
+                practical_support=item.get("practical_support", []),
+            )
+            self.created["appointments"] += 1
+            if "outcome" not in item:
+                continue
+            appointment = appointment_outcome_record(
+                actor=professional,
+                appointment=appointment,
+                outcome=item["outcome"],
+                note=item.get("outcome_note", ""),
+                companion_wish_met=item.get("companion_wish_met"),
+            )
+            if "follow_up" in item:
+                answers = dict(item["follow_up"])
+                follow_up_complete(
+                    actor=self.people[answers.pop("by")],
+                    follow_up=appointment.follow_ups.get(),
+                    **answers,
+                )
+                self.created["missed-appointment follow-ups completed"] += 1
+
+    def load_referrals(self, children: dict[str, Child]) -> None:
+        """Consultations, referrals, decisions and waiting contacts, through the services (R32-R42, R63-R69).
+
+        Each step is recorded when it happened ("days ago"), so the wait clocks and contacts due are real.
+        A child who already has a referral keeps it, and a consultation already asked is not asked again.
+        """
+        from apps.referrals.models import Consultation, Referral
+        from apps.referrals.services import (
+            consultation_advise,
+            consultation_request,
+            referral_accept,
+            referral_create,
+            referral_decline,
+            referral_triage,
+            waiting_contact_record,
+        )
+
+        section = self.data.get("referrals", {})
+        now = timezone.now()
+
+        def ago(days: int) -> datetime:
+            return now - timedelta(days=days)
+
+        consultations = {}
+        for item in section.get("consultations", []):
+            existing = Consultation.objects.filter(
+                requested_by=self.people[item["by"]], concern=item["concern"]
+            ).first()
+            if existing is not None:
+                consultations[item["key"]] = existing
+                self.present["consultations"] += 1
+                continue
+            consultation = consultation_request(
+                actor=self.people[item["by"]],
+                receiving_organisation=self.organisations[item["to"]],
+                route=item["route"],
+                channel=item["channel"],
+                concern=item["concern"],
+                child_description=item["about"],
+                what_has_been_tried=item.get("tried", ""),
+                preferred_support=item.get("preferred_support", ""),
+                requested_at=ago(item["days_ago"]),
+            )
+            if "advice" in item:
+                advice = item["advice"]
+                consultation_advise(
+                    actor=self.people[advice["by"]],
+                    consultation=consultation,
+                    advice=advice["text"],
+                    outcome=advice["outcome"],
+                    advised_at=ago(advice["days_ago"]),
+                )
+            consultations[item["key"]] = consultation
+            self.created["consultations"] += 1
+        referred = set(
+            Referral.objects.filter(child__in=children.values()).values_list("child_id", flat=True)
+        )
+        for item in section.get("entries", []):
+            child = children[item["child"]]
+            if child.pk in referred:
+                self.present["referrals"] += 1
+                continue
+            referral = referral_create(
+                actor=self.people[item["by"]],
+                child=child,
+                receiving_organisation=self.organisations[item["to"]],
+                route=item["route"],
+                referrer_name=item.get("referrer_name", ""),
+                referrer_contact=item.get("referrer_contact", ""),
+                presenting_needs=item["presenting_needs"],
+                professional_concern=item["professional_concern"],
+                family_concern=item["family_concern"],
+                what_has_been_tried=item.get("tried", ""),
+                young_person_views=item.get("views", ""),
+                preferred_support=item.get("preferred_support", ""),
+                consent_to_refer=item["consent"],
+                consultation=consultations.get(item.get("consultation")),
+                received_at=ago(item["received_days_ago"]),
+            )
+            self.created["referrals"] += 1
+            if "triage" in item:
+                step = item["triage"]
+                referral_triage(
+                    actor=self.people[step["by"]],
+                    referral=referral,
+                    urgency=step["urgency"],
+                    triage_note=step.get("note", ""),
+                    triaged_at=ago(step["days_ago"]),
+                )
+            if "accept" in item:
+                step = item["accept"]
+                referral_accept(
+                    actor=self.people[step["by"]], referral=referral, accepted_at=ago(step["days_ago"])
+                )
+                for contact in item.get("contacts", []):
+                    waiting_contact_record(
+                        actor=self.people[contact["by"]],
+                        entry=referral.waiting_entry,
+                        method=contact["method"],
+                        spoke_with=contact["spoke_with"],
+                        contacted_at=ago(contact["days_ago"]),
+                        explained_service=contact["explained_service"],
+                        risk_check=contact["risk_check"],
+                        signposting=contact["signposting"],
+                    )
+                    self.created["waiting contacts"] += 1
+            if "decline" in item:
+                step = item["decline"]
+                referral_decline(
+                    actor=self.people[step["by"]],
+                    referral=referral,
+                    reason=step["reason"],
+                    explanation=step["explanation"],
+                    alternatives=[
+                        {
+                            **alternative,
+                            "organisation": self.organisations.get(alternative.get("organisation", "")),
+                        }
+                        for alternative in step["alternatives"]
+                    ],
+                    declined_at=ago(step["days_ago"]),
+                )
 
     def lead_professional(self, record: dict) -> str:
         """The username of the child's lead professional now (after any handover), else of their creator."""

@@ -1,0 +1,214 @@
+"""Browser pages: a child's appointments, booking, recording the outcome, and missed-appointment follow-ups.
+
+Each view reads top to bottom: access -> form -> service -> redirect. Appointments are the "appointments
+and attendance" category of the child's information, so reading them needs that consent (or an
+override); booking and recording need permission to change the record. A follow-up can be opened by
+the person it is assigned to, or anyone who may change the record.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from apps.accounts.decorators import professional_required
+from apps.accounts.models import User
+from apps.appointments import services
+from apps.appointments.forms import AppointmentBookForm, FollowUpCompleteForm, OutcomeForm
+from apps.appointments.models import MissedAppointmentFollowUp
+from apps.appointments.selectors import (
+    VIEW_APPOINTMENTS,
+    appointment_list,
+    child_attendance,
+    follow_up_list,
+    follow_ups_assigned,
+)
+from apps.audit.models import AuditEvent
+from apps.audit.services import audit_record, audit_record_reads
+from apps.children.models import Child
+from apps.children.selectors import CHANGE, VIEW, access_child
+from apps.core.exceptions import ApplicationError, NotPermitted
+from apps.core.forms import add_service_errors
+from apps.sharing.selectors import user_child_permissions
+from apps.teams.models import TeamMembership
+
+
+def _child(user: User, public_id, *, perm: str) -> Child:
+    """The child if ``user`` holds ``perm``: 404 if it is not shared with them, 403 if shared without it."""
+    try:
+        return access_child(user, public_id, perm=perm)
+    except NotPermitted as error:
+        raise PermissionDenied(error.message) from error
+
+
+def _post_or_none(request: HttpRequest):
+    return request.POST if request.method == "POST" else None
+
+
+def _appointments_url(child: Child) -> str:
+    return reverse("appointments:list", args=[child.public_id])
+
+
+def _professionals(child: Child, actor: User) -> list[User]:
+    """Who the young person can be booked to see: professionals in their team, and the person booking."""
+    people = [
+        membership.user
+        for membership in TeamMembership.objects.current()
+        .filter(child=child, kind=TeamMembership.Kind.PROFESSIONAL, user__is_active=True)
+        .select_related("user")
+    ]
+    if actor.pk not in {person.pk for person in people}:
+        people.insert(0, actor)
+    return people
+
+
+@professional_required
+@require_GET
+def appointments_page(request: HttpRequest, public_id) -> HttpResponse:
+    child = _child(request.user, public_id, perm=VIEW_APPOINTMENTS)
+    now = timezone.now()
+    appointments = list(appointment_list(child=child))
+    context = {
+        "child": child,
+        "can_change": CHANGE in user_child_permissions(child=child, user=request.user),
+        "upcoming": sorted((a for a in appointments if a.starts_at >= now), key=lambda a: a.starts_at),
+        "past": [a for a in appointments if a.starts_at < now],
+        "attendance": child_attendance(child=child),
+        "follow_ups": list(follow_up_list(child=child)),
+        "today": timezone.localdate(),
+    }
+    return render(request, "appointments/list.html", context)
+
+
+@professional_required
+@require_http_methods(["GET", "POST"])
+def appointment_book(request: HttpRequest, public_id) -> HttpResponse:
+    child = _child(request.user, public_id, perm=CHANGE)
+    form = AppointmentBookForm(
+        _post_or_none(request),
+        professionals=_professionals(child, request.user),
+        initial={"professional": str(request.user.public_id), "duration_minutes": 50},
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            appointment = services.appointment_book(
+                actor=request.user, child=child, **form.service_arguments()
+            )
+        except ApplicationError as error:
+            add_service_errors(form, error, fallback_field="purpose")
+        else:
+            local = timezone.localtime(appointment.starts_at)
+            messages.success(request, f"The appointment is booked for {local:%-d %B %Y at %H:%M}")
+            return redirect(_appointments_url(child))
+    return render(
+        request,
+        "appointments/form_page.html",
+        {"child": child, "form": form, "title": "Book an appointment", "heading": "Book an appointment"},
+    )
+
+
+@professional_required
+@require_http_methods(["GET", "POST"])
+def outcome_record(request: HttpRequest, public_id, appointment_id) -> HttpResponse:
+    # The professional the young person was to see, or someone who may change the record.
+    child = _child(request.user, public_id, perm=VIEW)
+    appointment = get_object_or_404(
+        child.appointments.select_related("professional", "child"), public_id=appointment_id
+    )
+    try:
+        services.appointment_check_may_record(actor=request.user, appointment=appointment)
+    except NotPermitted as error:
+        raise PermissionDenied(error.message) from error
+    form = OutcomeForm(_post_or_none(request), appointment=appointment)
+    if form.is_bound and form.is_valid():
+        try:
+            appointment = services.appointment_outcome_record(
+                actor=request.user, appointment=appointment, **form.service_arguments()
+            )
+        except ApplicationError as error:
+            add_service_errors(form, error, fallback_field="outcome")
+        else:
+            follow_up = (
+                appointment.follow_ups.exclude(status="withdrawn").select_related("assigned_to").first()
+            )
+            recorded = f"Recorded as '{appointment.get_outcome_display().lower()}'"
+            if appointment.is_missed and follow_up:
+                recorded += f". {follow_up.assigned_to} has a follow-up to do by {follow_up.due_on:%-d %B %Y}"
+            messages.success(request, recorded)
+            return redirect(_appointments_url(child))
+    local = timezone.localtime(appointment.starts_at)
+    return render(
+        request,
+        "appointments/form_page.html",
+        {
+            "child": child,
+            "form": form,
+            "title": "Record what happened",
+            "heading": "Record what happened at the appointment",
+            "intro": f"{appointment.purpose} with {appointment.professional}, {local:%-d %B %Y at %H:%M}, "
+            f"{appointment.get_location_display().lower()}.",
+        },
+    )
+
+
+def _follow_up_for(request: HttpRequest, public_id, follow_up_id) -> tuple[Child, MissedAppointmentFollowUp]:
+    """The follow-up, for the person it is assigned to or someone who may change the record; else 403."""
+    child = _child(request.user, public_id, perm=VIEW)
+    follow_up = get_object_or_404(
+        MissedAppointmentFollowUp.objects.filter(child=child).select_related(
+            "appointment__professional", "assigned_to", "completed_by", "child"
+        ),
+        public_id=follow_up_id,
+    )
+    try:
+        services.follow_up_check_may_complete(actor=request.user, follow_up=follow_up)
+    except NotPermitted as error:
+        raise PermissionDenied(error.message) from error
+    return child, follow_up
+
+
+@professional_required
+@require_http_methods(["GET", "POST"])
+def follow_up_page(request: HttpRequest, public_id, follow_up_id) -> HttpResponse:
+    child, follow_up = _follow_up_for(request, public_id, follow_up_id)
+    is_open = follow_up.status == MissedAppointmentFollowUp.Status.OPEN
+    form = FollowUpCompleteForm(_post_or_none(request)) if is_open else None
+    if form is not None and form.is_bound and form.is_valid():
+        try:
+            services.follow_up_complete(actor=request.user, follow_up=follow_up, **form.service_arguments())
+        except ApplicationError as error:
+            add_service_errors(form, error, fallback_field="reason")
+        else:
+            messages.success(request, "The follow-up is complete")
+            return redirect(reverse("appointments:my-follow-ups"))
+    if request.method == "GET":
+        audit_record(actor=request.user, action=AuditEvent.Action.VIEW, target=follow_up, child=child)
+    context = {
+        "child": child,
+        "follow_up": follow_up,
+        "appointment": follow_up.appointment,
+        "form": form,
+        "is_overdue": is_open and follow_up.due_on < timezone.localdate(),
+    }
+    return render(request, "appointments/follow_up.html", context)
+
+
+@professional_required
+@require_GET
+def my_follow_ups(request: HttpRequest) -> HttpResponse:
+    """The missed-appointment follow-ups the signed-in professional must do, soonest due first."""
+    follow_ups = list(follow_ups_assigned(user=request.user))
+    audit_record_reads(
+        actor=request.user,
+        action=AuditEvent.Action.LIST,
+        children=[follow_up.child for follow_up in follow_ups],
+        detail={"list": "missed-appointment follow-ups"},
+    )
+    return render(
+        request,
+        "appointments/my_follow_ups.html",
+        {"follow_ups": follow_ups, "today": timezone.localdate()},
+    )

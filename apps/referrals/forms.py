@@ -1,0 +1,418 @@
+"""Forms for consultations, referrals, decisions and waiting contacts (GOV.UK through crispy-forms-gds).
+
+They parse what was typed; every rule (an alternative for every decline, a risk check on every contact,
+a child for every referral) is ``apps.referrals.services``'s, and the views put its errors back here.
+"""
+
+from datetime import datetime, time
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import HTML, Button, Field, Fieldset, Fluid, Layout, Size
+from django import forms
+from django.utils import timezone
+
+from apps.accounts.models import Organisation
+from apps.core.forms import GovukDateField
+from apps.referrals.models import (
+    ConcernLevel,
+    Consultation,
+    DeclineAlternative,
+    PreferredSupport,
+    Referral,
+    Route,
+    WaitingContact,
+)
+from apps.teams.forms import TIME_PATTERN
+
+ALTERNATIVE_ROWS = 3
+
+
+def _helper(*layout) -> FormHelper:
+    helper = FormHelper()
+    helper.layout = Layout(*layout)
+    return helper
+
+
+class OrganisationChoiceField(forms.ModelChoiceField):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(
+            queryset=Organisation.objects.filter(is_active=True).order_by("name"),
+            to_field_name="public_id",
+            **kwargs,
+        )
+
+
+def _choices(choices, empty: str) -> list:
+    return [("", empty), *[(value, label) for value, label in choices if value]]
+
+
+def _time_of_day(value: str, *, name: str) -> time:
+    match = TIME_PATTERN.match((value or "").strip())
+    if not match:
+        raise forms.ValidationError(f"Enter the {name} like 14:30 or 2:30pm")
+    hour, minute = int(match["hour"]), int(match["minute"] or 0)
+    if match["half"]:
+        hour = hour % 12 + (12 if match["half"].lower() == "pm" else 0)
+    if hour > 23 or minute > 59:
+        raise forms.ValidationError(f"Enter a real {name}, like 14:30")
+    return time(hour, minute)
+
+
+class ConsultationForm(forms.Form):
+    """Ask for a consultation (R32): the concern, without making a referral."""
+
+    receiving_organisation = OrganisationChoiceField(
+        label="Which service are you asking?",
+        empty_label="Select a service",
+        error_messages={"required": "Select the service you are asking for advice"},
+    )
+    route = forms.ChoiceField(label="Who is asking?", choices=_choices(Route.choices, "Select who is asking"))
+    channel = forms.ChoiceField(label="How did the request come in?", choices=Consultation.Channel.choices)
+    child_description = forms.CharField(
+        label="Who is it about?",
+        required=False,
+        max_length=200,
+        help_text="Without naming them, for example 'Year 9 pupil'. Leave blank if you chose a child.",
+    )
+    requester_name = forms.CharField(
+        label="Name of the person asking (if they do not use Beacon)", required=False, max_length=150
+    )
+    requester_contact = forms.CharField(label="How to contact them", required=False, max_length=300)
+    concern = forms.CharField(label="What is the concern?", widget=forms.Textarea, required=False)
+    what_has_been_tried = forms.CharField(
+        label="What has been tried so far?", widget=forms.Textarea, required=False
+    )
+    preferred_support = forms.ChoiceField(
+        label="What kind of support would the young person prefer?",
+        choices=PreferredSupport.choices,
+        required=False,
+    )
+
+    def __init__(self, *args, child=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        fields = [
+            Field.select("receiving_organisation"),
+            Field.select("route"),
+            Field.select("channel"),
+        ]
+        if child is None:
+            fields.append(Field.text("child_description", field_width=Fluid.TWO_THIRDS))
+        else:
+            del self.fields["child_description"]
+        self.helper = _helper(
+            *fields,
+            Field.text("requester_name", field_width=Fluid.TWO_THIRDS),
+            Field.text("requester_contact", field_width=Fluid.TWO_THIRDS),
+            Field.textarea("concern", rows=5),
+            Field.textarea("what_has_been_tried", rows=3),
+            Field.select("preferred_support"),
+            Button.primary("send", "Ask for a consultation"),
+        )
+
+
+class ConsultationAdviceForm(forms.Form):
+    advice = forms.CharField(label="Advice given", widget=forms.Textarea, required=False)
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=Consultation.Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the outcome of the consultation"},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.textarea("advice", rows=5),
+            Field.radios("outcome", legend_size=Size.MEDIUM),
+            Button.primary("save", "Record advice"),
+        )
+
+
+class ReferralForm(forms.Form):
+    """A referral about need (R36): presenting needs, concern, what was tried, the young person's views."""
+
+    receiving_organisation = OrganisationChoiceField(
+        label="Which service are you referring to?",
+        empty_label="Select a service",
+        error_messages={"required": "Select the service you are referring to"},
+    )
+    route = forms.ChoiceField(
+        label="Who is the referral from?", choices=_choices(Route.choices, "Select who the referral is from")
+    )
+    referrer_name = forms.CharField(
+        label="Their name, if the young person, a parent, carer or trusted adult is referring",
+        required=False,
+        max_length=150,
+    )
+    referrer_contact = forms.CharField(label="How to contact them", required=False, max_length=300)
+    presenting_needs = forms.CharField(
+        label="What is happening for the young person?",
+        help_text="Their needs and what worries people, in everyday words. A diagnosis is not needed.",
+        widget=forms.Textarea,
+        required=False,
+    )
+    professional_concern = forms.ChoiceField(
+        label="How worried are professionals?",
+        choices=ConcernLevel.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    family_concern = forms.ChoiceField(
+        label="How worried is the family?",
+        choices=ConcernLevel.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    what_has_been_tried = forms.CharField(
+        label="What has been tried already?", widget=forms.Textarea, required=False
+    )
+    young_person_views = forms.CharField(
+        label="What does the young person say they want?", widget=forms.Textarea, required=False
+    )
+    preferred_support = forms.ChoiceField(
+        label="What kind of support would they prefer?", choices=PreferredSupport.choices, required=False
+    )
+    consent_to_refer = forms.ChoiceField(
+        label="Who agreed to the referral?",
+        choices=Referral.ConsentToRefer.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    consent_note = forms.CharField(
+        label="If made without consent: the safeguarding reason", widget=forms.Textarea, required=False
+    )
+    diagnosis = forms.CharField(label="Diagnosis (optional)", required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.select("receiving_organisation"),
+            Fieldset(
+                Field.select("route"),
+                Field.text("referrer_name", field_width=Fluid.TWO_THIRDS),
+                Field.text("referrer_contact", field_width=Fluid.TWO_THIRDS),
+                legend="Who is referring",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.textarea("presenting_needs", rows=6),
+                Field.radios("professional_concern", inline=True),
+                Field.radios("family_concern", inline=True),
+                Field.textarea("what_has_been_tried", rows=3),
+                legend="Needs",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.textarea("young_person_views", rows=3),
+                Field.select("preferred_support"),
+                legend="The young person's views",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.radios("consent_to_refer"),
+                Field.textarea("consent_note", rows=2),
+                legend="Consent to refer",
+                legend_size=Size.MEDIUM,
+            ),
+            Field.text("diagnosis", field_width=Fluid.TWO_THIRDS),
+            Button.primary("send", "Send referral"),
+        )
+
+
+class TriageForm(forms.Form):
+    urgency = forms.ChoiceField(
+        label="Urgency, from the risk assessment",
+        choices=Referral.Urgency.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the urgency"},
+    )
+    triage_note = forms.CharField(
+        label="Triage notes: the conversation with the referrer and the risk assessment",
+        widget=forms.Textarea,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.radios("urgency", legend_size=Size.MEDIUM),
+            Field.textarea("triage_note", rows=4),
+            Button.primary("save", "Save triage"),
+        )
+
+
+class AcceptForm(forms.Form):
+    unstable_situation = forms.BooleanField(
+        label="The young person is in an unstable situation (contact them sooner while they wait)",
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.checkbox("unstable_situation"), Button.primary("accept", "Accept referral")
+        )
+
+
+class DeclineForm(forms.Form):
+    """Not accepted: a reason code and at least one alternative arranged (R39). Blank rows are ignored."""
+
+    reason = forms.ChoiceField(
+        label="Reason",
+        choices=_choices(Referral.DeclineReason.choices, "Select a reason"),
+        required=False,
+        help_text="Reasons about instability need a senior reviewer's agreement before the decision stands.",
+    )
+    explanation = forms.CharField(
+        label="Explain the decision in plain English",
+        help_text="The young person and family will read this. No jargon.",
+        widget=forms.Textarea,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        rows = []
+        for row in range(1, ALTERNATIVE_ROWS + 1):
+            self.fields[f"alternative_{row}_kind"] = forms.ChoiceField(
+                label="What was arranged",
+                choices=_choices(DeclineAlternative.Kind.choices, "Select"),
+                required=False,
+            )
+            self.fields[f"alternative_{row}_organisation"] = OrganisationChoiceField(
+                label="Service on Beacon (optional)", empty_label="Not on Beacon", required=False
+            )
+            self.fields[f"alternative_{row}_service_name"] = forms.CharField(
+                label="Or the service's name", required=False, max_length=200
+            )
+            self.fields[f"alternative_{row}_detail"] = forms.CharField(
+                label="What happens next, in plain English", widget=forms.Textarea, required=False
+            )
+            rows.append(
+                Fieldset(
+                    Field.select(f"alternative_{row}_kind"),
+                    Field.select(f"alternative_{row}_organisation"),
+                    Field.text(f"alternative_{row}_service_name", field_width=Fluid.TWO_THIRDS),
+                    Field.textarea(f"alternative_{row}_detail", rows=2),
+                    legend=f"Alternative {row}" + (" (at least one)" if row == 1 else " (optional)"),
+                    legend_size=Size.SMALL,
+                )
+            )
+        self.helper = _helper(
+            Field.select("reason"),
+            Field.textarea("explanation", rows=3),
+            HTML('<div id="alternatives"></div>'),
+            *rows,
+            Button.warning("decline", "Do not accept, with these alternatives"),
+        )
+
+    def alternatives(self) -> list[dict]:
+        data = self.cleaned_data
+        return [
+            {
+                "kind": data.get(f"alternative_{row}_kind", ""),
+                "organisation": data.get(f"alternative_{row}_organisation"),
+                "service_name": data.get(f"alternative_{row}_service_name", ""),
+                "detail": data.get(f"alternative_{row}_detail", ""),
+            }
+            for row in range(1, ALTERNATIVE_ROWS + 1)
+        ]
+
+
+class SeniorReviewForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Your decision",
+        choices=Referral.SeniorReviewOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether you agree"},
+    )
+    note = forms.CharField(label="Your reasons", widget=forms.Textarea, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.radios("outcome", legend_size=Size.MEDIUM),
+            Field.textarea("note", rows=3),
+            Button.primary("save", "Record review"),
+        )
+
+
+class ClockForm(forms.Form):
+    clock = forms.ChoiceField(
+        label="Step",
+        choices=[("first_appointment", "First appointment"), ("treatment_started", "Treatment started")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the step"},
+    )
+    on = GovukDateField(name="Date", label="Date", help_text="For example, 27 3 2026")
+    at_time = forms.CharField(label="Time", max_length=10, help_text="For example, 14:30 or 2:30pm")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.radios("clock"),
+            Field("on"),
+            Field.text("at_time", field_width=Fluid.ONE_QUARTER),
+            Button.primary("save", "Record"),
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("on") and data.get("at_time"):
+            try:
+                data["at"] = timezone.make_aware(
+                    datetime.combine(data["on"], _time_of_day(data["at_time"], name="time"))
+                )
+            except forms.ValidationError as error:
+                self.add_error("at_time", error)
+        return data
+
+
+class WaitingContactForm(forms.Form):
+    """A contact with a waiting child or family: who, how, the risk check and the signposting (R64, R65)."""
+
+    method = forms.ChoiceField(
+        label="How", choices=WaitingContact.Method.choices, widget=forms.RadioSelect, required=False
+    )
+    spoke_with = forms.CharField(label="Who you spoke with", max_length=150, required=False)
+    contacted_on = GovukDateField(
+        name="Date of the contact", label="Date", help_text="For example, 27 3 2026"
+    )
+    contacted_time = forms.CharField(label="Time", max_length=10, help_text="For example, 14:30 or 2:30pm")
+    explained_service = forms.BooleanField(
+        label="I explained what the service offers, its role and what it will ask", required=False
+    )
+    risk_check = forms.ChoiceField(
+        label="Risk check: since the referral, are things...",
+        choices=WaitingContact.RiskCheck.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    signposting = forms.CharField(
+        label="Support you told them about while they wait", widget=forms.Textarea, required=False
+    )
+    note = forms.CharField(label="Notes (optional)", widget=forms.Textarea, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.radios("method", inline=True),
+            Field.text("spoke_with", field_width=Fluid.TWO_THIRDS),
+            Field("contacted_on"),
+            Field.text("contacted_time", field_width=Fluid.ONE_QUARTER),
+            Field.checkbox("explained_service"),
+            Field.radios("risk_check", legend_size=Size.MEDIUM),
+            Field.textarea("signposting", rows=3),
+            Field.textarea("note", rows=3),
+            Button.primary("save", "Record contact"),
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("contacted_on") and data.get("contacted_time"):
+            try:
+                moment = _time_of_day(data["contacted_time"], name="time of the contact")
+                data["contacted_at"] = timezone.make_aware(datetime.combine(data["contacted_on"], moment))
+            except forms.ValidationError as error:
+                self.add_error("contacted_time", error)
+        return data

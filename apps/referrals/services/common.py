@@ -1,0 +1,202 @@
+"""What the referral services share: who works at the receiving service, access, times, and telling people.
+
+The services are split by the journey: ``consultations``, ``referrals`` (from making one to its decision
+and wait clocks) and ``waiting`` (waiting well). Import them from ``apps.referrals.services``.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.accounts.models import Organisation, OrganisationMembership, User
+from apps.children.models import Child, SocialWorkInvolvement
+from apps.core.exceptions import ApplicationError, NotPermitted
+from apps.notifications.models import Notification
+from apps.notifications.services import notification_send
+from apps.referrals.models import (
+    Referral,
+)
+from apps.sharing.models import AccessGrant
+from apps.sharing.services import child_access_grant
+
+# Reasons about a child's instability (R40): seed 002 found no evidence that therapy needs stability,
+# and children with social-work involvement were turned away two to three times as often.
+INSTABILITY_REASONS = frozenset(
+    {
+        Referral.DeclineReason.UNSTABLE_PLACEMENT,
+        Referral.DeclineReason.OPEN_SAFEGUARDING,
+        Referral.DeclineReason.RECENT_TRAUMA,
+        Referral.DeclineReason.PARENTAL_MENTAL_ILLNESS,
+        Referral.DeclineReason.CANNOT_ATTEND_REGULARLY,
+    }
+)
+SENIOR_REVIEWER_ROLES = frozenset({"team-manager", "clinical-lead"})
+URGENCY_RANK = {
+    Referral.Urgency.ROUTINE: 1,
+    Referral.Urgency.URGENT: 2,
+    Referral.Urgency.EMERGENCY: 3,
+    Referral.Urgency.CRISIS: 4,
+}
+# Social-work involvement that makes the first waiting contact come sooner (seed 002).
+SOCIAL_WORK_PRIORITY = frozenset(
+    {
+        SocialWorkInvolvement.Status.CHILD_IN_NEED,
+        SocialWorkInvolvement.Status.CHILD_PROTECTION,
+        SocialWorkInvolvement.Status.EDGE_OF_CARE,
+        SocialWorkInvolvement.Status.LOOKED_AFTER,
+        SocialWorkInvolvement.Status.CARE_LEAVER,
+    }
+)
+MOST_DEPRIVED_DECILES = (1, 2)
+
+
+def _referral_link(referral: Referral) -> str:
+    return reverse(
+        "referrals:referral-detail",
+        kwargs={"public_id": referral.child.public_id, "referral_id": referral.public_id},
+    )
+
+
+def organisation_staff(*, organisation: Organisation, roles: Iterable[str] | None = None) -> list[User]:
+    """The active professionals with a current membership of ``organisation`` (optionally in these roles)."""
+    memberships = OrganisationMembership.objects.current().filter(
+        organisation=organisation, user__is_active=True, user__kind=User.Kind.PROFESSIONAL
+    )
+    if roles is not None:
+        memberships = memberships.filter(role__code__in=list(roles))
+    return list({m.user_id: m.user for m in memberships.select_related("user").order_by("pk")}.values())
+
+
+def works_at(*, user: User, organisation_id: int, roles: Iterable[str] | None = None) -> bool:
+    memberships = OrganisationMembership.objects.current().filter(
+        user=user, organisation_id=organisation_id, user__is_active=True
+    )
+    if roles is not None:
+        memberships = memberships.filter(role__code__in=list(roles))
+    return user.is_professional and memberships.exists()
+
+
+def _require_receiving_staff(*, actor: User, organisation_id: int, doing: str) -> None:
+    if not works_at(user=actor, organisation_id=organisation_id):
+        raise NotPermitted(f"Only staff of the service receiving it can {doing}.")
+
+
+def _grant_referral_access(*, child: Child, users: Iterable[User], granted_by: User) -> None:
+    """Let the referrer and the receiving service's staff see the child's core record and referrals."""
+    for user in users:
+        if user.is_professional and user.is_active:
+            child_access_grant(
+                child=child,
+                user=user,
+                basis=AccessGrant.Basis.REFERRAL,
+                granted_by=granted_by,
+                can_change=False,
+            )
+
+
+def _when(at: datetime | None, *, after: datetime | None = None, field: str = "at") -> datetime:
+    """When a step happened: now, or earlier when it is recorded after the event (a phone referral typed
+    up later). Never in the future, and never before the step it follows, so the wait clocks stay true."""
+    now = timezone.now()
+    if at is None:
+        return now
+    if at > now:
+        raise ApplicationError("The time must not be in the future.", field=field)
+    if after is not None and at < after:
+        raise ApplicationError(
+            f"The time must be after the step before it ({timezone.localtime(after):%-d %B %Y %H:%M}).",
+            field=field,
+        )
+    return at
+
+
+def _check_choice(value: str, choices, *, field: str, message: str) -> None:
+    if value not in choices.values:
+        raise ApplicationError(message, field=field)
+
+
+def _lead_professional(child: Child) -> User | None:
+    from apps.teams.selectors import current_lead_appointment
+
+    appointment = current_lead_appointment(child=child)
+    return appointment.membership.user if appointment and appointment.membership.user_id else None
+
+
+def _tell_lead_professional(*, referral: Referral, actor: User, event: str, subject: str) -> None:
+    lead = _lead_professional(referral.child)
+    if lead is not None and lead != actor:
+        notification_send(
+            recipient=lead,
+            kind={
+                "accepted": Notification.Kind.REFERRAL_ACCEPTED,
+                "declined": Notification.Kind.REFERRAL_DECLINED,
+            }.get(event, Notification.Kind.REFERRAL_RECEIVED),
+            dedupe_key=f"referral:{referral.pk}:{event}:lead:{lead.pk}",
+            subject=subject,
+            subject_for_email=f"a referral for a child you lead on was {event}",
+            link=_referral_link(referral),
+            child=referral.child,
+        )
+
+
+def _family_accounts(child: Child) -> list[User]:
+    """The young person's own sign-in and the parent and carer accounts consent names for them."""
+    from apps.consent.models import Consent
+    from apps.consent.selectors import consent_audience
+
+    people = {child.account} if child.account_id and child.account.is_active else set()
+    for consent in Consent.objects.filter(child=child, withdrawn_at__isnull=True):
+        people.update(user for user in consent_audience(consent=consent) if user.is_parent_or_carer)
+    return sorted(people, key=lambda user: user.pk)
+
+
+def _tell_everyone(*, referral: Referral, actor: User, event: str, kind: str, subject: str) -> None:
+    """Tell the referrer, the lead professional and the young person or family (R39, R51).
+
+    Messages to the young person and family say only that there is news; what it is, in plain English,
+    is behind their sign-in, because a phone's lock screen can be seen by anyone.
+    """
+    if referral.made_by != actor:
+        notification_send(
+            recipient=referral.made_by,
+            kind=kind,
+            dedupe_key=f"referral:{referral.pk}:{event}:referrer",
+            subject=subject,
+            subject_for_email=f"a referral you made was {event}",
+            link=_referral_link(referral),
+            child=referral.child,
+        )
+    _tell_lead_professional(referral=referral, actor=actor, event=event, subject=subject)
+    for person in _family_accounts(referral.child):
+        notification_send(
+            recipient=person,
+            kind=kind,
+            dedupe_key=f"referral:{referral.pk}:{event}:family:{person.pk}",
+            subject="There is news about the request for help. Sign in to read it.",
+            subject_for_email="there is news for you",
+            body=family_message(referral=referral),
+            link="",
+        )
+
+
+def family_message(*, referral: Referral) -> str:
+    """What the young person and family read about the decision, in plain English (R39, R51)."""
+    service = referral.receiving_organisation.name
+    if referral.status == Referral.Status.ACCEPTED:
+        return (
+            f"{service} has said yes to the request for help. While you wait for your first appointment, "
+            "someone from the service will contact you to explain what they offer, what they do and what "
+            "they will ask you. If things get worse while you wait, tell them or the person who referred you."
+        )
+    if referral.status == Referral.Status.DECLINED:
+        lines = [
+            f"{service} is not the right service for this, but here is what we have arranged instead:",
+            *[f"- {alternative.detail}" for alternative in referral.alternatives.all()],
+            "",
+            f"Why: {referral.decline_explanation}",
+            "If things get worse, or this does not help, the person who referred you can ask again.",
+        ]
+        return "\n".join(lines)
+    return f"{service} has your request for help and will be in touch about what happens next."

@@ -1,0 +1,133 @@
+"""The referrals API: the same rules as the browser, errors naming the field to fix."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.referrals.models import Consultation, Referral, WaitingContact
+from tests.referrals.factories import NEEDS, accepted_referral, referral_for
+
+pytestmark = pytest.mark.django_db
+
+
+def _referral_url(name, referral, **extra):
+    return reverse(
+        f"referrals-api:{name}",
+        kwargs={"public_id": referral.child.public_id, "referral_id": referral.public_id, **extra},
+    )
+
+
+def test_a_consultation_then_a_referral_from_it(api_client, lead_professional, child, camhs, spa_clinician):
+    api_client.force_authenticate(lead_professional)
+    response = api_client.post(
+        reverse("referrals-api:consultations"),
+        {
+            "receiving_organisation": str(camhs.public_id),
+            "route": "social_care",
+            "concern": NEEDS,
+            "child_description": "Year 10 pupil",
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    consultation_id = response.json()["public_id"]
+    api_client.force_authenticate(spa_clinician)
+    advised = api_client.post(
+        reverse("referrals-api:consultation-advice", kwargs={"consultation_id": consultation_id}),
+        {"advice": "Please refer for assessment.", "outcome": "formal_referral"},
+        format="json",
+    )
+    assert advised.json()["outcome"] == "formal_referral"
+    api_client.force_authenticate(lead_professional)
+    created = api_client.post(
+        reverse("referrals-api:referrals", kwargs={"public_id": child.public_id}),
+        {
+            "receiving_organisation": str(camhs.public_id),
+            "route": "social_care",
+            "presenting_needs": NEEDS,
+            "professional_concern": "high",
+            "family_concern": "low",
+            "consent_to_refer": "young_person",
+            "consultation": consultation_id,
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    assert created.json()["consultation"] == consultation_id
+    assert Consultation.objects.get().child == child
+
+
+def test_a_decline_with_no_alternative_names_the_field_and_saves_nothing(
+    api_client, lead_professional, child, camhs, spa_clinician
+):
+    referral = referral_for(child, lead_professional, camhs)
+    api_client.force_authenticate(spa_clinician)
+    response = api_client.post(
+        _referral_url("referral-decline", referral),
+        {"reason": "not_specialist_need", "explanation": "Better met at school.", "alternatives": []},
+        format="json",
+    )
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert error["attr"] == "alternatives"
+    assert "without an alternative" in error["detail"]
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.RECEIVED
+
+
+def test_triage_accept_and_a_worse_waiting_contact(
+    api_client, lead_professional, child, camhs, spa_clinician
+):
+    referral = referral_for(child, lead_professional, camhs)
+    api_client.force_authenticate(spa_clinician)
+    triaged = api_client.post(
+        _referral_url("referral-triage", referral), {"urgency": "urgent"}, format="json"
+    )
+    assert triaged.json()["urgency"] == "urgent"
+    accepted = api_client.post(_referral_url("referral-accept", referral), {}, format="json")
+    assert accepted.json()["status"] == "accepted"
+    waiting = api_client.get(reverse("referrals-api:waiting-list")).json()
+    assert [row["referral"] for row in waiting] == [str(referral.public_id)]
+    entry_id = waiting[0]["public_id"]
+    url = reverse(
+        "referrals-api:waiting-contacts", kwargs={"public_id": child.public_id, "entry_id": entry_id}
+    )
+    contact = api_client.post(
+        url,
+        {
+            "method": "phone",
+            "spoke_with": "Sam",
+            "contacted_at": timezone.now().isoformat(),
+            "explained_service": True,
+            "risk_check": "worse",
+            "signposting": "Crisis line and Kooth.",
+        },
+        format="json",
+    )
+    assert contact.status_code == 201, contact.json()
+    assert contact.json()["kind"] == WaitingContact.Kind.TRUST_BUILDING
+    referral.refresh_from_db()
+    assert referral.needs_retriage
+    queue = api_client.get(reverse("referrals-api:queue")).json()
+    assert queue[0]["public_id"] == str(referral.public_id)
+
+
+def test_the_referrer_may_read_but_not_decide(api_client, lead_professional, child, camhs, spa_clinician):
+    referral = accepted_referral(child, lead_professional, camhs, spa_clinician)
+    api_client.force_authenticate(lead_professional)
+    assert api_client.get(_referral_url("referral", referral)).status_code == 200
+    response = api_client.post(
+        _referral_url("referral-triage", referral), {"urgency": "crisis"}, format="json"
+    )
+    assert response.status_code == 403
+
+
+def test_a_referral_for_a_child_not_shared_is_404(api_client, outsider, child, camhs):
+    api_client.force_authenticate(outsider)
+    response = api_client.post(
+        reverse("referrals-api:referrals", kwargs={"public_id": child.public_id}),
+        {"receiving_organisation": str(camhs.public_id)},
+        format="json",
+    )
+    assert response.status_code == 404
+    assert not Referral.objects.exists()

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "apps.teams",
     "apps.notifications",
     "apps.consent",
+    "apps.passport",
+    "apps.portal",
 ]
 
 MIDDLEWARE = [
@@ -266,6 +268,8 @@ BEACON_ACTION_REMINDER_DAYS = env.int("BEACON_ACTION_REMINDER_DAYS", default=2)
 BEACON_CONTINUITY_ALERT_THRESHOLD = env.int("BEACON_CONTINUITY_ALERT_THRESHOLD", default=3)
 # How long a safeguarding override lasts before it must be opened again.
 BEACON_OVERRIDE_HOURS = env.int("BEACON_OVERRIDE_HOURS", default=72)
+# How long a young person's invite link (to make their own Beacon account) works before it runs out.
+BEACON_INVITE_DAYS = env.int("BEACON_INVITE_DAYS", default=7)
 # Where links in emails point.
 BEACON_SITE_URL = env("BEACON_SITE_URL", default="http://127.0.0.1:8000")
 

@@ -2,8 +2,9 @@ from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_replace
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+
+from apps.portal import views as portal_views
 
 # The API documentation pages are the only ones whose Content Security Policy is relaxed. Swagger UI and
 # Redoc are third-party bundles (served from our own static files) that put <style> elements into the
@@ -13,8 +14,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 API_DOCS_CSP = {"style-src": [SELF, UNSAFE_INLINE], "worker-src": [SELF, "blob:"]}
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="teams:caseload", permanent=False)),
+    # Professionals start at their caseload, young people at their own portal.
+    path("", portal_views.start, name="start"),
     path("accounts/", include("apps.accounts.urls")),
+    path("", include("apps.accounts.invite_urls")),
+    path("", include("apps.portal.urls")),
     path("children/", include("apps.children.urls")),
     path("", include("apps.teams.urls")),
     path("", include("apps.consent.urls")),

@@ -60,6 +60,9 @@ MATRIX: dict[str, Row] = {
     "teams:team": Row("team"),
     "teams:member-add": Row("change"),
     "teams:member-end": Row("change"),
+    "teams:member-offer": Row("change"),
+    "invites:create": Row("change"),
+    "invites:revoke": Row("change", method="post"),
     "teams:trusted-worker": Row("change"),
     "teams:direct-contact": Row("change"),
     "teams:lead-appoint": Row("change"),
@@ -192,7 +195,11 @@ def world(lead_professional, child, social_care):
         recorded_by=lead_professional,
         recorded_on=timezone.localdate(),
     )
+    from apps.accounts.services import young_person_invite_create
+
+    invite, _token = young_person_invite_create(actor=lead_professional, child=child)
     ids = {
+        "invite_id": invite.public_id,
         "public_id": child.public_id,
         "membership_id": membership.public_id,
         "meeting_id": meeting.public_id,
@@ -222,6 +229,7 @@ def _url(name: str, ids: dict) -> str:
         ["public_id", "type_code"],
         ["public_id", "member_id"],
         ["public_id", "withholding_id"],
+        ["public_id", "invite_id"],
     ):
         try:
             return reverse(name, kwargs={key: ids[key] for key in keys})

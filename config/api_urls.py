@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("apps.children.api_urls")),
     path("", include("apps.teams.api_urls")),
     path("", include("apps.consent.api_urls")),
+    path("", include("apps.passport.api_urls")),
     # Keep last: any other path under /api/v1/ is a 404 in the API's error shape, not Django's HTML page.
     re_path(r"^", EndpointNotFoundApi.as_view(), name="api-not-found"),
 ]

@@ -22,6 +22,7 @@ urlpatterns = [
     path("children/", include("apps.children.urls")),
     path("", include("apps.teams.urls")),
     path("", include("apps.consent.urls")),
+    path("", include("apps.passport.urls")),
     path("notifications/", include("apps.notifications.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -184,6 +184,8 @@ SPECTACULAR_SETTINGS = {
         "InformationCategoryEnum": "apps.consent.categories.Category",
         "CompetenceOutcomeEnum": "apps.consent.models.CompetenceAssessment.Outcome",
         "OverrideReviewOutcomeEnum": "apps.consent.models.SafeguardingOverride.ReviewOutcome",
+        # The passport's sections appear under "section", "sections" and in previews.
+        "PassportSectionEnum": "apps.passport.models.Section",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",

@@ -7,11 +7,15 @@ Rows say how to call the route and what it needs:
 - ``view`` : anyone the child is shared with (core record);
 - ``team`` : the team around the child (``view_child_team``);
 - ``change``: someone who may change the record;
-- a category (``plans``, ``substance_misuse`` ...): consent (or an override) for that kind of information.
+- a category (``plans``, ``substance_misuse`` ...): consent (or an override) for that kind of information;
+- ``passport``: the young person's passport, which consent never opens: anyone who may see the child (or has
+  a section shared with them) opens it, and each section follows the young person's own shares
+  (tests/passport). Here: nobody else gets past the 404.
 Rows that *show* a category carry a marker: text that appears only when that category is visible.
 """
 
 import datetime
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -83,6 +87,11 @@ MATRIX: dict[str, Row] = {
     "consent:disclosures": Row("view"),
     "consent:parent-withholding-add": Row("change"),
     "consent:parent-withholding-end": Row("change", method="post"),
+    "passport:child-passport": Row("view"),  # "no passport yet", or the passport with unshared parts hidden
+    "passport:passport-start": Row("view", method="post"),  # someone in the team, or who may change it
+    "passport:passport-print": Row("passport"),
+    "passport:proposal-create": Row("passport"),
+    "passport:proposal-withdraw": Row("passport", method="post"),
     # --- API ------------------------------------------------------------------------------------------
     "children-api:detail": Row("substance_misuse", api=True, marker=SUBSTANCE_NOTE),
     "children-api:identifiers": Row("change", method="post", api=True),
@@ -113,6 +122,9 @@ MATRIX: dict[str, Row] = {
     "consent-api:safeguarding-override-told": Row("change", method="post", api=True),
     "consent-api:parent-withholdings": Row("view", api=True),
     "consent-api:parent-withholding-end": Row("change", method="post", api=True),
+    "passport-api:child-passport": Row("passport", api=True),
+    "passport-api:child-proposals": Row("passport", api=True),
+    "passport-api:child-proposal-withdraw": Row("passport", method="post", api=True),
 }
 
 # Routes that take a public id but are not about a child (a person's own notification).
@@ -210,6 +222,8 @@ def world(lead_professional, child, social_care):
         "type_code": flag.type.code,
         "member_id": family_member.public_id,
         "withholding_id": withholding.public_id,
+        "section": "about_me",
+        "proposal_id": uuid.uuid4(),
     }
     return {"child": child, "lead": lead_professional, "member": member, "ids": ids}
 
@@ -229,6 +243,8 @@ def _url(name: str, ids: dict) -> str:
         ["public_id", "type_code"],
         ["public_id", "member_id"],
         ["public_id", "withholding_id"],
+        ["public_id", "section"],
+        ["public_id", "proposal_id"],
         ["public_id", "invite_id"],
     ):
         try:

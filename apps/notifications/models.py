@@ -18,6 +18,9 @@ class Notification(models.Model):
         HANDOVER = "handover", "Handover"
         CONTINUITY = "continuity", "Continuity alert"
         OVERRIDE = "override", "Safeguarding override to review"
+        # The passport (apps.passport): a suggested change for its owner, the owner's answer for its author.
+        PASSPORT_PROPOSAL = "passport_proposal", "Suggested change to a passport"
+        PASSPORT_DECISION = "passport_decision", "Decision on a suggested passport change"
 
     class EmailStatus(models.TextChoices):
         PENDING = "pending", "Waiting to be sent"

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db import transaction
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from apps.accounts.models import Organisation, User
@@ -29,6 +30,8 @@ from apps.children.models import Child, FamilyMember
 from apps.children.selectors import CHANGE
 from apps.consent.selectors import young_person_competent
 from apps.core.exceptions import ApplicationError, NotPermitted
+from apps.notifications.models import Notification
+from apps.notifications.services import notification_send
 from apps.passport.models import (
     SECTION_TEXT_MAX_LENGTH,
     Passport,
@@ -88,6 +91,45 @@ def _clean_text(text: str, *, field: str = "text") -> str:
             field=field,
         )
     return text
+
+
+def _owner_link(passport: Passport) -> str:
+    """Where the owner answers suggestions: the young person's portal (parents and carers use the API)."""
+    if not passport.owner.is_young_person:
+        return ""
+    try:
+        return reverse("portal:proposals")
+    except NoReverseMatch:  # The portal is not installed: the notification still says what happened.
+        return ""
+
+
+def _notify_owner_of_proposal(proposal: PassportProposal) -> None:
+    passport = proposal.passport
+    notification_send(
+        recipient=passport.owner,
+        kind=Notification.Kind.PASSPORT_PROPOSAL,
+        dedupe_key=f"passport-proposal:{proposal.public_id}",
+        subject=f"{proposal.proposed_by} suggested a change to your passport: "
+        f"{proposal.get_section_display()}",
+        subject_for_email="a suggested change to your passport",
+        body="You decide: accept it if it is right, or say no. Nothing changes unless you accept it.",
+        child=passport.child,
+        link=_owner_link(passport),
+    )
+
+
+def _notify_proposer_of_decision(proposal: PassportProposal) -> None:
+    passport = proposal.passport
+    answer = "accepted" if proposal.status == PassportProposal.Status.ACCEPTED else "did not accept"
+    notification_send(
+        recipient=proposal.proposed_by,
+        kind=Notification.Kind.PASSPORT_DECISION,
+        dedupe_key=f"passport-decision:{proposal.public_id}",
+        subject=f"{passport.child.known_as} {answer} your suggestion for {proposal.get_section_display()}",
+        subject_for_email="a decision on your suggested passport change",
+        child=passport.child,
+        link=reverse("passport:child-passport", args=[passport.child.public_id]) + "#suggestions",
+    )
 
 
 def _latest_version(*, passport: Passport, section: str, lock: bool = False) -> PassportVersion | None:
@@ -262,6 +304,7 @@ def passport_change_propose(
             child=passport.child,
             detail={"section": section},
         )
+        _notify_owner_of_proposal(proposal)
     return proposal
 
 
@@ -315,6 +358,7 @@ def passport_proposal_accept(
             child=passport.child,
             detail={"status": proposal.status, "section": proposal.section, "version": version.number},
         )
+        _notify_proposer_of_decision(proposal)
     return version
 
 
@@ -336,6 +380,7 @@ def passport_proposal_reject(*, actor: User, proposal: PassportProposal, note: s
             child=proposal.passport.child,
             detail={"status": proposal.status, "section": proposal.section},
         )
+        _notify_proposer_of_decision(proposal)
     return proposal
 
 

@@ -413,3 +413,15 @@ def test_only_the_owner_deletes_and_only_when_they_confirm(passport, young_perso
         passport_section_write(actor=young_person, passport=passport, section="about_me", text="Again")
     # A new passport can be started afterwards.
     assert passport_create(actor=young_person, child=passport.child).pk != passport.pk
+
+
+def test_the_owner_is_told_of_a_suggestion_and_the_proposer_of_the_answer(passport, young_person, clinician):
+    from apps.notifications.models import Notification
+
+    proposal = _propose(passport, clinician, "I like football.")
+    told = Notification.objects.get(recipient=young_person, kind=Notification.Kind.PASSPORT_PROPOSAL)
+    assert told.subject == "Cara Clinician suggested a change to your passport: About me"
+    assert "I like football" not in told.subject + told.body  # the words stay behind the sign-in
+    passport_proposal_reject(actor=young_person, proposal=proposal)
+    answer = Notification.objects.get(recipient=clinician, kind=Notification.Kind.PASSPORT_DECISION)
+    assert answer.subject == "Sam Okafor did not accept your suggestion for About me"

@@ -19,12 +19,17 @@ class YoungPersonWorld:
     young_person: User
     lead: User
     clinician: User
-    passport: Passport
-    proposal: PassportProposal
+    passport: Passport | None
+    proposal: PassportProposal | None
 
 
-def young_person_world(*, username: str = "kay", lead_username: str = "hannah") -> YoungPersonWorld:
-    """Kay, 16, with Hannah as lead professional, Tomasz from CAMHS, a foster carer, and a passport."""
+def young_person_world(
+    *, username: str = "kay", lead_username: str = "hannah", with_passport: bool = True
+) -> YoungPersonWorld:
+    """Kay, 16, with Hannah as lead professional, Tomasz from CAMHS, a foster carer, and a passport.
+
+    The passport has two parts written and one change suggested by Hannah, waiting for Kay's answer.
+    """
     council = OrganisationFactory(name=f"Northbrook Council {username}")
     camhs = OrganisationFactory(name=f"Northbrook CAMHS {username}")
     lead = ProfessionalFactory(
@@ -56,6 +61,9 @@ def young_person_world(*, username: str = "kay", lead_username: str = "hannah") 
     _invite, token = young_person_invite_create(actor=lead, child=child)
     young_person = young_person_invite_accept(token=token, username=username, password=PASSWORD)
     child.refresh_from_db()
+    assert carer.pk
+    if not with_passport:
+        return YoungPersonWorld(child, young_person, lead, clinician, None, None)
     passport = passport_create(actor=young_person, child=child)
     passport_section_write(
         actor=young_person, passport=passport, section="about_me", text="I am Kay. I like animals."
@@ -70,5 +78,4 @@ def young_person_world(*, username: str = "kay", lead_username: str = "hannah") 
         text="Texting before a visit helps me. Surprises do not.",
         reason="You told me this at our last visit.",
     )
-    assert carer.pk
     return YoungPersonWorld(child, young_person, lead, clinician, passport, proposal)

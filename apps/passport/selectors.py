@@ -296,28 +296,36 @@ def passports_shared_with(*, viewer: User) -> list[tuple[Passport, frozenset[str
 
     How a professional at a new placement or service finds a young person's passport before they are on
     the team (an organisation share): the list shows only the young person's name and the sections.
+    The same rule as ``passport_sections_visible_to``, worked out for every passport in three queries
+    whatever the length of the list.
     """
     if not _is_recipient_kind(viewer):
         return []
     now, today = _now_and_today(None)
-    organisations = OrganisationMembership.objects.current().filter(user=viewer, organisation__is_active=True)
-    candidates = (
-        Passport.objects.current()
-        .filter(
-            Q(shares__recipient_user=viewer)
-            | Q(shares__recipient_organisation__in=organisations.values("organisation")),
-            shares__in=PassportShare.objects.in_force(now=now, today=today),
-        )
-        .distinct()
-        .select_related("child")
-        .order_by("child__family_name", "child__given_name", "pk")
+    organisation_ids = set(
+        OrganisationMembership.objects.current()
+        .filter(user=viewer, organisation__is_active=True)
+        .values_list("organisation_id", flat=True)
     )
-    result = []
-    for passport in candidates:
-        visible = passport_sections_visible_to(viewer=viewer, passport=passport, now=now)
-        if visible:
-            result.append((passport, visible))
-    return result
+    team_child_ids = set(
+        TeamMembership.objects.current()
+        .filter(user=viewer, kind=TeamMembership.Kind.PROFESSIONAL)
+        .values_list("child_id", flat=True)
+    )
+    shares = (
+        PassportShare.objects.in_force(now=now, today=today)
+        .filter(
+            Q(recipient_organisation_id__in=organisation_ids)
+            | Q(recipient_user=viewer, passport__child_id__in=team_child_ids),
+            passport__deleted_at__isnull=True,
+        )
+        .select_related("passport__child")
+        .order_by("passport__child__family_name", "passport__child__given_name", "passport_id")
+    )
+    found: dict[int, tuple[Passport, set[str]]] = {}
+    for share in shares:
+        found.setdefault(share.passport_id, (share.passport, set()))[1].add(share.section)
+    return [(passport, frozenset(sections)) for passport, sections in found.values()]
 
 
 # --- Proposals, shares and reads, for the owner and the proposer ----------------------------------------

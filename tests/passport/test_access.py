@@ -283,3 +283,24 @@ def test_each_read_is_logged_for_the_young_person_and_audited(written, young_per
     assert event.detail["sections"] == ["about_me"]
     # The audit row holds section names, never the words.
     assert "MARKER" not in str(event.detail)
+
+
+def test_the_shared_with_me_list_takes_the_same_queries_however_long(
+    written, young_person, django_assert_max_num_queries
+):
+    from apps.passport.services import passport_create
+    from tests.factories import ChildFactory, YoungPersonUserFactory
+
+    school = OrganisationFactory()
+    teacher = ProfessionalFactory(organisation=school)
+    passport_share(actor=young_person, passport=written, sections=["about_me"], recipient_organisation=school)
+    with django_assert_max_num_queries(3):
+        assert len(passports_shared_with(viewer=teacher)) == 1
+    for _ in range(3):
+        other = ChildFactory(account=YoungPersonUserFactory())
+        passport = passport_create(actor=other.account, child=other)
+        passport_share(
+            actor=other.account, passport=passport, sections=["my_goals"], recipient_organisation=school
+        )
+    with django_assert_max_num_queries(3):
+        assert len(passports_shared_with(viewer=teacher)) == 4

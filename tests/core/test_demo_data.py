@@ -136,6 +136,17 @@ class TestTheLoadedDemo:
         for user in User.objects.filter(is_active=True):
             assert user.check_password("beacon-demo-2026"), user.username
 
+    def test_kay_sees_her_team_in_her_own_words_on_her_portal(self, client):
+        from django.urls import reverse
+
+        from tests.auth import sign_in
+
+        sign_in(client, person("young.person"))
+        page = client.get(reverse("portal:team")).content.decode()
+        assert "We meet every Thursday after school to talk about how things are going." in page
+        assert "Your lead professional" in page
+        assert "Brierley" not in page  # first names only
+
     def test_lead_social_worker_sees_a_caseload_of_about_twenty(self):
         assert 18 <= visible("lead.sw").count() <= 22
         # She may change every child she sees, except the one she sees through a safeguarding override.

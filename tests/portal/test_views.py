@@ -224,3 +224,13 @@ def test_the_format_switch_never_sends_people_to_another_site(kay):
 
 def test_beacon_in_the_header_takes_young_people_home(kay):
     assert kay.get("/")["Location"] == reverse("portal:home")
+
+
+def test_who_has_my_information_is_in_the_portal_with_easy_read(kay):
+    standard = kay.get(reverse("consent:my-information")).content.decode()
+    assert "You decide who sees what about you." in standard
+    assert reverse("portal:easy-read") in standard
+
+    kay.get(reverse("portal:easy-read"))
+    easy = kay.get(reverse("consent:my-information")).content.decode()
+    assert "You choose who can see things about you." in easy

@@ -77,6 +77,7 @@ from apps.teams.services import (
     team_member_add,
     team_member_direct_contact_give,
     team_member_end,
+    team_member_offer_for_young_person_set,
     trusted_worker_name,
 )
 
@@ -401,6 +402,11 @@ class DemoLoader:
                 offering=item.get("offering", ""),
                 contact_details=item.get("contact_details", ""),
                 started_on=self.days_ago(item["started_days_ago"]),
+            )
+        if item.get("offer_for_young_person"):
+            # What the young person reads on "Who is working with me", in plain words spoken to them.
+            team_member_offer_for_young_person_set(
+                actor=actor, membership=membership, offer=item["offer_for_young_person"]
             )
         self.created["team members"] += 1
         return membership

@@ -57,6 +57,11 @@ SECTION_PROMPTS = {
 SECTION_TEXT_MAX_LENGTH = 5000
 
 
+def label_in_sentence(label: str) -> str:
+    """A section's name inside a sentence: "my goals", "how I like to communicate" (never "how i")."""
+    return label[:1].lower() + label[1:]
+
+
 class PassportQuerySet(models.QuerySet):
     def current(self) -> "PassportQuerySet":
         """Passports that have not been deleted by their owner."""

@@ -44,6 +44,7 @@ from apps.passport.models import (
     PassportShare,
     PassportVersion,
     Section,
+    label_in_sentence,
 )
 from apps.teams.models import TeamMembership
 
@@ -148,6 +149,10 @@ class SectionView:
     @property
     def is_written(self) -> bool:
         return self.version is not None
+
+    @property
+    def label_in_sentence(self) -> str:
+        return label_in_sentence(self.label)
 
 
 def _section_views(*, passport: Passport, visible: frozenset[str] | set[str]) -> list[SectionView]:

@@ -14,12 +14,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.decorators import professional_required
-from apps.children.selectors import CHANGE, access_child
+from apps.children.models import Child
+from apps.children.selectors import CHANGE, VIEW, access_child
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.forms import add_service_errors
 from apps.passport import services
 from apps.passport.forms import ProposalForm
-from apps.passport.models import SECTION_PROMPTS, Passport, PassportProposal, Section
+from apps.passport.models import SECTION_PROMPTS, Passport, PassportProposal, Section, label_in_sentence
 from apps.passport.selectors import (
     access_passport,
     is_on_team,
@@ -81,6 +82,8 @@ def child_passport(request: HttpRequest, public_id) -> HttpResponse:
         "sections": views,
         "shared_count": sum(view.visible for view in views),
         "proposals": proposals,
+        # Back to the record for those who may see it; to the shared list for a new team that may not.
+        "can_see_record": Child.objects.restrict(request.user, VIEW).filter(pk=passport.child_id).exists(),
     }
     return render(request, "passport/passport.html", context)
 
@@ -116,7 +119,7 @@ def passport_print(request: HttpRequest, public_id) -> HttpResponse:
         "child": passport.child,
         "owner_words": _owner_words(passport),
         "sections": [view for view in views if view.visible and view.is_written],
-        "not_shown": [view.label for view in views if not (view.visible and view.is_written)],
+        "not_shown": [view.label_in_sentence for view in views if not (view.visible and view.is_written)],
     }
     return render(request, "passport/print.html", context)
 
@@ -153,7 +156,7 @@ def proposal_create(request: HttpRequest, public_id, section: str) -> HttpRespon
         "passport": passport,
         "child": passport.child,
         "form": form,
-        "section_label": Section(section).label,
+        "section_label": label_in_sentence(Section(section).label),
         "prompt": SECTION_PROMPTS[Section(section)],
         "visible": visible,
         "current": current,
@@ -181,7 +184,7 @@ def proposal_withdraw(request: HttpRequest, public_id, proposal_id) -> HttpRespo
 def shared_with_me(request: HttpRequest) -> HttpResponse:
     """Passports young people share with me or my organisation: how a new team finds them (R87)."""
     rows = [
-        {"passport": passport, "labels": [s.label for s in Section if s.value in visible]}
+        {"passport": passport, "labels": [label_in_sentence(s.label) for s in Section if s.value in visible]}
         for passport, visible in passports_shared_with(viewer=request.user)
     ]
     return render(request, "passport/shared_with_me.html", {"rows": rows})

@@ -234,3 +234,29 @@ def test_who_has_my_information_is_in_the_portal_with_easy_read(kay):
     kay.get(reverse("portal:easy-read"))
     easy = kay.get(reverse("consent:my-information")).content.decode()
     assert "You choose who can see things about you." in easy
+
+
+def test_suggestions_and_the_preview_have_easy_read_words(kay, world):
+    kay.get(reverse("portal:easy-read"))
+
+    assert "You say yes or no." in kay.get(reverse("portal:proposals")).content.decode()
+    preview = kay.get(reverse("portal:preview") + f"?person={world.clinician.public_id}").content.decode()
+    assert "They cannot see this." in preview
+
+
+def test_the_team_page_query_count_does_not_grow_with_the_team(kay, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import ProfessionalFactory
+    from tests.teams.factories import professional_joins
+
+    with CaptureQueriesContext(connection) as before:
+        kay.get(reverse("portal:team"))
+    for _ in range(3):
+        professional_joins(world.child, ProfessionalFactory(), actor=world.lead)
+    with CaptureQueriesContext(connection) as after:
+        page = kay.get(reverse("portal:team")).content.decode()
+
+    assert page.count('class="govuk-summary-card__title"') == 6
+    assert len(after) == len(before)

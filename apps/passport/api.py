@@ -672,6 +672,24 @@ class MyPassportReadsApi(OwnerApi):
         return Response(ReadOutputSerializer(passport_reads(passport=passport)[:500], many=True).data)
 
 
+class MyPassportHandOverApi(OwnerApi):
+    @extend_schema(
+        operation_id="my_passports_hand_over",
+        summary="Hand a passport you hold for a young person over to them",
+        description="For a parent or carer, once the young person has their own Beacon account: from then "
+        "only the young person decides. Without an account it is a 400 naming `owner`.",
+        tags=OWNER_TAGS,
+        parameters=[PASSPORT_ID],
+        request=None,
+        responses={200: PassportOutputSerializer},
+    )
+    def post(self, request, passport_id: str):
+        passport = services.passport_owner_hand_over(
+            actor=request.user, passport=self.passport(request, passport_id)
+        )
+        return Response(_passport_out(passport, passport_owner_view(passport=passport)))
+
+
 class MyPassportDeleteApi(OwnerApi):
     class InputSerializer(serializers.Serializer):
         confirm = serializers.BooleanField(default=False, help_text="Must be true: this cannot be undone.")

@@ -42,5 +42,6 @@ urlpatterns = [
     path(f"{mine}move/", api.MyPassportMoveApi.as_view(), name="my-move"),
     path(f"{mine}preview/", api.MyPassportPreviewApi.as_view(), name="my-preview"),
     path(f"{mine}reads/", api.MyPassportReadsApi.as_view(), name="my-reads"),
+    path(f"{mine}hand-over/", api.MyPassportHandOverApi.as_view(), name="my-hand-over"),
     path(f"{mine}delete/", api.MyPassportDeleteApi.as_view(), name="my-delete"),
 ]

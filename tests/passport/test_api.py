@@ -261,3 +261,30 @@ def test_deleting_needs_confirming(written, young_person, api_client):
 
 def test_the_owners_endpoints_need_a_sign_in(written, api_client):
     assert api_client.get(_mine("my-passport", written)).status_code == 401
+
+
+def test_a_parent_hands_the_passport_over_once_the_young_person_has_an_account(lead_professional, api_client):
+    from apps.passport.services import passport_create
+    from apps.teams.services import team_member_add
+    from tests.factories import ChildFactory, FamilyMemberFactory
+
+    young_child = ChildFactory(date_of_birth=timezone.localdate() - datetime.timedelta(days=365 * 11))
+    team_member_add(actor=lead_professional, child=young_child, kind="professional", user=lead_professional)
+    parent = UserFactory(kind="parent_carer")
+    passport = passport_create(
+        actor=lead_professional,
+        child=young_child,
+        owner=parent,
+        owner_family_member=FamilyMemberFactory(child=young_child),
+    )
+    client = _as(api_client, parent)
+    refused = client.post(_mine("my-hand-over", passport), format="json")
+    assert refused.status_code == 400
+    assert "needs their own Beacon account" in _errors(refused)["owner"]
+    young_child.account = YoungPersonUserFactory()
+    young_child.save()
+    assert client.post(_mine("my-hand-over", passport), format="json").status_code == 200
+    passport.refresh_from_db()
+    assert passport.owner == young_child.account
+    # The parent no longer finds it among their passports.
+    assert client.get(reverse("passport-api:my-passports")).json() == []

@@ -35,6 +35,7 @@ from apps.passport.selectors import (
     access_passport,
     passport_for_owner,
     passport_open,
+    passport_owner_open,
     passport_owner_view,
     passport_preview,
     passport_proposal_is_outdated,
@@ -395,7 +396,7 @@ class MyPassportApi(OwnerApi):
     )
     def get(self, request, passport_id: str):
         passport = self.passport(request, passport_id)
-        return Response(_passport_out(passport, passport_owner_view(passport=passport)))
+        return Response(_passport_out(passport, passport_owner_open(owner=request.user, passport=passport)))
 
 
 class MyPassportSectionApi(OwnerApi):

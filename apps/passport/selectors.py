@@ -184,6 +184,15 @@ def passport_owner_view(*, passport: Passport) -> list[SectionView]:
     return _section_views(passport=passport, visible={section.value for section in Section})
 
 
+def passport_owner_open(*, owner: User, passport: Passport) -> list[SectionView]:
+    """Show the owner their own passport, every section with its text, and audit the read (R150)."""
+    _require_owner(user=owner, passport=passport)
+    audit_record(
+        actor=owner, action=AuditEvent.Action.VIEW, target=passport, child=passport.child, basis="owner"
+    )
+    return passport_owner_view(passport=passport)
+
+
 def passport_preview(
     *,
     owner: User,

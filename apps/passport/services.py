@@ -586,7 +586,8 @@ def passport_share_with_new_team(
 
 def passport_owner_hand_over(*, actor: User, passport: Passport) -> Passport:
     """A parent or carer hands a passport they hold to the young person, once the young person has an
-    account of their own (R83): from then only the young person decides."""
+    account of their own (R83): from then only the young person decides. The shares the carer made stay
+    in force until the young person changes them, so nobody loses what they needed overnight."""
     _require_owner(actor=actor, passport=passport)
     child = passport.child
     young_person = child.account

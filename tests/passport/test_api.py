@@ -288,3 +288,11 @@ def test_a_parent_hands_the_passport_over_once_the_young_person_has_an_account(l
     assert passport.owner == young_child.account
     # The parent no longer finds it among their passports.
     assert client.get(reverse("passport-api:my-passports")).json() == []
+
+
+def test_the_owners_own_reads_are_audited(written, young_person, api_client):
+    from apps.audit.models import AuditEvent
+
+    _as(api_client, young_person).get(_mine("my-passport", written))
+    event = AuditEvent.objects.filter(actor=young_person, action="view").get()
+    assert (event.target_id, event.basis) == (str(written.public_id), "owner")

@@ -123,3 +123,24 @@ class ShareForm(forms.Form):
         cleaned["recipient_user"] = self.people.get(recipient)
         cleaned["recipient_organisation"] = cleaned.get("organisation") if recipient == ORGANISATION else None
         return cleaned
+
+
+class NewTeamForm(forms.Form):
+    """Moving on (new placement, new area, adult services): share with the new team in one step (R87)."""
+
+    organisation = forms.ModelChoiceField(
+        label="Where are you moving to?",
+        help_text="They will see the same parts you share now. You can change this at any time.",
+        queryset=Organisation.objects.filter(is_active=True).order_by("name"),
+        to_field_name="public_id",
+        empty_label="Choose the new service or organisation",
+        error_messages={"required": "Choose where you are moving to"},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].widget.attrs["id"] = "id_new_team_organisation"
+        self.helper = _helper(
+            Field.select("organisation"), Button.secondary("share_new_team", "Share with my new team")
+        )
+        self.helper.form_action = "portal:new-team"

@@ -14,6 +14,7 @@ urlpatterns = [
     path("my/passport/suggestions/<uuid:proposal_id>/", views.proposal_decide, name="proposal-decide"),
     path("my/passport/sharing/", views.sharing, name="sharing"),
     path("my/passport/sharing/<uuid:share_id>/stop/", views.share_stop, name="share-stop"),
+    path("my/passport/sharing/new-team/", views.new_team_share, name="new-team"),
     path("my/passport/preview/", views.preview, name="preview"),
     path("my/easy-read/", views.format_choose, {"choice": "easy-read"}, name="easy-read"),
     path("my/standard/", views.format_choose, {"choice": "standard"}, name="standard"),

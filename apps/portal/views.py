@@ -35,7 +35,7 @@ from apps.passport.selectors import (
 )
 from apps.portal.decorators import young_person_required
 from apps.portal.easy_read import choose_easy_read, wants_easy_read
-from apps.portal.forms import ProposalDecisionForm, SectionForm, ShareForm
+from apps.portal.forms import NewTeamForm, ProposalDecisionForm, SectionForm, ShareForm
 from apps.portal.selectors import people_working_with_me
 
 
@@ -276,11 +276,33 @@ def sharing(request: HttpRequest, child: Child) -> HttpResponse:
     shares = list(passport_shares(passport=current))
     context = {
         "form": form,
+        "new_team_form": NewTeamForm(prefix="new_team"),
         "shares": shares,
         "people": people,
         "reads": list(passport_reads(passport=current)[:50]),
     }
     return _render(request, child, "sharing", context)
+
+
+@young_person_required
+@require_POST
+def new_team_share(request: HttpRequest, child: Child) -> HttpResponse:
+    """One step when moving on: the new organisation sees what the young person already shares (R87)."""
+    current = _my_passport(request, child)
+    form = NewTeamForm(request.POST, prefix="new_team")
+    if form.is_valid():
+        organisation = form.cleaned_data["organisation"]
+        try:
+            passport_services.passport_share_with_new_team(
+                actor=request.user, passport=current, organisation=organisation
+            )
+        except ApplicationError as error:
+            messages.info(request, error.message)
+        else:
+            messages.success(request, f"Everyone at {organisation} can now see the parts you share")
+    else:
+        messages.info(request, "Choose where you are moving to")
+    return redirect(reverse("portal:sharing") + "#new-team")
 
 
 @young_person_required

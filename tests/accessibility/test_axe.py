@@ -11,12 +11,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.accounts.models import YoungPersonInvite
+from apps.accounts.models import User, YoungPersonInvite
 from apps.accounts.services import young_person_invite_create
+from apps.children.models import FamilyMember
 from apps.passport.models import Section
+from apps.passport.services import passport_create, passport_share
 from tests.accessibility.browser import axe_violations, describe, needs_chromium, phone_browser, screenshot
 from tests.auth import browser_sign_in
-from tests.factories import ChildFactory
+from tests.factories import ChildFactory, OrganisationFactory, UserFactory
 from tests.portal.factories import young_person_world
 from tests.teams.factories import lead_for
 
@@ -38,7 +40,16 @@ def _invite_links(lead) -> tuple[str, str]:
     return reverse("invites:accept", args=[token]), reverse("invites:accept", args=[old_token])
 
 
-def _young_person_pages(world) -> list[tuple[str, str]]:
+def _passport_held_by_a_carer(world) -> None:
+    """A young child's passport kept by her foster carer: she sees who holds it, not a form."""
+    carer = UserFactory(username=f"{world.young_person.username}.carer", kind=User.Kind.PARENT_CARER)
+    foster_carer = FamilyMember.objects.create(
+        child=world.child, name="Julie Hart", relationship=FamilyMember.Relationship.FOSTER_CARER
+    )
+    passport_create(actor=world.lead, child=world.child, owner=carer, owner_family_member=foster_carer)
+
+
+def _young_person_pages(world, college) -> list[tuple[str, str]]:
     pages = [
         ("home", reverse("portal:home")),
         ("team", reverse("portal:team")),
@@ -48,6 +59,7 @@ def _young_person_pages(world) -> list[tuple[str, str]]:
         ("sharing", reverse("portal:sharing")),
         ("preview-choose", reverse("portal:preview")),
         ("preview", reverse("portal:preview") + f"?person={world.clinician.public_id}"),
+        ("preview-organisation", reverse("portal:preview") + f"?organisation={college.public_id}"),
         ("who-has-my-information", reverse("consent:my-information")),
         ("account", reverse("accounts:account")),
         ("notifications", reverse("notifications:list")),
@@ -64,8 +76,15 @@ def _young_person_pages(world) -> list[tuple[str, str]]:
 def test_every_young_person_page_has_no_wcag_22_aa_violations(live_server):
     world = young_person_world(username="kay")
     young_person_world(username="alex", lead_username="alex.lead", with_passport=False)
+    sam = young_person_world(username="sam", lead_username="sam.lead", with_passport=False)
+    _passport_held_by_a_carer(sam)
+    # Something shared, so the sharing page shows its list, its stop buttons and "moving on".
+    kay, passport = world.young_person, world.passport
+    passport_share(actor=kay, passport=passport, sections=["about_me"], recipient_user=world.clinician)
+    college = OrganisationFactory(name="Northbrook College")
+    passport_share(actor=kay, passport=passport, sections=["my_goals"], recipient_organisation=college)
     invite_url, expired_url = _invite_links(world.lead)
-    pages = _young_person_pages(world)
+    pages = _young_person_pages(world, college)
     failures = {}
 
     def check(page, name: str, url: str) -> None:
@@ -109,6 +128,10 @@ def test_every_young_person_page_has_no_wcag_22_aa_violations(live_server):
     with phone_browser(bypass_csp=True) as page:
         browser_sign_in(page, live_server.url, "alex")
         check(page, "passport-start", reverse("portal:passport"))
+
+    with phone_browser(bypass_csp=True) as page:
+        browser_sign_in(page, live_server.url, "sam")
+        check(page, "passport-held", reverse("portal:passport"))
 
     assert not failures, "axe-core found WCAG 2.2 AA violations:\n" + "\n".join(
         f"- {page}:\n    {problems}".replace("\n", "\n    ") for page, problems in failures.items()

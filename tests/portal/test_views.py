@@ -260,3 +260,24 @@ def test_the_team_page_query_count_does_not_grow_with_the_team(kay, world):
 
     assert page.count('class="govuk-summary-card__title"') == 6
     assert len(after) == len(before)
+
+
+def test_moving_on_shares_what_is_already_shared_with_the_new_team_in_one_step(kay, world):
+    from apps.passport.selectors import passport_sections_shared_with_organisation
+    from tests.factories import OrganisationFactory
+
+    kay.post(
+        reverse("portal:sharing"), {"recipient": str(world.clinician.public_id), "sections": ["my_goals"]}
+    )
+    adult_services = OrganisationFactory(name="Northbrook Adult Mental Health")
+
+    response = kay.post(reverse("portal:new-team"), {"new_team-organisation": str(adult_services.public_id)})
+
+    assert response.status_code == 302
+    shared = passport_sections_shared_with_organisation(passport=world.passport, organisation=adult_services)
+    assert set(shared) == {"my_goals"}
+
+
+def test_moving_on_without_choosing_where_changes_nothing(kay, world):
+    kay.post(reverse("portal:new-team"), {"new_team-organisation": ""})
+    assert not PassportShare.objects.filter(recipient_organisation__isnull=False).exists()

@@ -42,7 +42,11 @@ def _invite_links(lead) -> tuple[str, str]:
 
 def _passport_held_by_a_carer(world) -> None:
     """A young child's passport kept by her foster carer: she sees who holds it, not a form."""
-    carer = UserFactory(username=f"{world.young_person.username}.carer", kind=User.Kind.PARENT_CARER)
+    carer = UserFactory(
+        username=f"{world.young_person.username}.carer",
+        display_name="Julie Hart",
+        kind=User.Kind.PARENT_CARER,
+    )
     foster_carer = FamilyMember.objects.create(
         child=world.child, name="Julie Hart", relationship=FamilyMember.Relationship.FOSTER_CARER
     )

@@ -6,6 +6,8 @@ from django.views.generic import RedirectView
 from django_otp.admin import OTPAdminSite
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
+from apps.portal import views as portal_views
+
 # The API documentation pages are the only ones whose Content Security Policy is relaxed. Swagger UI and
 # Redoc are third-party bundles (served from our own static files) that put <style> elements into the
 # page as they render, so these two pages allow inline style; script stays 'self' only (the split view
@@ -18,13 +20,17 @@ API_DOCS_CSP = {"style-src": [SELF, UNSAFE_INLINE], "worker-src": [SELF, "blob:"
 admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="teams:caseload", permanent=False)),
+    # Professionals start at their caseload, young people at their own portal.
+    path("", portal_views.start, name="start"),
     path("accounts/", include("apps.accounts.urls")),
+    path("", include("apps.accounts.invite_urls")),
+    path("", include("apps.portal.urls")),
     path("children/", include("apps.children.urls")),
     path("", include("apps.teams.urls")),
     path("", include("apps.consent.urls")),
     path("", include("apps.referrals.urls")),
     path("", include("apps.appointments.urls")),
+    path("", include("apps.passport.urls")),
     path("notifications/", include("apps.notifications.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -4,6 +4,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fluid, Layout
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.validators import UnicodeUsernameValidator
 
 
 class SignInForm(AuthenticationForm):
@@ -50,3 +51,58 @@ class SecondFactorForm(forms.Form):
             Field.text("otp_code", field_width=10),
             Button.primary("continue", "Continue"),
         )
+
+
+class InviteAcceptForm(forms.Form):
+    """A young person chooses a username and password. The password rules are the service's to apply."""
+
+    username = forms.CharField(
+        label="Choose a username",
+        max_length=150,
+        help_text="You will use this to sign in. Letters, numbers and . - _ only, no spaces.",
+        error_messages={"required": "Choose a username"},
+        validators=[UnicodeUsernameValidator()],
+    )
+    password = forms.CharField(
+        label="Choose a password",
+        strip=False,
+        help_text="At least 12 characters. Three or four random words together work well.",
+        error_messages={"required": "Choose a password"},
+    )
+    password_again = forms.CharField(
+        label="Type your password again",
+        strip=False,
+        error_messages={"required": "Type your password again"},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].validators[
+            0
+        ].message = "Your username can only have letters, numbers and . - _ in it, with no spaces"
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("username", field_width=Fluid.ONE_HALF, spellcheck="false", autocomplete="username"),
+            Field("password", template="accounts/includes/new_password_input.html"),
+            Field("password_again", template="accounts/includes/new_password_input.html"),
+            Button.primary("make_account", "Make my account"),
+        )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if (
+            cleaned.get("password")
+            and cleaned.get("password_again")
+            and cleaned["password"] != cleaned["password_again"]
+        ):
+            self.add_error("password_again", "The two passwords are different. Type the same password twice.")
+        return cleaned
+
+
+class InviteCreateForm(forms.Form):
+    """Nothing to fill in: the button makes a new link (and withdraws any earlier one)."""
+
+    def __init__(self, *args, submit_label: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(Button.primary("make_link", submit_label))

@@ -123,3 +123,52 @@ class OrganisationMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} - {self.role} at {self.organisation}"
+
+
+class YoungPersonInviteQuerySet(models.QuerySet):
+    def open(self) -> "YoungPersonInviteQuerySet":
+        """Neither used nor withdrawn (it may still have run out: compare ``expires_at``)."""
+        return self.filter(used_at__isnull=True, revoked_at__isnull=True)
+
+
+class YoungPersonInvite(models.Model):
+    """A one-time link the lead professional gives a young person to make their own Beacon account (R86).
+
+    Only a SHA-256 hash of the link's random token is stored, so the link itself cannot be read back from
+    the database or a backup: the professional sees it once, when it is made. It runs out after
+    ``BEACON_INVITE_DAYS`` and works once; a new invite withdraws the one before.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey("children.Child", on_delete=models.CASCADE, related_name="account_invites")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    account = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    objects = YoungPersonInviteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One link in circulation per child: a new one withdraws the old in the same transaction.
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=Q(used_at__isnull=True, revoked_at__isnull=True),
+                name="one_open_invite_per_child",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")), name="invite_expires_after_it_is_made"
+            ),
+            models.CheckConstraint(
+                condition=Q(used_at__isnull=True) | Q(revoked_at__isnull=True),
+                name="invite_used_or_revoked_not_both",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invite made {self.created_at:%d %b %Y}"

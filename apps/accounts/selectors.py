@@ -1,6 +1,10 @@
-from django.db.models import Q, QuerySet
+import hashlib
+from dataclasses import dataclass
 
-from apps.accounts.models import Organisation, OrganisationMembership, User
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from apps.accounts.models import Organisation, OrganisationMembership, User, YoungPersonInvite
 
 
 def user_current_organisations(*, user: User) -> QuerySet[Organisation]:
@@ -32,3 +36,71 @@ def organisation_list(*, search: str = "", type_code: str = "") -> QuerySet[Orga
     if type_code.strip():
         organisations = organisations.filter(type__code=type_code.strip())
     return organisations
+
+
+@dataclass(frozen=True)
+class InviteProblem:
+    """Why an invite link cannot be used, in words for the young person holding it."""
+
+    code: str
+    title: str
+    message: str
+
+
+INVITE_PROBLEMS = {
+    "unknown": InviteProblem(
+        "unknown",
+        "This link does not work",
+        "Check you copied the whole link. If it still does not work, ask your worker for a new link.",
+    ),
+    "used": InviteProblem(
+        "used",
+        "This link has already been used",
+        "Each link works once. If you have already made your account, sign in with your username and "
+        "password. If not, ask your worker for a new link.",
+    ),
+    "expired": InviteProblem(
+        "expired",
+        "This link has run out",
+        "Links only work for a few days, to keep your information safe. Ask your worker for a new link.",
+    ),
+    "revoked": InviteProblem(
+        "revoked",
+        "This link has been replaced",
+        "Your worker has made a newer link, or stopped this one. Use the newest link you were given, or ask "
+        "your worker for a new one.",
+    ),
+    "has_account": InviteProblem(
+        "has_account",
+        "You already have an account",
+        "Sign in with your username and password. If you have forgotten them, ask your worker for help.",
+    ),
+}
+
+
+def young_person_invite_for_token(*, token: str) -> YoungPersonInvite | None:
+    """The invite a link's token belongs to, whatever its state (only the token's hash is stored)."""
+    if not token or len(token) > 100:
+        return None
+    token_hash = hashlib.sha256(token.encode()).hexdigest()
+    return YoungPersonInvite.objects.select_related("child").filter(token_hash=token_hash).first()
+
+
+def young_person_invite_problem(*, invite: YoungPersonInvite | None) -> InviteProblem | None:
+    """Why this invite cannot be used now, or None if it can: unknown, used, replaced or run out."""
+    if invite is None:
+        return INVITE_PROBLEMS["unknown"]
+    if invite.used_at is not None:
+        return INVITE_PROBLEMS["used"]
+    if invite.revoked_at is not None:
+        return INVITE_PROBLEMS["revoked"]
+    if invite.expires_at <= timezone.now():
+        return INVITE_PROBLEMS["expired"]
+    if invite.child.account_id is not None:
+        return INVITE_PROBLEMS["has_account"]
+    return None
+
+
+def young_person_invite_current(*, child) -> YoungPersonInvite | None:
+    """The child's invite still in circulation (neither used nor withdrawn), for the professional's page."""
+    return YoungPersonInvite.objects.open().filter(child=child).first()

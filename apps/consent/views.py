@@ -38,6 +38,7 @@ from apps.consent.models import Consent, Disclosure, SafeguardingOverride
 from apps.consent.selectors import consent_history, disclosure_log, parent_withheld_categories
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.forms import add_service_errors
+from apps.portal.easy_read import wants_easy_read
 from apps.sharing.selectors import user_child_permissions
 
 DISCLOSURES_PAGE_SIZE = 50
@@ -490,5 +491,7 @@ def my_information(request: HttpRequest) -> HttpResponse:
         "shares": shares,
         "looked": looked,
         "kept_from_parents": category_labels(parent_withheld_categories(child=child)),
+        # Part of the young person's portal: the same Standard / Easy Read switch as its other pages.
+        "easy_read": wants_easy_read(request, child),
     }
     return render(request, "consent/my_information.html", context)

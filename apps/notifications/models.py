@@ -35,6 +35,9 @@ class Notification(models.Model):
         REFERRAL_DECLINED = "referral_declined", "Referral declined"
         DECLINE_REVIEW = "decline_review", "Decline to review"
         MESSAGE = "message", "Message"
+        # The passport (apps.passport): a suggested change for its owner, the owner's answer for its author.
+        PASSPORT_PROPOSAL = "passport_proposal", "Suggested change to a passport"
+        PASSPORT_DECISION = "passport_decision", "Decision on a suggested passport change"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     recipient = models.ForeignKey(

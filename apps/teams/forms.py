@@ -243,6 +243,30 @@ class MemberEndForm(forms.Form):
         self.helper = _helper(Field("ended_on"), Button.primary("end", "End membership"))
 
 
+class MemberOfferForm(forms.Form):
+    """What a team member offers the young person, in plain words spoken to them (R91)."""
+
+    offer_for_young_person = forms.CharField(
+        label="What they offer the young person, in plain words",
+        required=False,
+        max_length=300,
+        widget=forms.Textarea,
+        help_text="Speak to the young person, in one or two short sentences. For example: I see you "
+        "every Thursday after school, and you can text me if you need to change a day. Leave it empty to "
+        "take it away.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["offer_for_young_person"].error_messages["max_length"] = (
+            "Keep it short: %(limit_value)d characters or fewer (this is %(show_value)d)"
+        )
+        self.helper = _helper(
+            Field.textarea("offer_for_young_person", rows=3, max_characters=300),
+            Button.primary("save", "Save"),
+        )
+
+
 class ConfirmForm(forms.Form):
     """A confirmation with nothing to type: the button is the answer."""
 

@@ -62,6 +62,12 @@ class TeamMembership(models.Model):
         max_length=200, blank=True, help_text="In words, for example 'youth worker at the boxing club'."
     )
     offering = models.TextField("what they are offering", blank=True)
+    # The same offer told to the young person, on their own "who is working with me" page (R91): short,
+    # plain, spoken to them ("I see you every Thursday after school"). Never the professional wording
+    # above, which may mention other people or use labels a young person should not meet first (R145).
+    offer_for_young_person = models.CharField(
+        "what I offer you, in plain words for the young person", max_length=300, blank=True
+    )
     contact_details = models.CharField("how to contact them", max_length=300, blank=True)
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)

@@ -256,6 +256,36 @@ def team_member_direct_contact_give(
     return membership
 
 
+def team_member_offer_for_young_person_set(
+    *, actor: User, membership: TeamMembership, offer: str
+) -> TeamMembership:
+    """Say, in plain words to the young person, what this team member offers them (R91, R145).
+
+    Shown on the young person's own "who is working with me" page beside the person's first name and
+    role. Short (one or two sentences) and spoken to them: "I see you every Thursday after school".
+    An empty offer takes the line away.
+    """
+    offer = " ".join(offer.split())
+    if not membership.is_current:
+        raise ApplicationError(f"{membership.name} is no longer in the team.", field="membership")
+    limit = TeamMembership._meta.get_field("offer_for_young_person").max_length
+    if len(offer) > limit:
+        raise ValidationError(
+            {"offer_for_young_person": f"Keep it short: {limit} characters or fewer (this is {len(offer)})"}
+        )
+    with transaction.atomic():
+        membership.offer_for_young_person = offer
+        membership.save(update_fields=["offer_for_young_person"])
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            target=membership,
+            child=membership.child,
+            detail={"fields": ["offer_for_young_person"]},
+        )
+    return membership
+
+
 def lead_professional_appoint(
     *, actor: User, membership: TeamMembership, route: str, started_on: date | None = None
 ) -> LeadProfessionalAppointment:

@@ -14,6 +14,7 @@ urlpatterns = [
     path(f"{child}team/", views.team_page, name="team"),
     path(f"{child}team/add/", views.member_add, name="member-add"),
     path(f"{child}team/<uuid:membership_id>/end/", views.member_end, name="member-end"),
+    path(f"{child}team/<uuid:membership_id>/offer/", views.member_offer, name="member-offer"),
     path(
         f"{child}team/<uuid:membership_id>/trusted-worker/", views.trusted_worker_name, name="trusted-worker"
     ),

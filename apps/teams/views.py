@@ -36,6 +36,7 @@ from apps.teams.forms import (
     MeetingForm,
     MemberAddForm,
     MemberEndForm,
+    MemberOfferForm,
 )
 from apps.teams.models import TeamMembership
 from apps.teams.selectors import (
@@ -308,6 +309,37 @@ def direct_contact_give(request: HttpRequest, public_id, membership_id) -> HttpR
             "form": form,
             "trusted_worker": trusted_worker if team_around_the_worker else None,
         },
+    )
+
+
+@professional_required
+@require_http_methods(["GET", "POST"])
+def member_offer(request: HttpRequest, public_id, membership_id) -> HttpResponse:
+    """What a member offers the young person, in the words the young person's own pages show (R91)."""
+    child = _child(request.user, public_id, perm=CHANGE)
+    membership = _current_member(child, membership_id)
+    form = MemberOfferForm(
+        _post_or_none(request), initial={"offer_for_young_person": membership.offer_for_young_person}
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            services.team_member_offer_for_young_person_set(
+                actor=request.user, membership=membership, offer=form.cleaned_data["offer_for_young_person"]
+            )
+        except (ValidationError, ApplicationError) as error:
+            add_service_errors(form, error, fallback_field="offer_for_young_person")
+        else:
+            messages.success(request, f"Saved what {membership.name} offers, for the young person to read")
+            return redirect(_team_url(child, "team"))
+    return _form_page(
+        request,
+        child=child,
+        form=form,
+        title="What they offer the young person",
+        heading=f"What {membership.name} offers, in plain words",
+        intro='The young person sees this on their own page, "Who is working with me", with this person\'s '
+        "first name, role and organisation.",
+        quote=membership.offering,
     )
 
 

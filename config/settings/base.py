@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "apps.consent",
     "apps.referrals",
     "apps.appointments",
+    "apps.passport",
+    "apps.portal",
 ]
 
 MIDDLEWARE = [
@@ -201,6 +203,8 @@ SPECTACULAR_SETTINGS = {
         "ReferralRouteEnum": "apps.referrals.models.Route",
         "RouteEnum": "apps.teams.models.LeadProfessionalAppointment.Route",
         "ConcernLevelEnum": "apps.referrals.models.ConcernLevel",
+        # The passport's sections appear under "section", "sections" and in previews.
+        "PassportSectionEnum": "apps.passport.models.Section",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
@@ -358,6 +362,8 @@ BEACON_DELIVERY_MAX_ATTEMPTS = env.int("BEACON_DELIVERY_MAX_ATTEMPTS", default=6
 # Text messages through GOV.UK Notify: both set switches them on. The template's content is ((message)).
 BEACON_NOTIFY_API_KEY = env("BEACON_NOTIFY_API_KEY", default="")
 BEACON_NOTIFY_SMS_TEMPLATE_ID = env("BEACON_NOTIFY_SMS_TEMPLATE_ID", default="")
+# How long a young person's invite link (to make their own Beacon account) works before it runs out.
+BEACON_INVITE_DAYS = env.int("BEACON_INVITE_DAYS", default=7)
 # Where links in emails point.
 BEACON_SITE_URL = env("BEACON_SITE_URL", default="http://127.0.0.1:8000")
 

@@ -210,7 +210,7 @@ def test_a_young_person_signs_in_with_a_password_alone(client, password):
 
     response = _password_step(client, "kay")
 
-    assert response["Location"] == reverse("consent:my-information")
+    assert response["Location"] == reverse("portal:home")
     assert client.get(reverse("accounts:account")).status_code == 200
 
 

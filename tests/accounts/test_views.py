@@ -125,7 +125,7 @@ def test_pages_have_no_inline_script_or_style(client, lead_professional):
     assert re.search(r"hx-headers='\{\"X-CSRFToken\": \"\w+\"\}'", page)
 
 
-def test_a_young_person_lands_on_their_own_page_after_signing_in(client, password):
+def test_a_young_person_lands_on_their_portal_after_signing_in(client, password):
     from apps.accounts.models import User
     from tests.factories import ChildFactory, UserFactory
 
@@ -133,5 +133,5 @@ def test_a_young_person_lands_on_their_own_page_after_signing_in(client, passwor
     ChildFactory(account=account)
     response = client.post(reverse("accounts:sign-in"), {"username": "kay", "password": password})
     assert response.status_code == 302
-    assert response["Location"] == reverse("consent:my-information")
+    assert response["Location"] == reverse("portal:home")
     assert client.get(response["Location"]).status_code == 200

@@ -7,11 +7,15 @@ Rows say how to call the route and what it needs:
 - ``view`` : anyone the child is shared with (core record);
 - ``team`` : the team around the child (``view_child_team``);
 - ``change``: someone who may change the record;
-- a category (``plans``, ``substance_misuse`` ...): consent (or an override) for that kind of information.
+- a category (``plans``, ``substance_misuse`` ...): consent (or an override) for that kind of information;
+- ``passport``: the young person's passport, which consent never opens: anyone who may see the child (or has
+  a section shared with them) opens it, and each section follows the young person's own shares
+  (tests/passport). Here: nobody else gets past the 404.
 Rows that *show* a category carry a marker: text that appears only when that category is visible.
 """
 
 import datetime
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -62,6 +66,9 @@ MATRIX: dict[str, Row] = {
     "teams:team": Row("team"),
     "teams:member-add": Row("change"),
     "teams:member-end": Row("change"),
+    "teams:member-offer": Row("change"),
+    "invites:create": Row("change"),
+    "invites:revoke": Row("change", method="post"),
     "teams:trusted-worker": Row("change"),
     "teams:direct-contact": Row("change"),
     "teams:lead-appoint": Row("change"),
@@ -98,6 +105,11 @@ MATRIX: dict[str, Row] = {
     "referrals:referral-senior-review": Row("change"),  # its team manager or clinical lead
     "referrals:referral-clock": Row("change"),  # receiving service staff
     "referrals:waiting-contact": Row("change"),  # receiving service staff
+    "passport:child-passport": Row("view"),  # "no passport yet", or the passport with unshared parts hidden
+    "passport:passport-start": Row("view", method="post"),  # someone in the team, or who may change it
+    "passport:passport-print": Row("passport"),
+    "passport:proposal-create": Row("passport"),
+    "passport:proposal-withdraw": Row("passport", method="post"),
     # --- API ------------------------------------------------------------------------------------------
     "children-api:detail": Row("substance_misuse", api=True, marker=SUBSTANCE_NOTE),
     "children-api:identifiers": Row("change", method="post", api=True),
@@ -141,6 +153,9 @@ MATRIX: dict[str, Row] = {
     "referrals-api:referral-senior-review": Row("change", method="post", api=True),
     "referrals-api:referral-clock": Row("change", method="post", api=True),
     "referrals-api:waiting-contacts": Row("referrals", api=True),
+    "passport-api:child-passport": Row("passport", api=True),
+    "passport-api:child-proposals": Row("passport", api=True),
+    "passport-api:child-proposal-withdraw": Row("passport", method="post", api=True),
 }
 
 # Routes that take a public id but are not about a child (a person's own notification).
@@ -240,7 +255,11 @@ def world(lead_professional, child, social_care):
     camhs = camhs_organisation()
     spa = ProfessionalFactory(username="spa.matrix", organisation=camhs, organisation__role="camhs-clinician")
     referral = accepted_referral(child, lead_professional, camhs, spa, presenting_needs=REFERRAL_NEEDS)
+    from apps.accounts.services import young_person_invite_create
+
+    invite, _token = young_person_invite_create(actor=lead_professional, child=child)
     ids = {
+        "invite_id": invite.public_id,
         "public_id": child.public_id,
         "appointment_id": appointment.public_id,
         "follow_up_id": appointment.follow_ups.get().public_id,
@@ -255,6 +274,8 @@ def world(lead_professional, child, social_care):
         "type_code": flag.type.code,
         "member_id": family_member.public_id,
         "withholding_id": withholding.public_id,
+        "section": "about_me",
+        "proposal_id": uuid.uuid4(),
     }
     return {"child": child, "lead": lead_professional, "member": member, "ids": ids}
 
@@ -278,6 +299,9 @@ def _url(name: str, ids: dict) -> str:
         ["public_id", "follow_up_id"],
         ["public_id", "referral_id"],
         ["public_id", "entry_id"],
+        ["public_id", "section"],
+        ["public_id", "proposal_id"],
+        ["public_id", "invite_id"],
     ):
         try:
             return reverse(name, kwargs={key: ids[key] for key in keys})

@@ -26,6 +26,8 @@ from apps.consent.selectors import PRESUMED_COMPETENT_AGE
 from apps.core.management.commands.load_demo_data import DEFAULT_FIXTURE
 from apps.core.nhs_number import validate_nhs_number
 from apps.notifications.models import Notification
+from apps.passport.models import Passport, PassportProposal, PassportShare, PassportVersion
+from apps.passport.selectors import passport_sections_visible_to
 from apps.sharing.models import AccessGrant, ChildUserObjectPermission
 from apps.teams.models import (
     Action,
@@ -116,6 +118,10 @@ def counts() -> dict[str, int]:
         SafeguardingOverride,
         ConsentReview,
         ChildUserObjectPermission,
+        Passport,
+        PassportVersion,
+        PassportProposal,
+        PassportShare,
     ]
     return {model.__name__: model.objects.count() for model in models}
 
@@ -152,6 +158,17 @@ class TestTheLoadedDemo:
         call_command("demo_code", stdout=out, stderr=StringIO())
 
         assert match_token(User.objects.get(username="lead.sw"), out.getvalue().strip()) is not None
+
+    def test_kay_sees_her_team_in_her_own_words_on_her_portal(self, client):
+        from django.urls import reverse
+
+        from tests.auth import sign_in
+
+        sign_in(client, person("young.person"))
+        page = client.get(reverse("portal:team")).content.decode()
+        assert "We meet every Thursday after school to talk about how things are going." in page
+        assert "Your lead professional" in page
+        assert "Brierley" not in page  # first names only
 
     def test_lead_social_worker_sees_a_caseload_of_about_twenty(self):
         assert 18 <= visible("lead.sw").count() <= 22
@@ -459,6 +476,25 @@ class TestTheLoadedDemo:
         assert sum(row.contact_overdue for row in waiting) == 2
         queue = triage_queue(user=person("camhs.clinician"))
         assert queue[0].urgency == "urgent"  # Risk first.
+
+    def test_kay_shares_her_passport_differently_with_her_social_worker_and_her_therapist(self):
+        passport = Passport.objects.get(child=person("young.person").child_record)
+        assert passport.owner.username == "young.person"
+        social_worker = passport_sections_visible_to(viewer=person("lead.sw"), passport=passport)
+        therapist = passport_sections_visible_to(viewer=person("camhs.clinician"), passport=passport)
+        assert "my_story" in therapist - social_worker
+        assert "crisis_plan" in therapist - social_worker
+        assert "meeting_preferences" in social_worker - therapist
+        # Her school sees what she shares with it as an organisation; an outsider sees nothing.
+        assert passport_sections_visible_to(viewer=person("school.dt"), passport=passport) == {
+            "strengths_and_interests",
+            "communication",
+        }
+        assert not passport_sections_visible_to(viewer=person("outsider"), passport=passport)
+        statuses = sorted(PassportProposal.objects.filter(passport=passport).values_list("status", flat=True))
+        assert statuses == ["accepted", "pending", "rejected"]
+        crisis = PassportVersion.objects.filter(passport=passport, section="crisis_plan").first()
+        assert (crisis.number, crisis.author.username) == (2, "camhs.clinician")
 
     def test_loading_twice_changes_nothing(self):
         before = counts()

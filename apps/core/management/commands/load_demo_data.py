@@ -59,6 +59,15 @@ from apps.consent.services import (
 )
 from apps.core.exceptions import ApplicationError
 from apps.notifications.services import contact_preference_set
+from apps.passport.models import Passport
+from apps.passport.services import (
+    passport_change_propose,
+    passport_create,
+    passport_proposal_accept,
+    passport_proposal_reject,
+    passport_section_write,
+    passport_share,
+)
 from apps.sharing.models import AccessGrant
 from apps.sharing.services import child_access_grant, child_access_revoke
 from apps.teams.models import TeamMembership
@@ -71,6 +80,7 @@ from apps.teams.services import (
     team_member_add,
     team_member_direct_contact_give,
     team_member_end,
+    team_member_offer_for_young_person_set,
     trusted_worker_name,
 )
 
@@ -144,6 +154,7 @@ class DemoLoader:
         self.load_consent(children)
         self.load_appointments(children)
         self.load_referrals(children)
+        self.load_passports(children)
 
     def complete_historical_reviews(self) -> None:
         """Placement changes in the demo's history asked for consent reviews; back then they were done."""
@@ -426,6 +437,11 @@ class DemoLoader:
                 contact_details=item.get("contact_details", ""),
                 started_on=self.days_ago(item["started_days_ago"]),
             )
+        if item.get("offer_for_young_person"):
+            # What the young person reads on "Who is working with me", in plain words spoken to them.
+            team_member_offer_for_young_person_set(
+                actor=actor, membership=membership, offer=item["offer_for_young_person"]
+            )
         self.created["team members"] += 1
         return membership
 
@@ -547,6 +563,56 @@ class DemoLoader:
             except (ValidationError, ApplicationError) as error:
                 detail = error.message_dict if isinstance(error, ValidationError) else error.message
                 raise CommandError(f"The consent for {child.known_as} did not load: {detail}") from error
+
+    # ---------------------------------------------------------------------------------- passports
+    def load_passports(self, children: dict[str, Child]) -> None:
+        """The young people's passports (R83-R87), written by them, shared their way, with suggestions.
+
+        A young person who already has a passport keeps it as it is: it is theirs, not the demo's.
+        """
+        for record in self.data["children"]:
+            if "passport" not in record:
+                continue
+            child = children[record["nhs_number"]]
+            if Passport.objects.filter(child=child).exists():
+                self.present["passports"] += 1
+                continue
+            try:
+                self.passport_load(child, record["passport"])
+            except (ValidationError, ApplicationError) as error:
+                detail = error.message_dict if isinstance(error, ValidationError) else error.message
+                raise CommandError(f"The passport for {child.known_as} did not load: {detail}") from error
+            self.created["passports"] += 1
+
+    def passport_load(self, child: Child, item: dict) -> None:
+        owner = child.account
+        passport = passport_create(actor=self.people[item["started_with"]], child=child)
+        for section, text in item["sections"].items():
+            passport_section_write(actor=owner, passport=passport, section=section, text=text)
+        for share in item["shares"]:
+            ends_in_days = share.get("ends_in_days")
+            passport_share(
+                actor=owner,
+                passport=passport,
+                sections=share["sections"],
+                recipient_user=self.people[share["user"]] if "user" in share else None,
+                recipient_organisation=self.organisations[share["organisation"]]
+                if "organisation" in share
+                else None,
+                ends_on=self.today + timedelta(days=ends_in_days) if ends_in_days else None,
+            )
+        for suggestion in item["proposals"]:
+            proposal = passport_change_propose(
+                actor=self.people[suggestion["by"]],
+                passport=passport,
+                section=suggestion["section"],
+                text=suggestion["text"],
+                reason=suggestion["reason"],
+            )
+            if suggestion.get("decision") == "accepted":
+                passport_proposal_accept(actor=owner, proposal=proposal)
+            elif suggestion.get("decision") == "rejected":
+                passport_proposal_reject(actor=owner, proposal=proposal, note=suggestion.get("note", ""))
 
     def child_consent_load(self, child: Child, record: dict, item: dict, *, index: int) -> None:
         recorder = self.people[self.lead_professional(record)]

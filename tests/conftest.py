@@ -65,3 +65,10 @@ def api_client() -> APIClient:
 def signed_in_client(client, lead_professional):
     sign_in(client, lead_professional)
     return client
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's administrator client, signed in with both factors as the admin requires."""
+    sign_in(client, admin_user)
+    return client

@@ -1,6 +1,9 @@
 """Reads for the young person's own pages. Each takes the child found from the signed-in young person."""
 
 from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
 
 from apps.children.models import Child
 from apps.teams.models import TeamMembership
@@ -77,3 +80,54 @@ def people_working_with_me(*, child: Child) -> list[PersonWorkingWithMe]:
         for member in team_roster(child=child).current()
     ]
     return sorted(people, key=lambda person: (not person.is_trusted_worker, not person.is_lead_professional))
+
+
+@dataclass(frozen=True)
+class MyAppointment:
+    """One of the young person's coming appointments, in their words: when, where, and who with."""
+
+    starts_at: datetime
+    where: str
+    with_whom: str
+
+
+# Where, said to the young person rather than about them.
+WHERE_IN_MY_WORDS = {
+    "clinic": "At the clinic",
+    "home": "At home",
+    "school": "At school or college",
+    "community_place": "At a place you chose",
+    "youth_club": "At the youth club",
+    "public_place": "At a café, park or other place",
+    "phone": "On the phone",
+    "video": "On a video call",
+    "online_text": "In an online chat",
+}
+
+
+def my_upcoming_appointments(*, child: Child, limit: int = 5) -> list[MyAppointment]:
+    """The young person's next appointments that have not been called off, soonest first.
+
+    Their own appointments, so no consent category applies; what the appointment is for stays with
+    the professionals (their wording, not the young person's), and the worker is named by first name.
+    """
+    from apps.appointments.models import Appointment
+
+    upcoming = (
+        Appointment.objects.filter(child=child, starts_at__gte=timezone.now(), outcome="")
+        .select_related("professional")
+        .order_by("starts_at")[:limit]
+    )
+    return [
+        MyAppointment(
+            starts_at=appointment.starts_at,
+            where=(
+                f"{WHERE_IN_MY_WORDS[appointment.location]}: {appointment.location_detail}"
+                if appointment.location_detail
+                else WHERE_IN_MY_WORDS[appointment.location]
+            ),
+            with_whom=appointment.professional.first_name.strip()
+            or appointment.professional.display_name.split()[0],
+        )
+        for appointment in upcoming
+    ]

@@ -36,7 +36,7 @@ from apps.passport.selectors import (
 from apps.portal.decorators import young_person_required
 from apps.portal.easy_read import choose_easy_read, wants_easy_read
 from apps.portal.forms import NewTeamForm, ProposalDecisionForm, SectionForm, ShareForm
-from apps.portal.selectors import people_working_with_me
+from apps.portal.selectors import my_upcoming_appointments, people_working_with_me
 
 
 def _render(request: HttpRequest, child: Child, name: str, context: dict, status: int = 200) -> HttpResponse:
@@ -78,6 +78,7 @@ def home(request: HttpRequest, child: Child) -> HttpResponse:
         "lead": next((person for person in people if person.is_lead_professional), None),
         "trusted_worker": next((person for person in people if person.is_trusted_worker), None),
         "team_size": len(people),
+        "appointments": my_upcoming_appointments(child=child),
     }
     return _render(request, child, "home", context)
 

@@ -281,3 +281,42 @@ def test_moving_on_shares_what_is_already_shared_with_the_new_team_in_one_step(k
 def test_moving_on_without_choosing_where_changes_nothing(kay, world):
     kay.post(reverse("portal:new-team"), {"new_team-organisation": ""})
     assert not PassportShare.objects.filter(recipient_organisation__isnull=False).exists()
+
+
+def test_home_lists_my_coming_appointments_in_my_words_and_not_the_past_or_called_off(kay, world):
+    import datetime
+
+    from django.utils import timezone
+
+    from apps.appointments.services import appointment_book, appointment_outcome_record
+
+    professional = world.lead
+
+    def book(days, location, detail="", purpose="Catch-up"):
+        return appointment_book(
+            actor=professional,
+            child=world.child,
+            professional=professional,
+            purpose=purpose,
+            starts_at=timezone.now() + datetime.timedelta(days=days),
+            location=location,
+            location_detail=detail,
+        )
+
+    book(3, "youth_club", "Northbrook Youth Hub")
+    book(-2, "clinic", purpose="Past session")
+    called_off = book(5, "clinic", purpose="Called off")
+    appointment_outcome_record(actor=professional, appointment=called_off, outcome="cancelled_by_service")
+
+    page = kay.get(reverse("portal:home")).content.decode()
+
+    assert "My appointments" in page
+    assert "At the youth club: Northbrook Youth Hub, with Hannah" in page
+    assert "At the clinic" not in page  # The past one and the called-off one are not listed.
+    assert "Catch-up" not in page  # What it is for is the professionals' wording.
+
+
+def test_home_says_plainly_when_nothing_is_booked(kay):
+    page = kay.get(reverse("portal:home")).content.decode()
+
+    assert "You have no appointments booked." in page

@@ -11,7 +11,6 @@ to be safe, and what was offered instead; repeated misses reach the safeguarding
 import uuid
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 
@@ -91,9 +90,9 @@ class Appointment(models.Model):
     companion_wish_met = models.BooleanField(null=True, blank=True)
     companion_wish_not_met_reason = models.TextField(blank=True)
 
-    practical_support = ArrayField(
-        models.CharField(max_length=20, choices=PracticalSupport.choices), default=list, blank=True
-    )
+    # A list of PracticalSupport codes (checked in apps.appointments.services). JSON rather than an
+    # ArrayField so that `make run` works on SQLite as well as PostgreSQL.
+    practical_support = models.JSONField(default=list, blank=True)
     practical_support_taken_up = models.BooleanField(null=True, blank=True)
 
     outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)

@@ -250,8 +250,6 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Reliability tests give each real worker its own queue, so parallel test runs never take each other's tasks.
-CELERY_TASK_DEFAULT_QUEUE = env("BEACON_CELERY_QUEUE", default="celery")
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- Email ------------------------------------------------------------------------------------

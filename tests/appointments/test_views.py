@@ -194,3 +194,19 @@ def test_the_appointments_page_and_follow_ups_run_a_fixed_number_of_queries(
     for url, count in zip(pages, counts, strict=True):
         with django_assert_num_queries(count):
             assert browser.get(url).status_code == 200
+
+
+def test_the_clinician_is_offered_to_record_their_own_appointment_only(client, child, lead):
+    from tests.factories import ProfessionalFactory
+    from tests.teams.factories import professional_joins
+
+    clinician = ProfessionalFactory(organisation__role="camhs-clinician")
+    professional_joins(child, clinician, actor=lead)
+    share_with(child, clinician, "appointments", actor=lead)
+    theirs = booked(child, lead, professional=clinician)
+    someone_elses = booked(child, lead, days_from_now=-2)
+    sign_in(client, clinician)
+    page = client.get(reverse("appointments:list", args=[child.public_id])).text
+    assert reverse("appointments:outcome", args=[child.public_id, theirs.public_id]) in page
+    assert reverse("appointments:outcome", args=[child.public_id, someone_elses.public_id]) not in page
+    assert "Book an appointment" not in page

@@ -204,26 +204,26 @@ def workers(tmp_path, redis_server):
 
 @pytest.fixture
 def broker(redis_server):
-    """This test process publishes to the private Redis for real (not eagerly), as the web process does."""
+    """This test process publishes to the private Redis for real (not eagerly), as the web process does.
+
+    The app's connection and producer pools are set aside and put back afterwards, untouched: closing them
+    would leave kombu's shared pool registry holding a closed pool that later tests in this process reuse.
+    Only the pool made for the private Redis is closed.
+    """
     from config.celery import app
 
-    saved = (app.conf.broker_url, app.conf.task_always_eager)
-
-    def drop_connections() -> None:
-        if app._pool is not None:
-            app._pool.force_close_all()
-        app._pool = None
-        with contextlib.suppress(AttributeError, KeyError):
-            app.__dict__["amqp"]._producer_pool = None
-
-    drop_connections()
+    amqp = app.amqp
+    saved = (app.conf.broker_url, app.conf.task_always_eager, app._pool, amqp._producer_pool)
+    app._pool = None
+    amqp._producer_pool = None
     app.conf.broker_url = redis_server.url
     app.conf.task_always_eager = False
     try:
         yield app
     finally:
-        drop_connections()
-        app.conf.broker_url, app.conf.task_always_eager = saved
+        if app._pool is not None:
+            app._pool.force_close_all()
+        app.conf.broker_url, app.conf.task_always_eager, app._pool, amqp._producer_pool = saved
 
 
 def _reminders(count: int, prefix: str) -> list:

@@ -28,7 +28,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -113,12 +113,18 @@ def passport_current(*, child: Child) -> Passport | None:
 
 
 def passport_current_versions(*, passport: Passport) -> dict[str, PassportVersion]:
-    """The latest version of each section that has been written, keyed by section."""
-    versions = (
-        PassportVersion.objects.filter(passport=passport)
-        .order_by("section", "-number")
-        .distinct("section")
-        .select_related("author")
+    """The latest version of each section that has been written, keyed by section.
+
+    One query, portable to SQLite (``make run``), so not PostgreSQL's DISTINCT ON: each section's row
+    whose number is the highest for that section.
+    """
+    latest = (
+        PassportVersion.objects.filter(passport=OuterRef("passport"), section=OuterRef("section"))
+        .order_by("-number")
+        .values("number")[:1]
+    )
+    versions = PassportVersion.objects.filter(passport=passport, number=Subquery(latest)).select_related(
+        "author"
     )
     return {version.section: version for version in versions}
 

@@ -248,6 +248,7 @@ def passport_section_write(*, actor: User, passport: Passport, section: str, tex
     section = _section_or_error(section)
     text = _clean_text(text)
     with transaction.atomic():
+        Passport.objects.select_for_update().filter(pk=passport.pk).first()
         latest = _latest_version(passport=passport, section=section)
         if latest and latest.text == text:
             raise ApplicationError("This is already what the section says: nothing has changed", field="text")
@@ -327,6 +328,9 @@ def passport_proposal_accept(
     passport = proposal.passport
     _require_owner(actor=actor, passport=passport)
     with transaction.atomic():
+        # Lock the passport first, as every new version does, so no write slips in between the check
+        # that the proposal is still current and the new version it makes.
+        Passport.objects.select_for_update().filter(pk=passport.pk).first()
         proposal = PassportProposal.objects.select_for_update().get(pk=proposal.pk)
         _pending(proposal)
         if passport_proposal_is_outdated(proposal=proposal) and not confirm_outdated:

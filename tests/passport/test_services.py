@@ -425,3 +425,32 @@ def test_the_owner_is_told_of_a_suggestion_and_the_proposer_of_the_answer(passpo
     passport_proposal_reject(actor=young_person, proposal=proposal)
     answer = Notification.objects.get(recipient=clinician, kind=Notification.Kind.PASSPORT_DECISION)
     assert answer.subject == "Sam Okafor did not accept your suggestion for About me"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_writes_at_the_same_moment_both_become_versions(passport, young_person):
+    """Two devices save the same section at once, on two PostgreSQL connections: both are kept, in turn."""
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def write(text):
+        try:
+            barrier.wait(timeout=10)
+            passport_section_write(actor=young_person, passport=passport, section="about_me", text=text)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()  # Each thread has its own connection; close it before the test ends.
+
+    threads = [threading.Thread(target=write, args=(text,)) for text in ("I am Sam.", "I'm Sam.")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    numbers = sorted(PassportVersion.objects.filter(passport=passport).values_list("number", flat=True))
+    assert numbers == [1, 2]

@@ -1,14 +1,13 @@
 """Nobody who needs a second factor gets past the sign-in pages with a password alone."""
 
 from collections.abc import Callable
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from apps.accounts.two_factor import has_second_factor, needs_second_factor, second_factor_given
+from apps.accounts.two_factor import needs_second_factor, second_factor_given, second_step_url
 
 
 class TwoFactorRequiredMiddleware:
@@ -34,10 +33,8 @@ class TwoFactorRequiredMiddleware:
             and not self._is_open(request.path)
             and needs_second_factor(user)
         ):
-            target = "accounts:sign-in-code" if has_second_factor(user) else "accounts:two-factor-set-up"
-            url = reverse(target)
-            if request.method == "GET":
-                url += "?" + urlencode({"next": request.get_full_path()})
+            # After a POST, where they were is a form that would not resubmit: start again from home.
+            url = second_step_url(user, request.get_full_path() if request.method == "GET" else "/")
             if request.headers.get("HX-Request"):
                 return HttpResponse(headers={"HX-Redirect": url})
             return redirect(url)

@@ -14,11 +14,13 @@ and address out just as guessing passwords does.
 import secrets
 from base64 import b32encode, b64encode
 from io import BytesIO
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import user_login_failed
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django_otp import devices_for_user, user_has_device
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -37,6 +39,7 @@ BACKUP_CODE_LENGTH = 10
 
 WRONG_CODE = "Enter the 6-digit code from your authenticator app, or one of your backup codes"
 CODE_REQUIRED = "Enter the 6-digit code from your authenticator app"
+SET_UP_WRONG_CODE = "Enter the 6-digit code your authenticator app shows now for Beacon"
 
 
 def needs_second_factor(user: User) -> bool:
@@ -49,7 +52,10 @@ def needs_second_factor(user: User) -> bool:
         return False
     if user.is_professional or user.is_staff:
         return True
-    return user_has_device(user)
+    # The middleware and the page header both ask on every request: look the devices up once.
+    if not hasattr(user, "_beacon_needs_second_factor"):
+        user._beacon_needs_second_factor = user_has_device(user)
+    return user._beacon_needs_second_factor
 
 
 def second_factor_given(user: User) -> bool:
@@ -67,9 +73,24 @@ def has_second_factor(user: User) -> bool:
     return user_has_device(user)
 
 
-def _normalise(code: str) -> str:
-    # People copy codes with spaces ("123 456") or hyphens ("abcde-fghjk"); neither is part of the code.
-    return "".join(code.split()).replace("-", "").lower()
+def second_step_url(user: User, next_url: str) -> str:
+    """The page that takes this person's second factor (or sets one up), coming back to ``next_url``."""
+    name = "accounts:sign-in-code" if has_second_factor(user) else "accounts:two-factor-set-up"
+    return f"{reverse(name)}?{urlencode({'next': next_url})}"
+
+
+def _code_from(typed: str) -> str:
+    """The code as typed, without the spaces ("123 456") or hyphens ("abcde-fghjk") people copy with it."""
+    code = "".join((typed or "").split()).replace("-", "").lower()
+    if not code:
+        raise ApplicationError(CODE_REQUIRED, field="otp_code", code="required")
+    return code
+
+
+def _wrong_code(*, request: HttpRequest | None, user: User, message: str) -> ApplicationError:
+    """Count a wrong code as a failed sign-in for django-axes, and the error that says what to do."""
+    user_login_failed.send(sender=__name__, credentials={"username": user.get_username()}, request=request)
+    return ApplicationError(message, field="otp_code", code="invalid_otp")
 
 
 def second_factor_check(*, request: HttpRequest | None, user: User, code: str) -> Device:
@@ -78,15 +99,12 @@ def second_factor_check(*, request: HttpRequest | None, user: User, code: str) -
     Raises ApplicationError (field ``otp_code``) for a missing, wrong, reused or too-frequent code, and
     reports the failure to django-axes against the username and address.
     """
-    code = _normalise(code or "")
-    if not code:
-        raise ApplicationError(CODE_REQUIRED, field="otp_code", code="required")
+    code = _code_from(code)
     with transaction.atomic():
         for device in devices_for_user(user, for_verify=True):
             if device.verify_token(code):
                 return device
-    user_login_failed.send(sender=__name__, credentials={"username": user.get_username()}, request=request)
-    raise ApplicationError(WRONG_CODE, field="otp_code", code="invalid_otp")
+    raise _wrong_code(request=request, user=user, message=WRONG_CODE)
 
 
 def totp_device_pending(*, user: User) -> TOTPDevice:
@@ -128,17 +146,11 @@ def totp_device_confirm(
     """
     if device.user_id != user.pk or device.confirmed:
         raise ApplicationError("Start setting up your authenticator app again", field="otp_code")
-    code = _normalise(code or "")
-    if not code:
-        raise ApplicationError(CODE_REQUIRED, field="otp_code", code="required")
-    if not device.verify_token(code):
-        user_login_failed.send(
-            sender=__name__, credentials={"username": user.get_username()}, request=request
-        )
-        raise ApplicationError(
-            "Enter the 6-digit code your authenticator app shows now for Beacon",
-            field="otp_code",
-            code="invalid_otp",
+    if not device.verify_token(_code_from(code)):
+        raise _wrong_code(
+            request=request,
+            user=user,
+            message="Enter the 6-digit code your authenticator app shows now for Beacon",
         )
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True

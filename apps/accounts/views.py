@@ -3,7 +3,6 @@
 links to make their own account."""
 
 import secrets
-from urllib.parse import urlencode
 
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
@@ -61,14 +60,6 @@ def _next_url(request: HttpRequest) -> str:
     return _default_landing(request.user)
 
 
-def _second_step(user, next_url: str) -> str | None:
-    """The page that asks for the second factor (or sets one up), or None when none is needed."""
-    if not two_factor.needs_second_factor(user) or two_factor.second_factor_given(user):
-        return None
-    name = "accounts:sign-in-code" if two_factor.has_second_factor(user) else "accounts:two-factor-set-up"
-    return f"{reverse(name)}?{urlencode({'next': next_url})}"
-
-
 class SignInView(LoginView):
     """Username and password. For anyone who needs a second factor this is only the first step: the
     next page asks for the code, and nothing else opens until it is given (apps.accounts.middleware)."""
@@ -82,7 +73,10 @@ class SignInView(LoginView):
 
     def get_success_url(self) -> str:
         url = super().get_success_url()
-        return _second_step(self.request.user, url) or url
+        user = self.request.user
+        if two_factor.needs_second_factor(user) and not two_factor.second_factor_given(user):
+            return two_factor.second_step_url(user, url)
+        return url
 
 
 class SignOutView(LogoutView):
@@ -113,7 +107,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     if two_factor.second_factor_given(user):
         return redirect(next_url)
     if not two_factor.has_second_factor(user):
-        return redirect(f"{reverse('accounts:two-factor-set-up')}?{urlencode({'next': next_url})}")
+        return redirect(two_factor.second_step_url(user, next_url))
     form = SecondFactorForm(request.POST or None)
     if request.method == "POST":
         if _is_locked(request):
@@ -151,7 +145,7 @@ def two_factor_set_up(request: HttpRequest) -> HttpResponse:
     user = request.user
     next_url = _next_url(request)
     if two_factor.has_second_factor(user) and not two_factor.second_factor_given(user):
-        return redirect(f"{reverse('accounts:sign-in-code')}?{urlencode({'next': next_url})}")
+        return redirect(two_factor.second_step_url(user, next_url))
     device = two_factor.totp_device_pending(user=user)
     form = SecondFactorForm(request.POST or None, setting_up=True)
     if request.method == "POST" and form.is_valid():

@@ -249,14 +249,13 @@ def young_person_invite_create(*, actor: User, child: Child) -> tuple[YoungPerso
     out after ``BEACON_INVITE_DAYS`` days. A new invite withdraws any earlier one still in circulation, so
     only the latest link works.
     """
-    from apps.children.selectors import CHANGE
-    from apps.sharing.selectors import user_child_permissions
+    from apps.sharing.access import child_access
     from apps.teams.selectors import current_lead_appointment
 
     lead = current_lead_appointment(child=child)
     if lead is not None and lead.membership.user_id != actor.pk:
         raise NotPermitted(f"Only {lead.membership.name}, the lead professional, can invite {child}.")
-    if lead is None and CHANGE not in user_child_permissions(child=child, user=actor):
+    if lead is None and not child_access(user=actor, child=child).can_change:
         raise NotPermitted(f"Only someone who can change {child}'s record can invite them.")
     if Child.objects.filter(pk=child.pk, account__isnull=False).exists():
         raise ApplicationError(f"{child} already has a Beacon account.", field="child")

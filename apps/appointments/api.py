@@ -16,12 +16,7 @@ from rest_framework.views import APIView
 
 from apps.accounts.models import User
 from apps.appointments.models import Appointment, MissedAppointmentFollowUp
-from apps.appointments.selectors import (
-    VIEW_APPOINTMENTS,
-    appointment_list,
-    follow_up_list,
-    follow_ups_assigned,
-)
+from apps.appointments.selectors import appointments_visible, follow_ups_assigned, follow_ups_visible
 from apps.appointments.services import (
     appointment_book,
     appointment_check_may_record,
@@ -31,9 +26,10 @@ from apps.appointments.services import (
 )
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record_reads
-from apps.children.selectors import CHANGE, VIEW, access_child
+from apps.children.selectors import RECORD_APPOINTMENTS, VIEW, access_child, child_owned
+from apps.consent.categories import Category
 from apps.core.api.fields import PublicIdRelatedField
-from apps.teams.api import ChildScopedPublicIdField, PersonReferenceSerializer, _get_through_child
+from apps.teams.api import ChildScopedPublicIdField, PersonReferenceSerializer
 
 TAGS = ["Appointments"]
 FollowUp = MissedAppointmentFollowUp
@@ -142,14 +138,20 @@ class AppointmentListCreateApi(GenericAPIView):
     @extend_schema(
         operation_id="children_appointments_list",
         summary="List the child's appointments",
-        description="Needs consent for the appointments category; without it, a 403 saying it is withheld.",
+        description=(
+            "All the child's appointments for those who see the appointments category (the lead professional, "
+            "a service that accepted a referral, consent or an override); for another professional who may see "
+            "the child, only the appointments they hold or booked."
+        ),
         tags=TAGS,
         parameters=[CHILD_PUBLIC_ID],
         responses={200: AppointmentOutputSerializer(many=True)},
     )
     def get(self, request, public_id: str):
-        child = access_child(request.user, public_id, perm=VIEW_APPOINTMENTS)
-        page = self.paginate_queryset(appointment_list(child=child))
+        child = access_child(request.user, public_id, perm=VIEW)
+        if not request.user.is_professional:
+            child.access.require(Category.APPOINTMENTS)
+        page = self.paginate_queryset(appointments_visible(child=child, access=child.access))
         return self.get_paginated_response(AppointmentOutputSerializer(page, many=True).data)
 
     @extend_schema(
@@ -162,7 +164,7 @@ class AppointmentListCreateApi(GenericAPIView):
         responses={201: AppointmentOutputSerializer},
     )
     def post(self, request, public_id: str):
-        child = access_child(request.user, public_id, perm=CHANGE, audit=False)
+        child = access_child(request.user, public_id, perm=RECORD_APPOINTMENTS, audit=False)
         serializer = self.InputSerializer(data=request.data, context={"child": child})
         serializer.is_valid(raise_exception=True)
         appointment = appointment_book(actor=request.user, child=child, **serializer.validated_data)
@@ -181,8 +183,8 @@ class AppointmentDetailApi(APIView):
         responses={200: AppointmentOutputSerializer},
     )
     def get(self, request, public_id: str, appointment_id: str):
-        child = access_child(request.user, public_id, perm=VIEW_APPOINTMENTS)
-        appointment = _get_through_child(appointment_list(child=child), appointment_id)
+        child = access_child(request.user, public_id, perm=VIEW)
+        appointment = child_owned(appointments_visible(child=child, access=child.access), appointment_id)
         return Response(_appointment_out(appointment))
 
 
@@ -228,7 +230,7 @@ class AppointmentOutcomeApi(APIView):
     def post(self, request, public_id: str, appointment_id: str):
         # The professional the young person was to see, or someone who may change the record.
         child = access_child(request.user, public_id, perm=VIEW, audit=False)
-        appointment = _get_through_child(appointment_list(child=child), appointment_id)
+        appointment = child_owned(appointments_visible(child=child, access=child.access), appointment_id)
         appointment_check_may_record(actor=request.user, appointment=appointment)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -254,8 +256,10 @@ class FollowUpListApi(GenericAPIView):
         responses={200: FollowUpOutputSerializer(many=True)},
     )
     def get(self, request, public_id: str):
-        child = access_child(request.user, public_id, perm=VIEW_APPOINTMENTS)
-        page = self.paginate_queryset(follow_up_list(child=child))
+        child = access_child(request.user, public_id, perm=VIEW)
+        if not request.user.is_professional:
+            child.access.require(Category.APPOINTMENTS)
+        page = self.paginate_queryset(follow_ups_visible(child=child, access=child.access))
         return self.get_paginated_response(FollowUpOutputSerializer(page, many=True).data)
 
 
@@ -295,7 +299,7 @@ class FollowUpCompleteApi(APIView):
     def post(self, request, public_id: str, follow_up_id: str):
         # Anyone who can see the child may ask; the service lets the assignee or a changer do it.
         child = access_child(request.user, public_id, perm=VIEW, audit=False)
-        follow_up = _get_through_child(follow_up_list(child=child), follow_up_id)
+        follow_up = child_owned(follow_ups_visible(child=child, access=child.access), follow_up_id)
         follow_up_check_may_complete(actor=request.user, follow_up=follow_up)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

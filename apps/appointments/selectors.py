@@ -11,16 +11,47 @@ from apps.accounts.models import User
 from apps.appointments.models import MISSED_OUTCOMES, Appointment, MissedAppointmentFollowUp
 from apps.appointments.services import missed_in_a_row
 from apps.children.models import Child
+from apps.consent.categories import PERMISSION, Category
+from apps.sharing.access import visible_items
 
-# Appointments are the "appointments and attendance" category of a child's information: shared by
-# consent (or an override), not by team membership alone (R71-R80).
-VIEW_APPOINTMENTS = "view_child_appointments"
+# Appointments are the "appointments and attendance" category of a child's information: seen by the lead
+# professional (coordination), a service that accepted a referral, consent or an override (R71-R80).
+VIEW_APPOINTMENTS = PERMISSION[Category.APPOINTMENTS]
 
 
 def appointment_list(*, child: Child) -> QuerySet[Appointment]:
     """The child's appointments, the next one first, then the past ones, newest first."""
     return child.appointments.select_related("professional", "outcome_recorded_by", "referral").order_by(
         "-starts_at", "-pk"
+    )
+
+
+def appointments_held_by(user: User) -> Q:
+    """The appointments a professional holds: the ones they see the young person at, or booked."""
+    return Q(professional=user) | Q(booked_by=user)
+
+
+def appointments_visible(*, child: Child, access) -> QuerySet[Appointment]:
+    """The child's appointments this person may see (``child.access``): all of them with the appointments
+    category, else the ones they hold (what a professional does, they see)."""
+    return visible_items(
+        access,
+        appointment_list(child=child),
+        category=Category.APPOINTMENTS,
+        involved=appointments_held_by(access.user),
+    )
+
+
+def follow_ups_visible(*, child: Child, access) -> QuerySet[MissedAppointmentFollowUp]:
+    """The child's follow-ups this person may see: all with the appointments category, else those assigned to
+    them or about an appointment they hold."""
+    return visible_items(
+        access,
+        follow_up_list(child=child),
+        category=Category.APPOINTMENTS,
+        involved=Q(assigned_to=access.user)
+        | Q(appointment__professional=access.user)
+        | Q(appointment__booked_by=access.user),
     )
 
 

@@ -33,11 +33,10 @@ from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.working_days import working_days_after
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
-from apps.sharing.selectors import user_child_permissions
+from apps.sharing.access import child_access
 from apps.teams.selectors import TEAM_MANAGER_ROLE, current_lead_appointment
 
 SAFEGUARDING_LEAD_ROLE = "safeguarding-lead"  # as apps.consent.services: the same role receives overrides
-CHANGE = "change_child"
 FollowUp = MissedAppointmentFollowUp
 
 
@@ -309,8 +308,9 @@ def _referral_first_appointment(*, actor: User, referral, at: datetime) -> None:
 def appointment_check_may_record(*, actor: User, appointment: Appointment) -> None:
     """The professional the young person was to see, or someone who may change the record (R57: the
     clinician marks the DNA); anyone else gets ``NotPermitted``."""
-    if actor.pk != appointment.professional_id and CHANGE not in user_child_permissions(
-        child=appointment.child, user=actor
+    if (
+        actor.pk != appointment.professional_id
+        and not child_access(user=actor, child=appointment.child).may_record_appointments
     ):
         raise NotPermitted(
             "Only the professional the young person was to see, or the lead professional, can record this."
@@ -409,8 +409,9 @@ def appointment_outcome_record(
 
 def follow_up_check_may_complete(*, actor: User, follow_up: FollowUp) -> None:
     """The person it is assigned to, or someone who may change the child's record: else ``NotPermitted``."""
-    if actor.pk != follow_up.assigned_to_id and CHANGE not in user_child_permissions(
-        child=follow_up.child, user=actor
+    if (
+        actor.pk != follow_up.assigned_to_id
+        and not child_access(user=actor, child=follow_up.child).can_change
     ):
         raise NotPermitted(
             "Only the person this follow-up is assigned to, or the lead professional, can complete it."

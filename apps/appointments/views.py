@@ -9,7 +9,7 @@ the person it is assigned to, or anyone who may change the record.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -20,19 +20,18 @@ from apps.appointments import services
 from apps.appointments.forms import AppointmentBookForm, FollowUpCompleteForm, OutcomeForm
 from apps.appointments.models import MissedAppointmentFollowUp
 from apps.appointments.selectors import (
-    VIEW_APPOINTMENTS,
-    appointment_list,
+    appointments_visible,
     child_attendance,
-    follow_up_list,
     follow_ups_assigned,
+    follow_ups_visible,
 )
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record, audit_record_reads
 from apps.children.models import Child
-from apps.children.selectors import CHANGE, VIEW, access_child
+from apps.children.selectors import RECORD_APPOINTMENTS, VIEW, access_child, child_owned
+from apps.consent.categories import Category
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.forms import add_service_errors
-from apps.sharing.selectors import user_child_permissions
 from apps.teams.models import TeamMembership
 
 
@@ -68,16 +67,21 @@ def _professionals(child: Child, actor: User) -> list[User]:
 @professional_required
 @require_GET
 def appointments_page(request: HttpRequest, public_id) -> HttpResponse:
-    child = _child(request.user, public_id, perm=VIEW_APPOINTMENTS)
+    child = _child(request.user, public_id, perm=VIEW)
+    access = child.access
     now = timezone.now()
-    appointments = list(appointment_list(child=child))
+    appointments = list(appointments_visible(child=child, access=access))
+    sees_all = access.sees(Category.APPOINTMENTS)
     context = {
         "child": child,
-        "can_change": CHANGE in user_child_permissions(child=child, user=request.user),
+        "can_change": access.may_record_appointments,
+        # Without the category a professional sees the appointments they hold; the rest are withheld, and the
+        # page says why and what would open it rather than linking to a 403 (R72).
+        "withheld_reason": "" if sees_all else access.withheld_reason(Category.APPOINTMENTS),
         "upcoming": sorted((a for a in appointments if a.starts_at >= now), key=lambda a: a.starts_at),
         "past": [a for a in appointments if a.starts_at < now],
-        "attendance": child_attendance(child=child),
-        "follow_ups": list(follow_up_list(child=child)),
+        "attendance": child_attendance(child=child) if sees_all else None,
+        "follow_ups": list(follow_ups_visible(child=child, access=access)),
         "today": timezone.localdate(),
     }
     return render(request, "appointments/list.html", context)
@@ -86,7 +90,7 @@ def appointments_page(request: HttpRequest, public_id) -> HttpResponse:
 @professional_required
 @require_http_methods(["GET", "POST"])
 def appointment_book(request: HttpRequest, public_id) -> HttpResponse:
-    child = _child(request.user, public_id, perm=CHANGE)
+    child = _child(request.user, public_id, perm=RECORD_APPOINTMENTS)
     form = AppointmentBookForm(
         _post_or_none(request),
         professionals=_professionals(child, request.user),
@@ -115,9 +119,8 @@ def appointment_book(request: HttpRequest, public_id) -> HttpResponse:
 def outcome_record(request: HttpRequest, public_id, appointment_id) -> HttpResponse:
     # The professional the young person was to see, or someone who may change the record.
     child = _child(request.user, public_id, perm=VIEW)
-    appointment = get_object_or_404(
-        child.appointments.select_related("professional", "child"), public_id=appointment_id
-    )
+    # Only an appointment this person may see: another's withheld appointment is a 404, id or no id.
+    appointment = child_owned(appointments_visible(child=child, access=child.access), appointment_id)
     try:
         services.appointment_check_may_record(actor=request.user, appointment=appointment)
     except NotPermitted as error:
@@ -157,17 +160,16 @@ def outcome_record(request: HttpRequest, public_id, appointment_id) -> HttpRespo
 def _follow_up_for(request: HttpRequest, public_id, follow_up_id) -> tuple[Child, MissedAppointmentFollowUp]:
     """The follow-up, for the person it is assigned to or someone who may change the record; else 403."""
     child = _child(request.user, public_id, perm=VIEW)
-    follow_up = get_object_or_404(
-        MissedAppointmentFollowUp.objects.filter(child=child).select_related(
-            "appointment__professional", "assigned_to", "completed_by", "child"
-        ),
-        public_id=follow_up_id,
-    )
-    try:
-        services.follow_up_check_may_complete(actor=request.user, follow_up=follow_up)
-    except NotPermitted as error:
-        raise PermissionDenied(error.message) from error
+    follow_up = child_owned(follow_ups_visible(child=child, access=child.access), follow_up_id)
     return child, follow_up
+
+
+def _may_complete(user: User, follow_up: MissedAppointmentFollowUp) -> bool:
+    try:
+        services.follow_up_check_may_complete(actor=user, follow_up=follow_up)
+    except NotPermitted:
+        return False
+    return True
 
 
 @professional_required
@@ -175,7 +177,14 @@ def _follow_up_for(request: HttpRequest, public_id, follow_up_id) -> tuple[Child
 def follow_up_page(request: HttpRequest, public_id, follow_up_id) -> HttpResponse:
     child, follow_up = _follow_up_for(request, public_id, follow_up_id)
     is_open = follow_up.status == MissedAppointmentFollowUp.Status.OPEN
-    form = FollowUpCompleteForm(_post_or_none(request)) if is_open else None
+    # Anyone who may see the follow-up reads it; the form is for those who may complete it (the service
+    # decides, for every interface), so a link to it never ends in a 403.
+    may_complete = _may_complete(request.user, follow_up)
+    if request.method == "POST" and not may_complete:
+        raise PermissionDenied(
+            "Only the person this follow-up is assigned to, or the lead professional, can complete it."
+        )
+    form = FollowUpCompleteForm(_post_or_none(request)) if is_open and may_complete else None
     if form is not None and form.is_bound and form.is_valid():
         try:
             services.follow_up_complete(actor=request.user, follow_up=follow_up, **form.service_arguments())

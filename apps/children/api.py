@@ -43,9 +43,9 @@ from apps.children.services import (
     social_work_status_record,
     vulnerability_flag_add,
 )
-from apps.consent.categories import PERMISSION, SENSITIVE, Category
+from apps.consent.categories import Category
 from apps.core.api.fields import PublicIdRelatedField
-from apps.sharing.selectors import user_child_permissions
+from apps.sharing.access import child_access
 
 CHILD_PUBLIC_ID = OpenApiParameter(
     "public_id",
@@ -54,17 +54,6 @@ CHILD_PUBLIC_ID = OpenApiParameter(
     description="The child's public id. A child not shared with you is a 404, as if it did not exist.",
 )
 TAGS = ["Children"]
-
-
-def category_visible(category: str, *, permissions: set[str], viewer) -> bool:
-    """Whether ``viewer``, holding ``permissions`` on a child, may see this category of its information.
-
-    The permission decides (it follows consent, R72); a sensitive category never reaches a parent or
-    carer whatever the permissions say (R80), as a second line behind apps.sharing.
-    """
-    if viewer is not None and viewer.is_parent_or_carer and category in SENSITIVE:
-        return False
-    return PERMISSION[Category(category)] in permissions
 
 
 # --- Output shapes shared by several endpoints -------------------------------------------------
@@ -174,26 +163,22 @@ class ChildDetailOutputSerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Category.choices)))
     def get_withheld_categories(self, child: Child) -> list[str]:
+        access = self.context.get("access")
         withheld = {flag.type.category for flag in self._all_current_flags(child)} - {
             flag.type.category for flag in self._current_flags(child)
         }
-        viewer = self.context.get("viewer")
-        if viewer is not None and viewer.is_parent_or_carer:
-            # To a parent or carer even naming a sensitive category would tell them it exists (R80).
-            withheld -= SENSITIVE
-        return sorted(withheld)
+        return sorted(category for category in withheld if access and access.may_know_withheld(category))
 
     def _current_flags(self, child: Child) -> list:
-        """The current flags of categories the viewer may see (``permissions`` and ``viewer`` in context).
+        """The current flags of categories the viewer may see (the access decision, ``access``, in context).
 
-        Without them in the context nothing beyond the core record is shown: the safer default.
+        Without it in the context nothing beyond the core record is shown: the safer default.
         """
-        permissions = self.context.get("permissions", {PERMISSION[Category.CORE]})
-        viewer = self.context.get("viewer")
+        access = self.context.get("access")
         return [
             flag
             for flag in self._all_current_flags(child)
-            if category_visible(flag.type.category, permissions=permissions, viewer=viewer)
+            if access is not None and access.sees(flag.type.category)
         ]
 
     @staticmethod
@@ -205,7 +190,7 @@ def child_detail_data(child: Child, *, viewer) -> dict:
     """The whole record as ``viewer`` may see it: flags of a category they lack are withheld."""
     return ChildDetailOutputSerializer(
         child_detail(child=child),
-        context={"permissions": user_child_permissions(child=child, user=viewer), "viewer": viewer},
+        context={"access": getattr(child, "access", None) or child_access(user=viewer, child=child)},
     ).data
 
 

@@ -40,7 +40,9 @@ class ChildQuerySet(models.QuerySet):
             permission__codename=codename,
         ).values("content_object_id")
         through_group = ChildGroupObjectPermission.objects.filter(
-            group__user=user, permission__codename=codename
+            Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()),
+            group__user=user,
+            permission__codename=codename,
         ).values("content_object_id")
         return self.filter(pk__in=direct.union(through_group, all=True))
 
@@ -102,7 +104,12 @@ class Child(models.Model):
         verbose_name_plural = "children"
         ordering = ["family_name", "given_name", "pk"]
         default_permissions = ("add", "change", "delete", "view")
-        permissions = [("view_child_team", "Can see the team around the child"), *CHILD_CATEGORY_PERMISSIONS]
+        permissions = [
+            ("view_child_team", "Can see the team around the child"),
+            # Book appointments and record what happened: direct care by the team and an accepting service.
+            ("record_child_appointments", "Can book the child's appointments and record what happened"),
+            *CHILD_CATEGORY_PERMISSIONS,
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(deprivation_decile__isnull=True) | Q(deprivation_decile__range=(1, 10)),

@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -12,14 +12,13 @@ from apps.accounts.models import User
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record, audit_record_reads
 from apps.children.models import Child, ChildIdentifier, SocialWorkInvolvement, VulnerabilityFlag
-from apps.consent.categories import CATEGORY_FOR_PERMISSION
-from apps.consent.services import categories_from_permissions, disclosure_record, disclosures_record_listed
-from apps.core.exceptions import NotPermitted, Withheld
+from apps.consent.categories import CATEGORY_FOR_PERMISSION, CHANGE_CHILD, RECORD_APPOINTMENTS, VIEW_CHILD
+from apps.consent.services import disclosure_record, disclosures_record_listed
 from apps.core.nhs_number import normalise_nhs_number
-from apps.sharing.selectors import child_access_basis, user_child_permissions
+from apps.sharing.access import child_access, children_access
 
-VIEW = "view_child"
-CHANGE = "change_child"
+VIEW = VIEW_CHILD
+CHANGE = CHANGE_CHILD
 
 
 def _with_summary(queryset: QuerySet[Child]) -> QuerySet[Child]:
@@ -73,13 +72,18 @@ def child_list_audit(*, user: User, children, search: str = "") -> None:
         children=children,
         detail={"searched": bool(search.strip())},
     )
-    disclosures_record_listed(children=children, viewer=user)
+    disclosures_record_listed(
+        children=children, viewer=user, access_by_child=children_access(user=user, children=children)
+    )
 
 
 def access_child(user: User, public_id, *, perm: str = VIEW, audit: bool = True) -> Child:
-    """Fetch a child for ``user`` and record the read; 404 whether it does not exist or is not shared.
+    """Fetch a child for ``user``, decide what they may do with it, and record the read.
 
-    A person who may see the child but not change it gets ``NotPermitted`` (403) when asking to change.
+    404 whether the child does not exist or is not shared. The decision (``apps.sharing.access``) rides on
+    the child as ``child.access``, so a page asks it for categories, changes and the lawful basis without
+    reading permissions again. Asking for a category the person may not see is ``Withheld`` (403, saying why
+    and what would open it); asking to change what they may only see is ``NotPermitted`` (403).
     """
     try:
         public_id = uuid.UUID(str(public_id))
@@ -89,25 +93,40 @@ def access_child(user: User, public_id, *, perm: str = VIEW, audit: bool = True)
     child = queryset.filter(public_id=public_id).first()
     if child is None:
         raise Http404("No such child")
-    if perm != VIEW and perm not in user_child_permissions(child=child, user=user):
+    child.access = access = child_access(user=user, child=child)
+    if perm == CHANGE:
+        access.require_change()
+    elif perm == RECORD_APPOINTMENTS:
+        access.require_record_appointments()
+    elif perm != VIEW:
         category = CATEGORY_FOR_PERMISSION.get(perm)
-        if category is not None:  # A category of information the person has no consent to see.
-            raise Withheld(category.label)
-        raise NotPermitted("You can see this child's record but not change it.")
+        if category is None:
+            raise ValueError(f"Unknown permission {perm!r}")
+        access.require(category)
     if audit:
         audit_record(
             actor=user,
             action=AuditEvent.Action.VIEW,
             target=child,
             child=child,
-            basis=child_access_basis(child=child, user=user),
+            basis=access.basis_label(),
         )
-        disclosure_record(
-            child=child,
-            viewer=user,
-            categories=categories_from_permissions(user_child_permissions(child=child, user=user)),
-        )
+        disclosure_record(child=child, viewer=user, access=access)
     return child
+
+
+def child_owned(items: QuerySet, public_id) -> Model:
+    """One of a child's own records (an appointment, a referral, a meeting) by public id, from ``items``: a
+    queryset the caller has already narrowed to the child and to what the access decision lets this person
+    see. A malformed id, another child's record and one withheld from this person are all 404."""
+    try:
+        public_id = uuid.UUID(str(public_id))
+    except ValueError:
+        raise Http404("Not found") from None
+    found = items.filter(public_id=public_id).first()
+    if found is None:
+        raise Http404("Not found")
+    return found
 
 
 def child_detail(*, child: Child) -> Child:

@@ -50,12 +50,10 @@ from apps.children.services import (
     vulnerability_flag_add,
     vulnerability_flag_end,
 )
-from apps.consent.categories import PERMISSION, Category
+from apps.consent.categories import Category
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.forms import add_service_errors
 from apps.core.htmx import wants_fragment
-from apps.sharing.selectors import user_child_permissions
-from apps.sharing.services import VIEW_CHILD_TEAM
 from apps.teams.selectors import current_lead_appointment, team_roster
 
 # What was searched for on "Add a child", carried to the create form in the session rather than the
@@ -111,10 +109,10 @@ class Withheld:
     ended_on: date | None = None
 
 
-def _withheld_or(flag, permissions: set[str]):
+def _withheld_or(flag, access):
     """The flag, or a withheld marker in its place if the viewer may not see its category (R80)."""
     category = Category(flag.type.category)
-    if PERMISSION[category] in permissions:
+    if access.sees(category):
         return flag
     return Withheld(category_label=category.label[0].lower() + category.label[1:], ended_on=flag.ended_on)
 
@@ -125,14 +123,15 @@ def child_page(request: HttpRequest, public_id) -> HttpResponse:
     child = access_child(request.user, public_id)
     record = child_detail(child=child)
     flags = list(record.vulnerability_flags.all())
-    permissions = user_child_permissions(child=record, user=request.user)
-    current = [_withheld_or(flag, permissions) for flag in flags if flag.ended_on is None]
-    ended = [_withheld_or(flag, permissions) for flag in flags if flag.ended_on is not None]
+    access = child.access
+    current = [_withheld_or(flag, access) for flag in flags if flag.ended_on is None]
+    ended = [_withheld_or(flag, access) for flag in flags if flag.ended_on is not None]
     # Who coordinates and who is involved, near the top: the team page has the rest (R16, R19).
-    team_members = list(team_roster(child=record).current()) if VIEW_CHILD_TEAM in permissions else None
+    team_members = list(team_roster(child=record).current()) if access.sees(Category.TEAM) else None
     context = {
         "child": record,
-        "can_change": CHANGE in permissions,
+        "access": access,
+        "can_change": access.can_change,
         "team_members": team_members,
         "lead": current_lead_appointment(child=record) if team_members is not None else None,
         "trusted_worker": next((member for member in team_members or [] if member.is_trusted_worker), None),

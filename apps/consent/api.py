@@ -27,14 +27,13 @@ from apps.children.api import (
     ChildDetailOutputSerializer,
     OrganisationReferenceSerializer,
     VulnerabilityOutputSerializer,
-    category_visible,
     child_detail_data,
 )
 from apps.children.models import Child
 from apps.children.selectors import CHANGE, access_child
 from apps.consent.categories import SENSITIVE, Category
 from apps.consent.models import CompetenceAssessment, Consent, ConsentReview, Disclosure, SafeguardingOverride
-from apps.consent.selectors import consent_history, disclosure_log
+from apps.consent.selectors import consent_detail_visible, consent_history, disclosure_log
 from apps.consent.services import (
     SAFEGUARDING_LEAD_ROLE,
     competence_assess,
@@ -49,7 +48,7 @@ from apps.consent.services import (
 )
 from apps.core.api.fields import PublicIdRelatedField
 from apps.core.exceptions import NotPermitted
-from apps.sharing.selectors import user_child_permissions
+from apps.sharing.access import child_access
 from apps.teams.api import (
     ActionOutputSerializer,
     ChildScopedPublicIdField,
@@ -130,9 +129,23 @@ class ConsentOutputSerializer(serializers.Serializer):
     recorded_at = serializers.DateTimeField()
     withdrawn_at = serializers.DateTimeField(allow_null=True)
     withdrawn_reason = serializers.CharField()
+    detail_withheld = serializers.SerializerMethodField(
+        help_text="True when the consent covers a sensitive category you may not see: its purpose, evidence "
+        "and withdrawal reason describe that category, so they are returned empty."
+    )
 
     class Meta:
         ref_name = "Consent"
+
+    def get_detail_withheld(self, consent: Consent) -> bool:
+        access = self.context.get("access")
+        return access is None or not consent_detail_visible(consent=consent, access=access)
+
+    def to_representation(self, consent: Consent) -> dict:
+        data = super().to_representation(consent)
+        if data["detail_withheld"]:
+            data.update(purpose="", evidence="", withdrawn_reason="")
+        return data
 
     def get_status(self, consent: Consent) -> str:
         today = timezone.localdate()
@@ -304,16 +317,15 @@ class ChildInformationApi(APIView):
     )
     def get(self, request, public_id: str):
         child = access_child(request.user, public_id)
-        permissions = user_child_permissions(child=child, user=request.user)
         body: dict = {"child": str(child.public_id)}
         for category in Category:
-            if category_visible(category, permissions=permissions, viewer=request.user):
+            if child.access.sees(category):
                 body[category.value] = {
                     "withheld": False,
                     **_category_data(category, child=child, viewer=request.user),
                 }
             else:
-                body[category.value] = {"withheld": True, "reason": WITHHELD_REASON}
+                body[category.value] = {"withheld": True, "reason": child.access.withheld_reason(category)}
         # Each section's data is already shaped by its own serializer; InformationOutputSerializer
         # documents the whole for the schema.
         return Response(body)
@@ -388,7 +400,9 @@ class ConsentListCreateApi(GenericAPIView):
     def get(self, request, public_id: str):
         child = access_child(request.user, public_id)
         page = self.paginate_queryset(consent_history(child=child))
-        return self.get_paginated_response(ConsentOutputSerializer(page, many=True).data)
+        return self.get_paginated_response(
+            ConsentOutputSerializer(page, many=True, context={"access": child.access}).data
+        )
 
     @extend_schema(
         operation_id="children_consents_create",
@@ -409,7 +423,12 @@ class ConsentListCreateApi(GenericAPIView):
         serializer.is_valid(raise_exception=True)
         consent = consent_record(actor=request.user, child=child, **serializer.validated_data)
         consent = consent_history(child=child).get(pk=consent.pk)
-        return Response(ConsentOutputSerializer(consent).data, status=status.HTTP_201_CREATED)
+        return Response(
+            ConsentOutputSerializer(
+                consent, context={"access": child_access(user=request.user, child=child)}
+            ).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class ConsentWithdrawApi(APIView):
@@ -437,7 +456,12 @@ class ConsentWithdrawApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         consent = consent_withdraw(actor=request.user, consent=consent, **serializer.validated_data)
-        return Response(ConsentOutputSerializer(consent_history(child=child).get(pk=consent.pk)).data)
+        return Response(
+            ConsentOutputSerializer(
+                consent_history(child=child).get(pk=consent.pk),
+                context={"access": child_access(user=request.user, child=child)},
+            ).data
+        )
 
 
 # --- Competence ------------------------------------------------------------------------------------------

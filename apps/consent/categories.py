@@ -33,10 +33,22 @@ SENSITIVE = frozenset(
     }
 )
 
+# The permission names on Child: one place, used by the sharing services that write them and the one access
+# decision (apps.sharing.access) that reads them.
+VIEW_CHILD = "view_child"
+CHANGE_CHILD = "change_child"
+VIEW_CHILD_TEAM = "view_child_team"
+# Booking appointments and recording what happened: direct care, not the record's other changes.
+RECORD_APPOINTMENTS = "record_child_appointments"
+
+# What a lead professional coordinates, and so sees on a coordination basis unless a competent young person
+# objected to a category (R16-R19): the team, the appointments, the referrals, the plans and meetings.
+COORDINATED = frozenset({Category.TEAM, Category.APPOINTMENTS, Category.REFERRALS, Category.PLANS})
+
 # The permission codename on Child for each category.
 PERMISSION = {
-    Category.CORE: "view_child",
-    Category.TEAM: "view_child_team",
+    Category.CORE: VIEW_CHILD,
+    Category.TEAM: VIEW_CHILD_TEAM,
     **{
         category: f"view_child_{category.value}"
         for category in Category

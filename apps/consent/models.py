@@ -261,7 +261,13 @@ class Disclosure(models.Model):
     """A child's information seen by someone outside the organisation that holds the record (R75)."""
 
     class Basis(models.TextChoices):
+        # The lawful bases (apps.sharing.models.LawfulBasis), which every disclosure now records.
         CONSENT = "consent", "Consent"
+        DIRECT_CARE = "direct_care", "Direct care: working with the young person"
+        COORDINATION = "coordination", "Coordinating their care as lead professional"
+        LEGAL_DUTY = "legal_duty", "A legal duty to share"
+        SAFEGUARDING = "safeguarding", "Safeguarding override"
+        # Recorded before the lawful basis was: kept so the history still reads.
         OVERRIDE = "override", "Safeguarding override"
         TEAM = "team", "Member of the team around the child"
         GRANT = "grant", "Access granted by an administrator"
@@ -315,3 +321,38 @@ class ParentWithholding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} not shared with parents or carers"
+
+
+class CoordinationObjection(models.Model):
+    """A competent young person objects to their lead professional seeing a category on a coordination basis.
+
+    The lead professional coordinates the team, appointments, referrals and plans without needing consent
+    (the Children's Wellbeing and Schools Act 2026 duty to share), but the young person's voice holds: once
+    they object, only consent they give, or a safeguarding override, opens that category again. Staff record
+    the professional judgement they made with the objection. Nothing is deleted; ``ended_on`` ends it.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey(
+        "children.Child", on_delete=models.CASCADE, related_name="coordination_objections"
+    )
+    category = models.CharField(max_length=30, choices=Category.choices)
+    in_their_words = models.TextField("what the young person said", blank=True)
+    judgement = models.TextField("the professional judgement recorded with it")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["category", "-recorded_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "category"], condition=Q(ended_on__isnull=True), name="one_current_objection"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Objects to the lead professional seeing {self.get_category_display().lower()}"

@@ -11,6 +11,7 @@ from apps.consent.models import (
     CompetenceAssessment,
     Consent,
     ConsentReview,
+    CoordinationObjection,
     Disclosure,
     ParentWithholding,
     SafeguardingOverride,
@@ -60,6 +61,46 @@ def consents_naming(*, child: Child, user: User, today: date | None = None) -> Q
     if review_pending(child=child, today=today):
         consents = consents.exclude(grantor=Consent.Grantor.PARENT)
     return consents.prefetch_related("categories")
+
+
+def consents_naming_person(*, child: Child, user: User, today: date | None = None) -> QuerySet[Consent]:
+    """The consents in force today that name ``user`` themselves (a professional, a parent or carer).
+
+    Consents to an organisation or a role are held by its access group instead (apps.sharing), so they
+    reach exactly the people who work there now.
+    """
+    return consents_naming(child=child, user=user, today=today).filter(
+        recipient_kind=Consent.RecipientKind.PERSON, recipient_user=user
+    )
+
+
+def consents_naming_group(*, child: Child, access_group, today: date | None = None) -> QuerySet[Consent]:
+    """The consents in force today for an organisation (``access_group.role`` empty) or a role at one."""
+    today = today or timezone.localdate()
+    if access_group.role_id is None:
+        condition = Q(recipient_kind=Consent.RecipientKind.ORGANISATION)
+    else:
+        condition = Q(recipient_kind=Consent.RecipientKind.ROLE, recipient_role_id=access_group.role_id)
+    consents = Consent.objects.in_force(today).filter(
+        condition, child=child, recipient_organisation_id=access_group.organisation_id
+    )
+    if review_pending(child=child, today=today):
+        consents = consents.exclude(grantor=Consent.Grantor.PARENT)
+    return consents.prefetch_related("categories")
+
+
+def coordination_objected_categories(*, child: Child) -> list[str]:
+    """The categories a competent young person objected to their lead professional seeing without consent."""
+    return list(
+        CoordinationObjection.objects.filter(child=child, ended_on__isnull=True).values_list(
+            "category", flat=True
+        )
+    )
+
+
+def coordination_objections(*, child: Child) -> QuerySet[CoordinationObjection]:
+    """Every objection the young person made, current and ended, newest first within each category."""
+    return CoordinationObjection.objects.filter(child=child).select_related("recorded_by", "ended_by")
 
 
 def consent_audience(*, consent: Consent) -> list[User]:
@@ -125,3 +166,12 @@ def young_person_competent(*, child: Child, today: date | None = None) -> bool:
         child=child, scope=CompetenceAssessment.Scope.INFORMATION_SHARING, today=today
     )
     return bool(assessment and assessment.outcome == CompetenceAssessment.Outcome.COMPETENT)
+
+
+def consent_detail_visible(*, consent: Consent, access) -> bool:
+    """Whether the consent's purpose and evidence may be shown: for a consent covering a sensitive category,
+    only to someone the access decision lets see every sensitive category it covers, since the purpose of such
+    a consent names the sensitive thing itself (R80)."""
+    from apps.consent.categories import SENSITIVE
+
+    return all(access.sees(row.category) for row in consent.categories.all() if row.category in SENSITIVE)

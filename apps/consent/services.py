@@ -20,7 +20,7 @@ from apps.audit.context import current_interface
 from apps.audit.models import AuditEvent
 from apps.audit.services import actor_organisation_id, audit_record
 from apps.children.models import Child, FamilyMember
-from apps.consent.categories import CATEGORY_FOR_PERMISSION, Category
+from apps.consent.categories import Category
 from apps.consent.models import (
     CompetenceAssessment,
     Consent,
@@ -34,7 +34,6 @@ from apps.consent.selectors import (
     PRESUMED_COMPETENT_AGE,
     age_on,
     competence_current,
-    consent_audience,
     consents_naming,
     overrides_in_force,
     young_person_competent,
@@ -42,8 +41,7 @@ from apps.consent.selectors import (
 from apps.core.exceptions import ApplicationError
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
-from apps.sharing.models import AccessGrant
-from apps.sharing.services import child_permissions_resync
+from apps.sharing.services import child_access_resync
 
 SAFEGUARDING_LEAD_ROLE = "safeguarding-lead"
 
@@ -187,7 +185,7 @@ def consent_record(
     with transaction.atomic():
         consent.save()
         ConsentCategory.objects.bulk_create(ConsentCategory(consent=consent, category=c) for c in categories)
-        child_permissions_resync(child=child, users=consent_audience(consent=consent))
+        child_access_resync(child=child)
         audit_record(
             actor=actor,
             action=AuditEvent.Action.CREATE,
@@ -209,7 +207,7 @@ def consent_withdraw(*, actor: User, consent: Consent, reason: str) -> Consent:
         consent.withdrawn_reason = reason.strip()
         consent.withdrawn_by = actor
         consent.save(update_fields=["withdrawn_at", "withdrawn_reason", "withdrawn_by"])
-        child_permissions_resync(child=consent.child, users=consent_audience(consent=consent))
+        child_access_resync(child=consent.child)
         audit_record(
             actor=actor,
             action=AuditEvent.Action.REVOKE,
@@ -233,7 +231,7 @@ def consent_expiry_sweep(*, today: date | None = None) -> int:
         valid_from__gt=today - timedelta(days=7), valid_from__lte=today, withdrawn_at__isnull=True
     ).select_related("child"):
         with transaction.atomic():
-            child_permissions_resync(child=consent.child, users=consent_audience(consent=consent))
+            child_access_resync(child=consent.child)
     expired = Consent.objects.filter(
         valid_until__lt=today, withdrawn_at__isnull=True, expiry_applied_at__isnull=True
     ).select_related("child")
@@ -245,7 +243,7 @@ def consent_expiry_sweep(*, today: date | None = None) -> int:
             )
             if not claimed:
                 continue
-            child_permissions_resync(child=consent.child, users=consent_audience(consent=consent))
+            child_access_resync(child=consent.child)
             consent_review_schedule(
                 child=consent.child, reason=ConsentReview.Reason.CONSENT_EXPIRED, due_on=today
             )
@@ -309,17 +307,7 @@ def consent_review_sweep(*, today: date | None = None) -> int:
 
 def _resync_everyone(*, child: Child) -> None:
     """Recompute permissions for everyone with any reason to see the child."""
-    users = {
-        grant.user
-        for grant in AccessGrant.objects.filter(child=child, revoked_at__isnull=True).select_related("user")
-    }
-    for consent in Consent.objects.filter(child=child, withdrawn_at__isnull=True):
-        users.update(consent_audience(consent=consent))
-    users.update(
-        override.opened_by
-        for override in SafeguardingOverride.objects.filter(child=child).select_related("opened_by")
-    )
-    child_permissions_resync(child=child, users=users)
+    child_access_resync(child=child)
 
 
 def _safeguarding_leads(*, organisation_ids: set[int]) -> list[User]:
@@ -368,7 +356,7 @@ def safeguarding_override_open(
             starts_at=now,
             expires_at=now + timedelta(hours=settings.BEACON_OVERRIDE_HOURS),
         )
-        child_permissions_resync(child=child, users=[actor])
+        child_access_resync(child=child)
         audit_record(
             actor=actor,
             action=AuditEvent.Action.GRANT,
@@ -421,7 +409,7 @@ def safeguarding_override_review(
             override.ended_at = timezone.now()
             fields.append("ended_at")
         override.save(update_fields=fields)
-        child_permissions_resync(child=override.child, users=[override.opened_by])
+        child_access_resync(child=override.child)
         audit_record(
             actor=actor,
             action=AuditEvent.Action.UPDATE,
@@ -446,33 +434,24 @@ def safeguarding_override_young_person_told(
     return override
 
 
-def disclosure_record(*, child: Child, viewer: User, categories: Iterable[str]) -> Disclosure | None:
+def disclosure_record(*, child: Child, viewer: User, access) -> Disclosure | None:
     """Log a view of the child's information by someone outside the organisation that holds the record (R75).
 
-    Records what was seen (the categories), who, when, through which interface, and on what basis: the
-    override if one is in use, else the consent, else team membership or an administrator's grant.
+    Records what was seen (the categories the access decision allows), who, when, through which interface,
+    and on what lawful basis: the override if one is in use, else the basis the decision gives the core
+    record (consent, direct care, coordination, a legal duty), with the consent where that is the basis.
     """
     viewer_organisation_id = actor_organisation_id(viewer)
     if viewer_organisation_id is not None and viewer_organisation_id == child.created_by_organisation_id:
         return None
-    categories = sorted(set(categories))
     override = overrides_in_force(child=child, user=viewer).first()
-    consent = None if override else consents_naming(child=child, user=viewer).first()
-    if override:
-        basis = Disclosure.Basis.OVERRIDE
-    elif consent:
-        basis = Disclosure.Basis.CONSENT
-    elif AccessGrant.objects.filter(
-        child=child, user=viewer, revoked_at__isnull=True, basis=AccessGrant.Basis.TEAM_MEMBER
-    ).exists():
-        basis = Disclosure.Basis.TEAM
-    else:
-        basis = Disclosure.Basis.GRANT
+    basis = Disclosure.Basis.SAFEGUARDING if override else (access.basis() or Disclosure.Basis.DIRECT_CARE)
+    consent = consents_naming(child=child, user=viewer).first() if basis == Disclosure.Basis.CONSENT else None
     return Disclosure.objects.create(
         child=child,
         viewer=viewer,
         viewer_organisation_id=viewer_organisation_id,
-        categories=categories,
+        categories=sorted(access.categories),
         interface=current_interface(),
         basis=basis,
         consent=consent,
@@ -480,12 +459,9 @@ def disclosure_record(*, child: Child, viewer: User, categories: Iterable[str]) 
     )
 
 
-def categories_from_permissions(codenames: Iterable[str]) -> list[str]:
-    return sorted(CATEGORY_FOR_PERMISSION[c] for c in codenames if c in CATEGORY_FOR_PERMISSION)
-
-
-def disclosures_record_listed(*, children, viewer: User) -> None:
-    """Log, in one query, that a list showed these children's core details to someone from elsewhere."""
+def disclosures_record_listed(*, children, viewer: User, access_by_child: dict) -> None:
+    """Log, in one query, that a list showed these children's core details to someone from elsewhere, each on
+    the lawful basis the access decision gives (``apps.sharing.access.children_access``)."""
     viewer_organisation_id = actor_organisation_id(viewer)
     Disclosure.objects.bulk_create(
         Disclosure(
@@ -494,19 +470,11 @@ def disclosures_record_listed(*, children, viewer: User) -> None:
             viewer_organisation_id=viewer_organisation_id,
             categories=[Category.CORE],
             interface=current_interface(),
-            basis=Disclosure.Basis.TEAM,
+            basis=access_by_child[child.pk].basis() or Disclosure.Basis.DIRECT_CARE,
         )
         for child in children
         if viewer_organisation_id is None or child.created_by_organisation_id != viewer_organisation_id
     )
-
-
-def _parent_and_carer_audience(*, child: Child) -> list[User]:
-    """The parent and carer accounts any consent for this child names."""
-    users = set()
-    for consent in Consent.objects.filter(child=child, withdrawn_at__isnull=True):
-        users.update(user for user in consent_audience(consent=consent) if user.is_parent_or_carer)
-    return list(users)
 
 
 def parent_withholding_record(
@@ -539,7 +507,7 @@ def parent_withholding_record(
             recorded_by=actor,
             recorded_on=_today(),
         )
-        child_permissions_resync(child=child, users=_parent_and_carer_audience(child=child))
+        child_access_resync(child=child)
         audit_record(
             actor=actor,
             action=AuditEvent.Action.CREATE,
@@ -557,9 +525,7 @@ def parent_withholding_end(*, actor: User, withholding: ParentWithholding) -> Pa
     with transaction.atomic():
         withholding.ended_on = _today()
         withholding.save(update_fields=["ended_on"])
-        child_permissions_resync(
-            child=withholding.child, users=_parent_and_carer_audience(child=withholding.child)
-        )
+        child_access_resync(child=withholding.child)
         audit_record(
             actor=actor, action=AuditEvent.Action.UPDATE, target=withholding, child=withholding.child
         )

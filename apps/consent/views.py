@@ -35,11 +35,16 @@ from apps.consent.forms import (
     WithdrawForm,
 )
 from apps.consent.models import Consent, Disclosure, SafeguardingOverride
-from apps.consent.selectors import consent_history, disclosure_log, parent_withheld_categories
+from apps.consent.selectors import (
+    consent_detail_visible,
+    consent_history,
+    disclosure_log,
+    parent_withheld_categories,
+)
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.forms import add_service_errors
 from apps.portal.easy_read import wants_easy_read
-from apps.sharing.selectors import user_child_permissions
+from apps.sharing.access import child_access
 
 DISCLOSURES_PAGE_SIZE = 50
 
@@ -103,12 +108,15 @@ def _consent_status(consent: Consent, today) -> tuple[str, str]:
 def consent_page(request: HttpRequest, public_id) -> HttpResponse:
     child = _child(request.user, public_id, perm=VIEW)
     today, now = timezone.localdate(), timezone.now()
-    can_change = CHANGE in user_child_permissions(child=child, user=request.user)
+    can_change = child.access.can_change
     consents = list(consent_history(child=child).select_related("withdrawn_by"))
     for consent in consents:
         consent.status, consent.status_colour = _consent_status(consent, today)
         rows = [row.category for row in consent.categories.all()]
         consent.category_rows = [(Category(c).label, c in SENSITIVE) for c in rows]
+        # A sensitive consent's purpose and evidence describe the sensitive thing itself ("his cannabis use"):
+        # shown only to those who may see that category (R80).
+        consent.detail_withheld = not consent_detail_visible(consent=consent, access=child.access)
     overrides = list(
         child.safeguarding_overrides.select_related("opened_by", "reviewed_by", "young_person_told_by")
     )
@@ -316,7 +324,7 @@ def override_review(request: HttpRequest, public_id, override_id) -> HttpRespons
             add_service_errors(form, error, fallback_field="outcome")
         else:
             messages.success(request, "Your review of the safeguarding override has been recorded")
-            if VIEW in user_child_permissions(child=child, user=request.user):
+            if child_access(user=request.user, child=child).can_see_child:
                 return redirect(_consent_url(child, "overrides"))
             return redirect(reverse("consent:override-review", args=[child.public_id, override.public_id]))
     return render(
@@ -327,7 +335,7 @@ def override_review(request: HttpRequest, public_id, override_id) -> HttpRespons
             "override": override,
             "category_labels": category_labels(override.categories),
             "form": form,
-            "can_see_child": VIEW in user_child_permissions(child=child, user=request.user),
+            "can_see_child": child_access(user=request.user, child=child).can_see_child,
         },
     )
 
@@ -339,7 +347,7 @@ def override_told(request: HttpRequest, public_id, override_id) -> HttpResponse:
     override = get_object_or_404(child.safeguarding_overrides, public_id=override_id)
     may_record = (
         override.opened_by_id == request.user.pk
-        or CHANGE in user_child_permissions(child=child, user=request.user)
+        or child.access.can_change
         or _lead_organisations(request.user)
     )
     if not may_record:
@@ -370,6 +378,10 @@ def override_told(request: HttpRequest, public_id, override_id) -> HttpResponse:
 # --- Who has seen this child's information ------------------------------------------------------
 
 BASIS_WORDS = {
+    Disclosure.Basis.DIRECT_CARE: "because they work with the young person (direct care)",
+    Disclosure.Basis.COORDINATION: "as lead professional, coordinating the young person's care",
+    Disclosure.Basis.LEGAL_DUTY: "under a legal duty to share",
+    Disclosure.Basis.SAFEGUARDING: "under a safeguarding override",
     Disclosure.Basis.OVERRIDE: "under a safeguarding override",
     Disclosure.Basis.TEAM: "as a member of the team",
     Disclosure.Basis.GRANT: "because an administrator gave them access",

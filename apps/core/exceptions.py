@@ -32,8 +32,13 @@ class NotPermitted(ApplicationError):
 
 
 class Withheld(NotPermitted):
-    """The person may see the child, but not this category of their information: there is no consent."""
+    """The person may see the child, but not this category of their information. ``reason`` says why, and
+    what would open it, in plain words (the access decision in apps.sharing writes it)."""
 
-    def __init__(self, category_label: str) -> None:
-        super().__init__(f"Withheld: no consent to share {category_label.lower()}.", code="withheld")
+    def __init__(self, category_label: str, *, reason: str = "") -> None:
+        super().__init__(
+            f"Withheld: {reason}" if reason else f"Withheld: no consent to share {category_label.lower()}.",
+            code="withheld",
+        )
         self.category_label = category_label
+        self.reason = reason

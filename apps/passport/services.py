@@ -27,7 +27,6 @@ from apps.accounts.models import Organisation, User
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
 from apps.children.models import Child, FamilyMember
-from apps.children.selectors import CHANGE
 from apps.consent.selectors import young_person_competent
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.notifications.models import Notification
@@ -46,7 +45,7 @@ from apps.passport.selectors import (
     passport_proposal_is_outdated,
     passport_shares,
 )
-from apps.sharing.selectors import user_child_permissions
+from apps.sharing.access import child_access
 
 NOT_YOUR_PASSPORT = "This is not your passport: only its owner can change it or decide who sees it."
 ONLY_PROFESSIONALS = (
@@ -184,7 +183,7 @@ def passport_create(
             raise NotPermitted(
                 "Only the young person or a professional working with them can start a passport."
             )
-        may_change = CHANGE in user_child_permissions(child=child, user=actor)
+        may_change = child_access(user=actor, child=child).can_change
         if not (may_change or is_on_team(user=actor, child_id=child.pk)):
             raise NotPermitted(
                 "Only a professional in the young person's team can start their passport with them."

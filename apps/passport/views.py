@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.accounts.decorators import professional_required
 from apps.children.models import Child
-from apps.children.selectors import CHANGE, VIEW, access_child
+from apps.children.selectors import VIEW, access_child
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.forms import add_service_errors
 from apps.passport import services
@@ -31,7 +31,7 @@ from apps.passport.selectors import (
     passport_sections_visible_to,
     passports_shared_with,
 )
-from apps.sharing.selectors import user_child_permissions
+from apps.sharing.access import child_access
 
 
 def _passport_url(passport_or_child) -> str:
@@ -47,7 +47,7 @@ def _owner_words(passport: Passport) -> str:
 
 
 def _may_start(user, child) -> bool:
-    if CHANGE in user_child_permissions(child=child, user=user):
+    if child_access(user=user, child=child).can_change:
         return True
     return is_on_team(user=user, child_id=child.pk)
 

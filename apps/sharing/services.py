@@ -1,26 +1,60 @@
 """Granting and removing access to a child: the one place that touches object permissions.
 
-Every way a person comes to see a child is an ``AccessGrant`` with a basis. The guardian permission
-rows are recomputed from the person's active grants after every change, so removing one reason
-(leaving a team, say) never removes access that another reason still justifies, and access ends on
-the very next request once no reason is left.
+Every way a person comes to see a child is a reason with a lawful basis: an ``AccessGrant`` (created the
+record, an administrator's grant, team membership, lead professional, a referral they made), an
+``OrganisationAccessGrant`` for their service (a referral it receives or accepted), a consent naming them,
+their organisation or their role there, or their own safeguarding override. The guardian permission rows
+are recomputed from the reasons after every change, so removing one reason never removes access another
+still justifies, and access ends on the very next request once no reason is left.
+
+An organisation's or a role's permissions are held once, by its ``AccessGroup``, not copied to each
+member of staff: the table grows with children and decisions, not with staff, and a person's access
+follows their membership by construction (``access_groups_sync``).
 """
 
 from datetime import date, datetime, time, timedelta
 
-from django.db import transaction
+from django.apps import apps as django_apps
+from django.contrib.auth.models import Group
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
-from apps.accounts.models import User
+from apps.accounts.models import Organisation, OrganisationMembership, ProfessionalRole, User
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
+from apps.consent.categories import (
+    CHANGE_CHILD,
+    COORDINATED,
+    PERMISSION,
+    RECORD_APPOINTMENTS,
+    SENSITIVE,
+    VIEW_CHILD,
+    VIEW_CHILD_TEAM,
+    Category,
+)
 from apps.core.exceptions import ApplicationError
-from apps.sharing.models import AccessGrant, ChildUserObjectPermission
+from apps.sharing.models import (
+    AccessGrant,
+    AccessGroup,
+    ChildGroupObjectPermission,
+    ChildUserObjectPermission,
+    LawfulBasis,
+    OrganisationAccessGrant,
+)
 
-VIEW_CHILD = "view_child"
-CHANGE_CHILD = "change_child"
-VIEW_CHILD_TEAM = "view_child_team"
+# The lawful basis each kind of grant rests on.
+GRANT_LAWFUL_BASIS = {
+    AccessGrant.Basis.CREATOR: LawfulBasis.DIRECT_CARE,
+    AccessGrant.Basis.TEAM_MEMBER: LawfulBasis.DIRECT_CARE,
+    AccessGrant.Basis.REFERRAL: LawfulBasis.DIRECT_CARE,
+    AccessGrant.Basis.COORDINATION: LawfulBasis.COORDINATION,
+    # An administrator grants access under the duty to share (Children's Wellbeing and Schools Act 2026),
+    # with the reason in words.
+    AccessGrant.Basis.ADMINISTRATOR: LawfulBasis.LEGAL_DUTY,
+}
+
+Wanted = dict[str, tuple[datetime | None, str]]
 
 
 def _end_of_day(day: date) -> datetime:
@@ -28,86 +62,246 @@ def _end_of_day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
-def _later(first: datetime | None, second: datetime | None) -> datetime | None:
-    """The later of two expiries, where None means "no end"."""
-    if first is None or second is None:
-        return None
-    return max(first, second)
+def _add(wanted: Wanted, codename: str, expires_at: datetime | None, basis: str) -> None:
+    """Add one reason for a permission: the one lasting longest wins (None is "no end"), and with it its basis."""
+    if codename not in wanted:
+        wanted[codename] = (expires_at, basis)
+        return
+    held_expiry, _ = wanted[codename]
+    if held_expiry is not None and (expires_at is None or expires_at > held_expiry):
+        wanted[codename] = (expires_at, basis)
 
 
-def _wanted_permissions(*, child, user: User) -> dict[str, datetime | None]:
-    """Every permission ``user`` should hold on ``child`` and when it ends, from every reason they have.
+def _add_consent(wanted: Wanted, consent) -> None:
+    expires_at = _end_of_day(consent.valid_until) if consent.valid_until else None
+    for row in consent.categories.all():
+        _add(wanted, PERMISSION[row.category], expires_at, LawfulBasis.CONSENT)
 
-    - an access grant (created the record, administrator, team membership): the core record and the
-      team; the lead professional and the record's creator may also change it; a referral grant (the
-      referrer, the receiving service's staff): the core record and the referrals category;
-    - each consent in force naming them, their organisation, or their role there: its categories, until
-      its end date. While a consent review is due, consents given by a parent alone are set aside (the
-      safer setting, R82);
-    - their own safeguarding override, while it lasts: the categories it names.
-    Parents and carers never receive a sensitive category (R80).
+
+def _wanted_permissions(*, child, user: User) -> Wanted:
+    """Every permission ``user`` should hold on ``child`` themselves, when it ends and on what lawful basis.
+
+    - a grant: the core record and the team (direct care); the lead professional and the record's creator
+      may also change it; a team member books and records appointments; the referrer sees the referrals;
+    - the lead professional (coordination): the categories a lead coordinates (team, appointments,
+      referrals, plans and meetings), except those a competent young person objected to;
+    - each consent in force naming them as a person: its categories, until its end date (consents to an
+      organisation or a role are held by its group: ``_wanted_group_permissions``);
+    - their own safeguarding override, while it lasts: the categories it names, objections or not.
+    Parents and carers never receive a sensitive category (R80), nor one the young person asked to keep
+    from them (R74); an override is for professionals, so nothing gives those back.
     """
-    from apps.consent.categories import PERMISSION, SENSITIVE, Category
-    from apps.consent.selectors import consents_naming, overrides_in_force, parent_withheld_categories
+    from apps.consent.selectors import (
+        consents_naming_person,
+        coordination_objected_categories,
+        overrides_in_force,
+        parent_withheld_categories,
+    )
 
-    wanted: dict[str, datetime | None] = {}
-
-    def add(codename: str, expires_at: datetime | None) -> None:
-        wanted[codename] = _later(wanted[codename], expires_at) if codename in wanted else expires_at
-
-    for basis, can_change in AccessGrant.objects.filter(
+    wanted: Wanted = {}
+    for basis, can_change, lawful_basis in AccessGrant.objects.filter(
         child=child, user=user, revoked_at__isnull=True
-    ).values_list("basis", "can_change"):
-        add(VIEW_CHILD, None)
+    ).values_list("basis", "can_change", "lawful_basis"):
+        _add(wanted, VIEW_CHILD, None, lawful_basis)
         if basis == AccessGrant.Basis.REFERRAL:
-            # The referrer and the receiving service see the referrals, to follow and to decide on them.
-            add(PERMISSION[Category.REFERRALS], None)
+            # The referrer follows the referral they made: the referrals, not the rest of the record.
+            _add(wanted, PERMISSION[Category.REFERRALS], None, lawful_basis)
             continue
-        add(VIEW_CHILD_TEAM, None)
+        _add(wanted, VIEW_CHILD_TEAM, None, lawful_basis)
+        if basis == AccessGrant.Basis.COORDINATION:
+            objected = set(coordination_objected_categories(child=child))
+            for category in COORDINATED - objected:
+                _add(wanted, PERMISSION[category], None, lawful_basis)
+            _add(wanted, RECORD_APPOINTMENTS, None, lawful_basis)
+        if basis == AccessGrant.Basis.TEAM_MEMBER:
+            _add(wanted, RECORD_APPOINTMENTS, None, lawful_basis)
         if can_change:
-            add(CHANGE_CHILD, None)
-    for consent in consents_naming(child=child, user=user):
-        expires_at = _end_of_day(consent.valid_until) if consent.valid_until else None
-        for row in consent.categories.all():
-            add(PERMISSION[row.category], expires_at)
+            _add(wanted, CHANGE_CHILD, None, lawful_basis)
+    for consent in consents_naming_person(child=child, user=user):
+        _add_consent(wanted, consent)
     for override in overrides_in_force(child=child, user=user):
         for category in override.categories:
-            add(PERMISSION[category], override.expires_at)
+            _add(wanted, PERMISSION[category], override.expires_at, LawfulBasis.SAFEGUARDING)
     if user.is_parent_or_carer:
-        # Sensitive categories never reach parents or carers (R80), nor what the young person asked to keep
-        # from them (R74); an override is for professionals, so nothing here gives it back.
         withheld = set(SENSITIVE) | set(parent_withheld_categories(child=child))
         for category in withheld:
             wanted.pop(PERMISSION[category], None)
+        for codename in (CHANGE_CHILD, RECORD_APPOINTMENTS):
+            wanted.pop(codename, None)
     return wanted
 
 
+def _wanted_group_permissions(*, child, access_group: AccessGroup) -> Wanted:
+    """Every permission an organisation's (or a role's) group should hold on ``child``.
+
+    - a referral it receives: the core record and the referrals, to decide on it (direct care); once it has
+      accepted one, the appointments too, and booking them, so the missed-appointment safety net starts;
+    - each consent in force naming the organisation (for the organisation's group) or the role at it (for
+      the role's group): its categories, until its end date.
+    """
+    from apps.consent.selectors import consents_naming_group
+
+    wanted: Wanted = {}
+    if access_group.role_id is None:
+        for basis, lawful_basis in OrganisationAccessGrant.objects.filter(
+            child=child, organisation_id=access_group.organisation_id, revoked_at__isnull=True
+        ).values_list("basis", "lawful_basis"):
+            _add(wanted, VIEW_CHILD, None, lawful_basis)
+            _add(wanted, PERMISSION[Category.REFERRALS], None, lawful_basis)
+            if basis == OrganisationAccessGrant.Basis.REFERRAL_ACCEPTED:
+                _add(wanted, PERMISSION[Category.APPOINTMENTS], None, lawful_basis)
+                _add(wanted, RECORD_APPOINTMENTS, None, lawful_basis)
+    for consent in consents_naming_group(child=child, access_group=access_group):
+        _add_consent(wanted, consent)
+    return wanted
+
+
+def _apply(*, wanted: Wanted, rows, assign, remove) -> None:
+    """Make the permission rows ``rows`` exactly ``wanted``: add, update expiry and basis, remove."""
+    held = {
+        codename: (expires_at, basis)
+        for codename, expires_at, basis in rows.values_list("permission__codename", "expires_at", "basis")
+    }
+    for codename, (expires_at, basis) in wanted.items():
+        if codename not in held:
+            assign(codename)
+        if held.get(codename) != (expires_at, basis):
+            rows.filter(permission__codename=codename).update(expires_at=expires_at, basis=basis)
+    for codename in held.keys() - wanted.keys():
+        remove(codename)
+
+
 def _child_permissions_sync(*, child, user: User) -> None:
-    """Make the user's guardian permissions on ``child`` exactly what their reasons justify, with expiries."""
-    wanted = _wanted_permissions(child=child, user=user)
-    held = dict(
-        ChildUserObjectPermission.objects.filter(user=user, content_object=child).values_list(
-            "permission__codename", "expires_at"
+    """Make the user's own guardian permissions on ``child`` exactly what their reasons justify."""
+    _apply(
+        wanted=_wanted_permissions(child=child, user=user),
+        rows=ChildUserObjectPermission.objects.filter(user=user, content_object=child),
+        assign=lambda codename: assign_perm(codename, user, child),
+        remove=lambda codename: remove_perm(codename, user, child),
+    )
+
+
+def _group_permissions_sync(*, child, access_group: AccessGroup) -> None:
+    """Make an organisation's (or role's) group permissions on ``child`` exactly what its reasons justify."""
+    group = access_group.group
+    _apply(
+        wanted=_wanted_group_permissions(child=child, access_group=access_group),
+        rows=ChildGroupObjectPermission.objects.filter(group=group, content_object=child),
+        assign=lambda codename: assign_perm(codename, group, child),
+        remove=lambda codename: remove_perm(codename, group, child),
+    )
+
+
+def child_access_resync(*, child) -> None:
+    """Recompute every permission on ``child``: each person's and each organisation's and role's.
+
+    Called by every service that changes a reason for access (a consent, a withdrawal, a review, an override,
+    an objection, a withholding), in its transaction: the change holds on the very next request for everyone
+    it reached, including anyone still holding a row the change took away.
+    """
+    from apps.consent.models import Consent, SafeguardingOverride
+
+    users = set(
+        AccessGrant.objects.filter(child=child, revoked_at__isnull=True).values_list("user_id", flat=True)
+    )
+    users.update(
+        Consent.objects.filter(child=child, recipient_user__isnull=False).values_list(
+            "recipient_user_id", flat=True
         )
     )
-    for codename, expires_at in wanted.items():
-        if codename not in held:
-            assign_perm(codename, user, child)
-        if held.get(codename, "missing") != expires_at:
-            ChildUserObjectPermission.objects.filter(
-                user=user, content_object=child, permission__codename=codename
-            ).update(expires_at=expires_at)
-    for codename in held.keys() - wanted.keys():
-        remove_perm(codename, user, child)
+    users.update(SafeguardingOverride.objects.filter(child=child).values_list("opened_by_id", flat=True))
+    users.update(
+        ChildUserObjectPermission.objects.filter(content_object=child).values_list("user_id", flat=True)
+    )
+    for user in User.objects.filter(pk__in=users):
+        _child_permissions_sync(child=child, user=user)
+
+    groups = {
+        access_group_for(organisation=consent.recipient_organisation, role=consent.recipient_role)
+        for consent in Consent.objects.filter(
+            child=child, recipient_organisation__isnull=False
+        ).select_related("recipient_organisation", "recipient_role")
+    }
+    groups.update(
+        access_group_for(organisation=grant.organisation)
+        for grant in OrganisationAccessGrant.objects.filter(child=child).select_related("organisation")
+    )
+    groups.update(
+        AccessGroup.objects.filter(
+            group__in=ChildGroupObjectPermission.objects.filter(content_object=child).values("group")
+        ).select_related("group")
+    )
+    for access_group in groups:
+        _group_permissions_sync(child=child, access_group=access_group)
 
 
 def child_permissions_resync(*, child, users) -> None:
-    """Recompute the permissions of these people on ``child`` after a consent, review or override changed.
-
-    Called by the consent services: this module stays the only one that writes permissions.
-    """
+    """Recompute the permissions of these people on ``child`` after something about them changed."""
     for user in users:
         _child_permissions_sync(child=child, user=user)
+
+
+def access_group_for(*, organisation: Organisation, role: ProfessionalRole | None = None) -> AccessGroup:
+    """The group that holds this organisation's (or this role at it) permissions, made on first use with
+    its current members."""
+    existing = (
+        AccessGroup.objects.filter(organisation=organisation, role=role).select_related("group").first()
+    )
+    if existing is not None:
+        return existing
+    name = f"access:org:{organisation.pk}" + (f":role:{role.pk}" if role else "")
+    try:
+        with transaction.atomic():
+            group, _ = Group.objects.get_or_create(name=name)
+            access_group = AccessGroup.objects.create(group=group, organisation=organisation, role=role)
+    except IntegrityError:  # Made by another request at the same moment.
+        return AccessGroup.objects.select_related("group").get(organisation=organisation, role=role)
+    memberships = OrganisationMembership.objects.current().filter(organisation=organisation)
+    if role is not None:
+        memberships = memberships.filter(role=role)
+    group.user_set.add(*User.objects.filter(pk__in=memberships.values("user"), kind=User.Kind.PROFESSIONAL))
+    return access_group
+
+
+def access_groups_sync(*, user: User) -> None:
+    """Keep ``user``'s access groups exactly those of their current memberships (organisation, and role).
+
+    Called whenever a membership starts or ends: someone who leaves an organisation stops seeing what it was
+    given on their next request, and so does a withdrawal that reaches the organisation later.
+    """
+    wanted: set[int] = set()
+    if user.is_professional:
+        for membership in OrganisationMembership.objects.current().filter(user=user):
+            wanted.update(
+                AccessGroup.objects.filter(organisation_id=membership.organisation_id)
+                .filter(role__isnull=True)
+                .values_list("group_id", flat=True)
+            )
+            wanted.update(
+                AccessGroup.objects.filter(
+                    organisation_id=membership.organisation_id, role_id=membership.role_id
+                ).values_list("group_id", flat=True)
+            )
+    held = set(user.groups.filter(access_group__isnull=False).values_list("pk", flat=True))
+    if wanted - held:
+        user.groups.add(*(wanted - held))
+    if held - wanted:
+        user.groups.remove(*(held - wanted))
+
+
+def _check_grant(*, child, user: User, basis: str, reason: str) -> None:
+    if not user.is_active or not user.is_professional:
+        raise ApplicationError(
+            "Access to a child's record can only be given to an active professional.", field="user"
+        )
+    if basis == AccessGrant.Basis.ADMINISTRATOR and not reason.strip():
+        raise ApplicationError("Say why this person needs access to the child's record.", field="reason")
+    if basis == AccessGrant.Basis.COORDINATION:
+        lead = django_apps.get_model("teams", "LeadProfessionalAppointment")
+        if not lead.objects.filter(child=child, ended_on__isnull=True, membership__user=user).exists():
+            raise ApplicationError(
+                "Only the child's lead professional sees information on a coordination basis.", field="basis"
+            )
 
 
 def child_access_grant(
@@ -120,19 +314,14 @@ def child_access_grant(
     reason: str = "",
     membership=None,
 ) -> AccessGrant:
-    """Let a professional see (and, with ``can_change``, edit) a child's core record.
+    """Let a professional see (and, with ``can_change``, edit) a child's core record, on a lawful basis.
 
-    Only professionals can be granted access to a case record; young people see their own
-    information through the portal. Granting the same basis twice keeps the one active grant and
-    records nothing new. A team member's grant follows their ``membership`` of the team around the
-    child, one grant per membership.
+    Only professionals can be granted access to a case record; young people see their own information
+    through the portal. A coordination basis is only for the child's current lead professional. Granting the
+    same basis twice keeps the one active grant and records nothing new. A team member's grant follows their
+    ``membership`` of the team around the child, one grant per membership.
     """
-    if not user.is_active or not user.is_professional:
-        raise ApplicationError(
-            "Access to a child's record can only be given to an active professional.", field="user"
-        )
-    if basis == AccessGrant.Basis.ADMINISTRATOR and not reason.strip():
-        raise ApplicationError("Say why this person needs access to the child's record.", field="reason")
+    _check_grant(child=child, user=user, basis=basis, reason=reason)
     with transaction.atomic():
         grant, created = AccessGrant.objects.get_or_create(
             child=child,
@@ -140,7 +329,12 @@ def child_access_grant(
             basis=basis,
             membership=membership,
             revoked_at__isnull=True,
-            defaults={"can_change": can_change, "reason": reason, "granted_by": granted_by},
+            defaults={
+                "can_change": can_change,
+                "reason": reason,
+                "granted_by": granted_by,
+                "lawful_basis": GRANT_LAWFUL_BASIS[basis],
+            },
         )
         changed = not created and grant.can_change != can_change
         if changed:
@@ -154,8 +348,8 @@ def child_access_grant(
             action=AuditEvent.Action.GRANT,
             target=child,
             child=child,
-            basis=grant.get_basis_display(),
-            detail={"grantee": str(user.public_id), "can_change": can_change},
+            basis=grant.get_lawful_basis_display(),
+            detail={"grantee": str(user.public_id), "can_change": can_change, "grant": basis},
         )
     return grant
 
@@ -174,10 +368,23 @@ def child_access_revoke(*, grant: AccessGrant, revoked_by: User | None) -> Acces
                 action=AuditEvent.Action.REVOKE,
                 target=grant.child,
                 child=grant.child,
-                basis=grant.get_basis_display(),
-                detail={"grantee": str(grant.user.public_id)},
+                basis=grant.get_lawful_basis_display(),
+                detail={"grantee": str(grant.user.public_id), "grant": grant.basis},
             )
     return grant
+
+
+def child_coordination_set(*, child, user: User, is_lead: bool, granted_by: User | None) -> None:
+    """Give the lead professional the coordination basis, or end it for someone who is no longer the lead."""
+    if is_lead:
+        child_access_grant(
+            child=child, user=user, basis=AccessGrant.Basis.COORDINATION, granted_by=granted_by
+        )
+        return
+    for grant in AccessGrant.objects.filter(
+        child=child, user=user, basis=AccessGrant.Basis.COORDINATION, revoked_at__isnull=True
+    ):
+        child_access_revoke(grant=grant, revoked_by=granted_by)
 
 
 def membership_access_revoke(*, membership, revoked_by: User | None) -> None:
@@ -189,3 +396,32 @@ def membership_access_revoke(*, membership, revoked_by: User | None) -> None:
         "child", "user"
     ):
         child_access_revoke(grant=grant, revoked_by=revoked_by)
+
+
+def organisation_access_grant(
+    *, child, organisation: Organisation, basis: str, granted_by: User | None
+) -> OrganisationAccessGrant:
+    """Let a whole service see a child, once, for every member of staff it has now or later (direct care).
+
+    A service receiving a referral sees the core record and the referrals to decide on it; once it accepts,
+    it sees the appointments and books them. Granting the same basis twice records nothing new.
+    """
+    with transaction.atomic():
+        grant, created = OrganisationAccessGrant.objects.get_or_create(
+            child=child,
+            organisation=organisation,
+            basis=basis,
+            revoked_at__isnull=True,
+            defaults={"granted_by": granted_by},
+        )
+        if created:
+            _group_permissions_sync(child=child, access_group=access_group_for(organisation=organisation))
+            audit_record(
+                actor=granted_by,
+                action=AuditEvent.Action.GRANT,
+                target=child,
+                child=child,
+                basis=grant.get_lawful_basis_display(),
+                detail={"organisation": str(organisation.public_id), "grant": basis},
+            )
+    return grant

@@ -6,12 +6,10 @@ that child*, so an id from another child's team is simply "not found". The seria
 every rule (one lead professional, handover needs a successor, an action needs an owner) is the services'.
 """
 
-import uuid
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db.models import Model, Prefetch, QuerySet
-from django.http import Http404
+from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -27,7 +25,7 @@ from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record_reads
 from apps.children.api import OrganisationReferenceSerializer
 from apps.children.models import Child, SocialWorkInvolvement
-from apps.children.selectors import CHANGE, access_child
+from apps.children.selectors import CHANGE, access_child, child_owned
 from apps.core.api.fields import PublicIdRelatedField
 from apps.core.exceptions import ApplicationError
 from apps.sharing.services import VIEW_CHILD_TEAM
@@ -87,16 +85,8 @@ CASELOAD_FILTERS = {
 }
 
 
-def _get_through_child(queryset: QuerySet, public_id: str) -> Model:
-    """One of the child's own records by public id; a malformed id and another child's record are both 404."""
-    try:
-        public_id = uuid.UUID(str(public_id))
-    except ValueError:
-        raise Http404("Not found") from None
-    found = queryset.filter(public_id=public_id).first()
-    if found is None:
-        raise Http404("Not found")
-    return found
+# The one child-scoped lookup (apps.children.selectors.child_owned), under the name this module's views use.
+_get_through_child = child_owned
 
 
 def _team_members(child: Child) -> QuerySet[TeamMembership]:

@@ -20,9 +20,9 @@ from apps.children.models import Child
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
+from apps.sharing.access import child_access
 from apps.sharing.models import AccessGrant
-from apps.sharing.selectors import user_child_permissions
-from apps.sharing.services import child_access_grant, membership_access_revoke
+from apps.sharing.services import child_access_grant, child_coordination_set, membership_access_revoke
 from apps.teams.models import (
     Action,
     Handover,
@@ -60,6 +60,8 @@ def _membership_grant(*, membership: TeamMembership, actor: User | None) -> None
         can_change=is_lead,
         membership=membership,
     )
+    # The lead professional coordinates: the team, appointments, referrals and plans (unless objected to).
+    child_coordination_set(child=membership.child, user=membership.user, is_lead=is_lead, granted_by=actor)
 
 
 def team_member_add(
@@ -654,9 +656,7 @@ def action_complete(*, actor: User, action: Action, completed_on: date | None = 
 
     The owner marks their own action done; anyone else needs to be able to change the child's record.
     """
-    if action.owner_id != actor.pk and "change_child" not in user_child_permissions(
-        child=action.child, user=actor
-    ):
+    if action.owner_id != actor.pk and not child_access(user=actor, child=action.child).can_change:
         raise NotPermitted(
             "Only the action's owner, or someone who can change the child's record, can mark it done."
         )

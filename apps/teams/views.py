@@ -20,11 +20,10 @@ from apps.accounts.decorators import professional_required
 from apps.accounts.models import OrganisationMembership, User
 from apps.children.models import Child
 from apps.children.selectors import CHANGE, access_child, child_list_audit
-from apps.consent.categories import PERMISSION, Category
+from apps.consent.categories import Category
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.forms import add_service_errors
 from apps.core.htmx import wants_fragment
-from apps.sharing.selectors import user_child_permissions
 from apps.teams import services
 from apps.teams.forms import (
     ActionCompleteForm,
@@ -144,10 +143,9 @@ def _post_or_none(request: HttpRequest):
 @require_GET
 def team_page(request: HttpRequest, public_id) -> HttpResponse:
     child = _child(request.user, public_id, perm=VIEW_TEAM)
-    permissions = user_child_permissions(child=child, user=request.user)
-    can_change = CHANGE in permissions
-    # Meetings and actions are the plans category: without consent, a marker stands in their place (R72).
-    can_see_plans = PERMISSION[Category.PLANS] in permissions
+    can_change = child.access.can_change
+    # Meetings and actions are the plans category: without it, a marker stands in their place (R72).
+    can_see_plans = child.access.sees(Category.PLANS)
     roster = list(team_roster(child=child))
     lead = current_lead_appointment(child=child)
     # The trusted worker and the lead professional first: the two people the team is organised around.
@@ -526,9 +524,7 @@ def action_complete(request: HttpRequest, public_id, action_id) -> HttpResponse:
     action = get_object_or_404(
         child.actions.select_related("owner"), public_id=action_id, completed_on__isnull=True
     )
-    if action.owner_id != request.user.pk and CHANGE not in user_child_permissions(
-        child=child, user=request.user
-    ):
+    if action.owner_id != request.user.pk and not child.access.can_change:
         # Checked before the form is shown too; the service holds the rule for every interface.
         raise PermissionDenied(
             "Only the action's owner, or someone who can change the record, can mark it done."

@@ -35,7 +35,7 @@ def test_an_administrator_grants_access_by_nhs_number_with_a_reason(admin_client
     grant = AccessGrant.objects.get(user=outsider)
     assert grant.basis == AccessGrant.Basis.ADMINISTRATOR
     assert AuditEvent.objects.filter(
-        action=AuditEvent.Action.GRANT, child=child, basis=grant.get_basis_display()
+        action=AuditEvent.Action.GRANT, child=child, basis=grant.get_lawful_basis_display()
     ).exists()
 
 

@@ -18,8 +18,8 @@ from apps.notifications.services import notification_send
 from apps.referrals.models import (
     Referral,
 )
-from apps.sharing.models import AccessGrant
-from apps.sharing.services import child_access_grant
+from apps.sharing.models import AccessGrant, OrganisationAccessGrant
+from apps.sharing.services import child_access_grant, organisation_access_grant
 
 # Reasons about a child's instability (R40): seed 002 found no evidence that therapy needs stability,
 # and children with social-work involvement were turned away two to three times as often.
@@ -83,17 +83,39 @@ def _require_receiving_staff(*, actor: User, organisation_id: int, doing: str) -
         raise NotPermitted(f"Only staff of the service receiving it can {doing}.")
 
 
-def _grant_referral_access(*, child: Child, users: Iterable[User], granted_by: User) -> None:
-    """Let the referrer and the receiving service's staff see the child's core record and referrals."""
-    for user in users:
-        if user.is_professional and user.is_active:
-            child_access_grant(
-                child=child,
-                user=user,
-                basis=AccessGrant.Basis.REFERRAL,
-                granted_by=granted_by,
-                can_change=False,
-            )
+def _grant_referral_access(
+    *, child: Child, organisation: Organisation, granted_by: User, referrer: User | None = None
+) -> None:
+    """Let the receiving service see the child's core record and referrals, to decide (direct care).
+
+    Given once to the service, held by its access group: staff who join later see the referral too, and
+    staff who leave stop seeing it. The referrer, a person, follows the referral they made.
+    """
+    organisation_access_grant(
+        child=child,
+        organisation=organisation,
+        basis=OrganisationAccessGrant.Basis.REFERRAL_RECEIVED,
+        granted_by=granted_by,
+    )
+    if referrer is not None and referrer.is_professional and referrer.is_active:
+        child_access_grant(
+            child=child,
+            user=referrer,
+            basis=AccessGrant.Basis.REFERRAL,
+            granted_by=granted_by,
+            can_change=False,
+        )
+
+
+def _grant_accepted_referral_access(*, referral: Referral, granted_by: User) -> None:
+    """The service that accepted a referral sees the appointments and books them: its first appointment
+    starts the missed-appointment safety net (R57)."""
+    organisation_access_grant(
+        child=referral.child,
+        organisation=referral.receiving_organisation,
+        basis=OrganisationAccessGrant.Basis.REFERRAL_ACCEPTED,
+        granted_by=granted_by,
+    )
 
 
 def _when(at: datetime | None, *, after: datetime | None = None, field: str = "at") -> datetime:

@@ -85,7 +85,7 @@ def consultation_request(
         )
         staff = organisation_staff(organisation=receiving_organisation)
         if child is not None:
-            _grant_referral_access(child=child, users=staff, granted_by=actor)
+            _grant_referral_access(child=child, organisation=receiving_organisation, granted_by=actor)
             audit_record(actor=actor, action=AuditEvent.Action.CREATE, target=consultation, child=child)
         link = reverse("referrals:consultation-detail", kwargs={"consultation_id": consultation.public_id})
         for person in staff:

@@ -31,6 +31,7 @@ from apps.referrals.services.common import (
     SOCIAL_WORK_PRIORITY,
     URGENCY_RANK,
     _check_choice,
+    _grant_accepted_referral_access,
     _grant_referral_access,
     _referral_link,
     _require_receiving_staff,
@@ -154,7 +155,9 @@ def referral_create(
             consultation.child_description = ""
             consultation.save(update_fields=["child", "child_description"])
         staff = organisation_staff(organisation=receiving_organisation)
-        _grant_referral_access(child=child, users=[actor, *staff], granted_by=actor)
+        _grant_referral_access(
+            child=child, organisation=receiving_organisation, granted_by=actor, referrer=actor
+        )
         audit_record(
             actor=actor,
             action=AuditEvent.Action.CREATE,
@@ -287,6 +290,7 @@ def referral_accept(
             first_contact_due_on=first_due,
             next_contact_due_on=first_due,
         )
+        _grant_accepted_referral_access(referral=referral, granted_by=actor)
         audit_record(
             actor=actor,
             action=AuditEvent.Action.UPDATE,

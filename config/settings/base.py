@@ -365,6 +365,20 @@ BEACON_INVITE_DAYS = env.int("BEACON_INVITE_DAYS", default=7)
 # Where links in emails point.
 BEACON_SITE_URL = env("BEACON_SITE_URL", default="http://127.0.0.1:8000")
 
+# --- The audit log (apps/audit) -----------------------------------------------------------------
+# The HMAC key of the audit log's hash chain. It lives only in the environment, never in the database, so
+# the database role cannot rehash an altered chain. No default here: local.py and test.py set a fixed,
+# non-secret one; production must set its own (apps/audit/checks.py refuses a short or known key).
+BEACON_AUDIT_KEY = env("BEACON_AUDIT_KEY")
+# Where the chain's head (newest sequence number and hash) is appended, one JSON line per export, for
+# ``verify_audit_chain --head-file`` to find rows cut from the end. Also written to the JSON log. In
+# production, a directory the database role cannot write (better: one shipped off the machine).
+BEACON_AUDIT_HEAD_DIR = Path(env("BEACON_AUDIT_HEAD_DIR", default=str(VAR_DIR / "audit")))
+# Refused reads (404 and 403) per signed-in person: past this many within the window (seconds) they are
+# answered 429 until the window ends (apps/audit/middleware.py).
+BEACON_REFUSED_LIMIT = env.int("BEACON_REFUSED_LIMIT", default=30)
+BEACON_REFUSED_WINDOW = env.int("BEACON_REFUSED_WINDOW", default=5 * 60)
+
 # One JSON object a line on stdout, with NHS numbers, dates and query strings taken out of every record
 # (apps/core/logging.py). Django's own loggers, and the development server's request lines, are routed
 # through the same handler rather than Django's plain-text defaults.

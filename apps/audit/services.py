@@ -4,15 +4,25 @@ Each write locks the chain head (apps/audit/chain.py) until its transaction comm
 writers append one after another and the chain never forks.
 """
 
+import json
+import logging
 from collections.abc import Iterable
+from pathlib import Path
 
+from django.conf import settings
 from django.db import models, transaction
+from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.accounts.selectors import user_primary_membership
-from apps.audit.chain import canonical_json, chain_head, link
+from apps.audit.chain import ChainHead, canonical_json, chain_head, link
 from apps.audit.context import current_interface
 from apps.audit.models import AuditEvent
+
+logger = logging.getLogger(__name__)
+
+# The file in BEACON_AUDIT_HEAD_DIR that exported heads are appended to.
+HEAD_FILE_NAME = "audit-head.jsonl"
 
 
 def actor_organisation_id(actor: User | None) -> int | None:
@@ -74,3 +84,40 @@ def audit_record_reads(
     with transaction.atomic(savepoint=False):
         link(events, head=chain_head(AuditEvent))
         AuditEvent.objects.bulk_create(events)
+
+
+def audit_head_export() -> dict | None:
+    """Write the chain's newest (sequence, id, hash) outside the database, so a cut tail is found later.
+
+    Removing the newest rows leaves a chain that is whole, only shorter; a head copied somewhere the
+    database role cannot reach shows that rows after it are missing (``verify_audit_chain --head-file``).
+    The head is appended, one JSON line per export, to ``BEACON_AUDIT_HEAD_DIR/audit-head.jsonl`` and
+    written to the JSON log (which production ships off the machine). An empty log exports nothing.
+    """
+    head = AuditEvent.objects.order_by("-sequence").values("sequence", "id", "hash").first()
+    if head is None:
+        return None
+    exported = {**head, "exported_at": timezone.now().isoformat(timespec="seconds")}
+    directory = Path(settings.BEACON_AUDIT_HEAD_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    with (directory / HEAD_FILE_NAME).open("a", encoding="ascii") as head_file:
+        head_file.write(json.dumps(exported, sort_keys=True) + "\n")
+    # The log line's own time says when; a date in a field would be redacted as a possible birth date.
+    logger.info(
+        "audit chain head",
+        extra={
+            "audit_head_sequence": head["sequence"],
+            "audit_head_id": head["id"],
+            "audit_head": head["hash"],
+        },
+    )
+    return exported
+
+
+def audit_head_read(*, path: Path) -> ChainHead:
+    """The newest head in an export file (its last line), for checking the chain against it."""
+    lines = [line for line in path.read_text(encoding="ascii").splitlines() if line.strip()]
+    if not lines:
+        raise ValueError(f"{path} holds no exported head.")
+    newest = json.loads(lines[-1])
+    return ChainHead(sequence=int(newest["sequence"]), hash=newest["hash"])

@@ -24,11 +24,11 @@ def _migrate(targets):
 
 def _write_unkeyed_rows(apps, *, count: int, break_at: int | None = None) -> None:
     """Rows as the release before the key wrote them: a plain SHA-256 chain."""
-    HistoricalEvent = apps.get_model("audit", "AuditEvent")
+    historical_event = apps.get_model("audit", "AuditEvent")
     actor, child = ProfessionalFactory(), ChildFactory()
     previous_hash = GENESIS_HASH
     for sequence in range(1, count + 1):
-        event = HistoricalEvent(
+        event = historical_event(
             actor_id=actor.pk,
             interface="system",
             action="view",

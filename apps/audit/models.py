@@ -39,6 +39,9 @@ class AuditEvent(models.Model):
         UPDATE = "update", "Changed"
         GRANT = "grant", "Access granted"
         REVOKE = "revoke", "Access removed"
+        # A signed-in person's request answered 404 (not found or not shared) or 403 (withheld, not
+        # permitted): apps/audit/middleware.py. The row holds the method, path and status only.
+        REFUSED = "refused", "Refused"
 
     class Interface(models.TextChoices):
         BROWSER = "browser", "Browser"

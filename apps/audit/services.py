@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ from apps.accounts.selectors import user_primary_membership
 from apps.audit.chain import ChainHead, canonical_json, chain_head, link
 from apps.audit.context import current_interface
 from apps.audit.models import AuditEvent
+from apps.core.logging import redact
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +86,55 @@ def audit_record_reads(
     with transaction.atomic(savepoint=False):
         link(events, head=chain_head(AuditEvent))
         AuditEvent.objects.bulk_create(events)
+
+
+def audit_record_refusal(*, actor: User, method: str, path: str, status: int) -> AuditEvent:
+    """Record that a signed-in person was refused: a 404 (not found, or not shared) or a 403 (withheld).
+
+    Refused reads are how someone probes for records they may not see (OWASP ASVS 16.3.2: log failed
+    authorisation), so each is a chained audit row like any read. The path is kept without its query
+    string and with anything shaped like an NHS number or a date taken out; Beacon's URLs carry public
+    ids only, which identify the record asked for.
+    """
+    event = AuditEvent(
+        actor=actor,
+        actor_organisation_id=actor_organisation_id(actor),
+        interface=current_interface(),
+        action=AuditEvent.Action.REFUSED,
+        target_type="request",
+        detail=canonical_json(
+            {"method": method, "path": redact(path.split("?", 1)[0])[:300], "status": status}
+        ),
+    )
+    with transaction.atomic(savepoint=False):
+        link([event], head=chain_head(AuditEvent))
+        event.save(force_insert=True)
+    return event
+
+
+def _refusals_key(user: User) -> str:
+    return f"beacon:audit:refusals:{user.pk}"
+
+
+def refusals_count(*, user: User) -> int:
+    """How many refusals ``user`` has had in the current window (BEACON_REFUSED_WINDOW seconds)."""
+    return cache.get(_refusals_key(user), 0)
+
+
+def refusals_exceeded(*, user: User) -> bool:
+    """Whether ``user`` has used up the refusals allowed in a window, and is answered 429 until it ends."""
+    return refusals_count(user=user) >= settings.BEACON_REFUSED_LIMIT
+
+
+def refusal_count_up(*, user: User) -> int:
+    """Count one more refusal for ``user``; the window starts at their first refusal and is fixed."""
+    key = _refusals_key(user)
+    cache.add(key, 0, timeout=settings.BEACON_REFUSED_WINDOW)
+    try:
+        return cache.incr(key)
+    except ValueError:  # The window ended between the two calls: this refusal starts the next one.
+        cache.set(key, 1, timeout=settings.BEACON_REFUSED_WINDOW)
+        return 1
 
 
 def audit_head_export() -> dict | None:

@@ -72,6 +72,9 @@ MIDDLEWARE = [
     "apps.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "apps.audit.context.AuditInterfaceMiddleware",
+    # After authentication and the interface mark: audits a signed-in person's 404 and 403 answers and
+    # answers 429 past BEACON_REFUSED_LIMIT (the API's token users are limited by RefusedAccessThrottle).
+    "apps.audit.middleware.RefusedAccessMiddleware",
     "apps.core.middleware.NoStoreMiddleware",
     # Last, so that a lockout found while authenticating replaces whatever the view answered.
     "axes.middleware.AxesMiddleware",
@@ -157,6 +160,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Token users past the refused-requests limit get 429 (apps/audit/middleware.py); views that name their
+    # own throttle_classes (the token endpoint) replace this.
+    "DEFAULT_THROTTLE_CLASSES": ["apps.audit.middleware.RefusedAccessThrottle"],
     # Sign-in attempts per client address (ScopedRateThrottle, scope "auth"): slows password guessing.
     "DEFAULT_THROTTLE_RATES": {"auth": "20/min"},
 }

@@ -61,6 +61,12 @@ app.conf.beat_schedule = {
         "task": "apps.referrals.tasks.waiting_sweep",
         "schedule": crontab(minute="*/15"),
     },
+    # Every 5 minutes, offset by 1: copy the audit chain's newest sequence and hash outside the database
+    # (a file and the log), so rows cut from the end of the chain are found (verify_audit_chain --head-file).
+    "audit-head-export": {
+        "task": "apps.audit.tasks.audit_head_export_task",
+        "schedule": crontab(minute="1-59/5"),
+    },
     # Every day at 13:00: a second pass, so a worker that was down at 07:00 costs at most half a day.
     "action-reminders-midday": {
         "task": "apps.teams.tasks.action_reminder_sweep",

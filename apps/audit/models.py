@@ -5,8 +5,9 @@ audit row and no audited write goes unrecorded. Rows hold identifiers and field 
 such as names, dates of birth or NHS numbers.
 
 The log is append-only: the application refuses to change or delete a row (below), and the database
-refuses UPDATE and DELETE on the table (a trigger, migration 0003). Each row carries a hash chained to
-the row before it (apps/audit/chain.py), which ``manage.py verify_audit_chain`` checks.
+refuses UPDATE and DELETE (row triggers, migration 0003) and TRUNCATE (a statement trigger, migration
+0005). Each row carries an HMAC keyed from outside the database and chained to the row before it
+(apps/audit/chain.py), which ``manage.py verify_audit_chain`` checks.
 """
 
 from django.conf import settings
@@ -38,6 +39,9 @@ class AuditEvent(models.Model):
         UPDATE = "update", "Changed"
         GRANT = "grant", "Access granted"
         REVOKE = "revoke", "Access removed"
+        # A signed-in person's request answered 404 (not found or not shared) or 403 (withheld, not
+        # permitted): apps/audit/middleware.py. The row holds the method, path and status only.
+        REFUSED = "refused", "Refused"
 
     class Interface(models.TextChoices):
         BROWSER = "browser", "Browser"
@@ -65,7 +69,7 @@ class AuditEvent(models.Model):
     basis = models.CharField(max_length=200, blank=True)
     # Field names changed, counts, search kinds: never the personal data itself.
     detail = models.JSONField(default=dict, blank=True)
-    # The hash chain: 1, 2, 3... with no gaps; hash is SHA-256 over this row's contents and previous_hash.
+    # The hash chain: 1, 2, 3... with no gaps; hash is HMAC-SHA256 over this row's contents and previous_hash.
     sequence = models.BigIntegerField(unique=True, editable=False)
     previous_hash = models.CharField(max_length=64, editable=False)
     hash = models.CharField(max_length=64, editable=False)

@@ -4,15 +4,27 @@ Each write locks the chain head (apps/audit/chain.py) until its transaction comm
 writers append one after another and the chain never forks.
 """
 
+import json
+import logging
 from collections.abc import Iterable
+from pathlib import Path
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import models, transaction
+from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.accounts.selectors import user_primary_membership
-from apps.audit.chain import canonical_json, chain_head, link
+from apps.audit.chain import ChainHead, canonical_json, chain_head, link
 from apps.audit.context import current_interface
 from apps.audit.models import AuditEvent
+from apps.core.logging import redact
+
+logger = logging.getLogger(__name__)
+
+# The file in BEACON_AUDIT_HEAD_DIR that exported heads are appended to.
+HEAD_FILE_NAME = "audit-head.jsonl"
 
 
 def actor_organisation_id(actor: User | None) -> int | None:
@@ -74,3 +86,89 @@ def audit_record_reads(
     with transaction.atomic(savepoint=False):
         link(events, head=chain_head(AuditEvent))
         AuditEvent.objects.bulk_create(events)
+
+
+def audit_record_refusal(*, actor: User, method: str, path: str, status: int) -> AuditEvent:
+    """Record that a signed-in person was refused: a 404 (not found, or not shared) or a 403 (withheld).
+
+    Refused reads are how someone probes for records they may not see (OWASP ASVS 16.3.2: log failed
+    authorisation), so each is a chained audit row like any read. The path is kept without its query
+    string and with anything shaped like an NHS number or a date taken out; Beacon's URLs carry public
+    ids only, which identify the record asked for.
+    """
+    event = AuditEvent(
+        actor=actor,
+        actor_organisation_id=actor_organisation_id(actor),
+        interface=current_interface(),
+        action=AuditEvent.Action.REFUSED,
+        target_type="request",
+        detail=canonical_json(
+            {"method": method, "path": redact(path.split("?", 1)[0])[:300], "status": status}
+        ),
+    )
+    with transaction.atomic(savepoint=False):
+        link([event], head=chain_head(AuditEvent))
+        event.save(force_insert=True)
+    return event
+
+
+def _refusals_key(user: User) -> str:
+    return f"beacon:audit:refusals:{user.pk}"
+
+
+def refusals_count(*, user: User) -> int:
+    """How many refusals ``user`` has had in the current window (BEACON_REFUSED_WINDOW seconds)."""
+    return cache.get(_refusals_key(user), 0)
+
+
+def refusals_exceeded(*, user: User) -> bool:
+    """Whether ``user`` has used up the refusals allowed in a window, and is answered 429 until it ends."""
+    return refusals_count(user=user) >= settings.BEACON_REFUSED_LIMIT
+
+
+def refusal_count_up(*, user: User) -> int:
+    """Count one more refusal for ``user``; the window starts at their first refusal and is fixed."""
+    key = _refusals_key(user)
+    cache.add(key, 0, timeout=settings.BEACON_REFUSED_WINDOW)
+    try:
+        return cache.incr(key)
+    except ValueError:  # The window ended between the two calls: this refusal starts the next one.
+        cache.set(key, 1, timeout=settings.BEACON_REFUSED_WINDOW)
+        return 1
+
+
+def audit_head_export() -> dict | None:
+    """Write the chain's newest (sequence, id, hash) outside the database, so a cut tail is found later.
+
+    Removing the newest rows leaves a chain that is whole, only shorter; a head copied somewhere the
+    database role cannot reach shows that rows after it are missing (``verify_audit_chain --head-file``).
+    The head is appended, one JSON line per export, to ``BEACON_AUDIT_HEAD_DIR/audit-head.jsonl`` and
+    written to the JSON log (which production ships off the machine). An empty log exports nothing.
+    """
+    head = AuditEvent.objects.order_by("-sequence").values("sequence", "id", "hash").first()
+    if head is None:
+        return None
+    exported = {**head, "exported_at": timezone.now().isoformat(timespec="seconds")}
+    directory = Path(settings.BEACON_AUDIT_HEAD_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    with (directory / HEAD_FILE_NAME).open("a", encoding="ascii") as head_file:
+        head_file.write(json.dumps(exported, sort_keys=True) + "\n")
+    # The log line's own time says when; a date in a field would be redacted as a possible birth date.
+    logger.info(
+        "audit chain head",
+        extra={
+            "audit_head_sequence": head["sequence"],
+            "audit_head_id": head["id"],
+            "audit_head": head["hash"],
+        },
+    )
+    return exported
+
+
+def audit_head_read(*, path: Path) -> ChainHead:
+    """The newest head in an export file (its last line), for checking the chain against it."""
+    lines = [line for line in path.read_text(encoding="ascii").splitlines() if line.strip()]
+    if not lines:
+        raise ValueError(f"{path} holds no exported head.")
+    newest = json.loads(lines[-1])
+    return ChainHead(sequence=int(newest["sequence"]), hash=newest["hash"])

@@ -72,6 +72,9 @@ MIDDLEWARE = [
     "apps.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "apps.audit.context.AuditInterfaceMiddleware",
+    # After authentication and the interface mark: audits a signed-in person's 404 and 403 answers and
+    # answers 429 past BEACON_REFUSED_LIMIT (the API's token users are limited by RefusedAccessThrottle).
+    "apps.audit.middleware.RefusedAccessMiddleware",
     "apps.core.middleware.NoStoreMiddleware",
     # Last, so that a lockout found while authenticating replaces whatever the view answered.
     "axes.middleware.AxesMiddleware",
@@ -157,6 +160,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Token users past the refused-requests limit get 429 (apps/audit/middleware.py); views that name their
+    # own throttle_classes (the token endpoint) replace this.
+    "DEFAULT_THROTTLE_CLASSES": ["apps.audit.middleware.RefusedAccessThrottle"],
     # Sign-in attempts per client address (ScopedRateThrottle, scope "auth"): slows password guessing.
     "DEFAULT_THROTTLE_RATES": {"auth": "20/min"},
 }
@@ -364,6 +370,20 @@ BEACON_NOTIFY_SMS_TEMPLATE_ID = env("BEACON_NOTIFY_SMS_TEMPLATE_ID", default="")
 BEACON_INVITE_DAYS = env.int("BEACON_INVITE_DAYS", default=7)
 # Where links in emails point.
 BEACON_SITE_URL = env("BEACON_SITE_URL", default="http://127.0.0.1:8000")
+
+# --- The audit log (apps/audit) -----------------------------------------------------------------
+# The HMAC key of the audit log's hash chain. It lives only in the environment, never in the database, so
+# the database role cannot rehash an altered chain. No default here: local.py and test.py set a fixed,
+# non-secret one; production must set its own (apps/audit/checks.py refuses a short or known key).
+BEACON_AUDIT_KEY = env("BEACON_AUDIT_KEY")
+# Where the chain's head (newest sequence number and hash) is appended, one JSON line per export, for
+# ``verify_audit_chain --head-file`` to find rows cut from the end. Also written to the JSON log. In
+# production, a directory the database role cannot write (better: one shipped off the machine).
+BEACON_AUDIT_HEAD_DIR = Path(env("BEACON_AUDIT_HEAD_DIR", default=str(VAR_DIR / "audit")))
+# Refused reads (404 and 403) per signed-in person: past this many within the window (seconds) they are
+# answered 429 until the window ends (apps/audit/middleware.py).
+BEACON_REFUSED_LIMIT = env.int("BEACON_REFUSED_LIMIT", default=30)
+BEACON_REFUSED_WINDOW = env.int("BEACON_REFUSED_WINDOW", default=5 * 60)
 
 # One JSON object a line on stdout, with NHS numbers, dates and query strings taken out of every record
 # (apps/core/logging.py). Django's own loggers, and the development server's request lines, are routed

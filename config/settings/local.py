@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "local-development-only-not-a-secret")
+# A fixed, non-secret key for the audit chain; production sets its own (config/settings/base.py).
+os.environ.setdefault("BEACON_AUDIT_KEY", "local-development-only-not-a-secret-audit-key")
 
 from .base import *
 

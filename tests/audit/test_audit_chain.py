@@ -1,4 +1,4 @@
-"""The audit log is append-only and tamper-evident: a hash chain, a checking command, database triggers."""
+"""The audit log is append-only and tamper-evident: a keyed hash chain, a checking command, triggers."""
 
 import itertools
 import threading
@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
-from apps.audit.chain import GENESIS_HASH, hash_of
+from apps.audit.chain import GENESIS_HASH, hash_of, unkeyed_hash_of
 from apps.audit.models import AppendOnlyError, AuditEvent
 from apps.audit.services import audit_record, audit_record_reads
 from tests.factories import ChildFactory, ProfessionalFactory
@@ -70,6 +70,59 @@ def test_each_row_is_chained_to_the_one_before(events):
     assert chain[0].detail == {"fields": ["given_name"], "n": 1}
 
 
+def test_the_hash_is_keyed_with_the_audit_key_from_settings(events, settings):
+    event = min(events, key=lambda event: event.sequence)
+    event.refresh_from_db()
+
+    assert event.hash != unkeyed_hash_of(event)
+    assert event.hash == hash_of(event, key=b"test-only-not-a-secret-audit-key")
+    settings.BEACON_AUDIT_KEY = "another-key-of-at-least-thirty-two-characters"
+    assert hash_of(event) != event.hash
+
+
+def _rehash_in_sql(events, *, alter_sequence: int, hash_with) -> None:
+    """Alter one row and rehash it and every row after it, as someone with the database but not the key."""
+    previous_hash = None
+    for event in sorted(events, key=lambda event: event.sequence):
+        event.refresh_from_db()
+        if event.sequence < alter_sequence:
+            previous_hash = event.hash
+            continue
+        if event.sequence == alter_sequence:
+            event.basis = "forged"
+        event.previous_hash = previous_hash or GENESIS_HASH
+        event.hash = previous_hash = hash_with(event)
+        _in_sql(
+            "UPDATE audit_auditevent SET basis = %s, previous_hash = %s, hash = %s WHERE id = %s",
+            [event.basis, event.previous_hash, event.hash, event.pk],
+        )
+
+
+@pytest.mark.parametrize(
+    "hash_with",
+    [
+        pytest.param(unkeyed_hash_of, id="plain SHA-256, as the chain was before"),
+        pytest.param(lambda event: hash_of(event, key=b"a guessed key"), id="HMAC with a guessed key"),
+    ],
+)
+def test_a_chain_rehashed_without_the_key_is_detected_at_the_altered_row(events, hash_with):
+    altered = sorted(events, key=lambda event: event.sequence)[1]
+    _rehash_in_sql(events, alter_sequence=2, hash_with=hash_with)
+
+    with pytest.raises(CommandError) as error:
+        _verify()
+    assert str(error.value) == (
+        f"Audit chain broken at event 2 (id {altered.pk}): its hash does not match its contents"
+    )
+
+
+def test_a_chain_rehashed_with_the_key_verifies_which_is_why_the_key_stays_out_of_the_database(events):
+    # The limit of the control, stated: whoever holds the key can rewrite the chain undetected.
+    _rehash_in_sql(events, alter_sequence=2, hash_with=hash_of)
+
+    assert _verify().strip() == "Audit chain intact: 5 events"
+
+
 def test_verify_audit_chain_passes_on_an_untouched_log(events):
     assert _verify().strip() == "Audit chain intact: 5 events"
 
@@ -118,10 +171,16 @@ def test_a_row_deleted_in_sql_is_found_by_the_gap_it_leaves(events):
     [
         ("UPDATE audit_auditevent SET basis = 'changed'", "UPDATE"),
         ("DELETE FROM audit_auditevent", "DELETE"),
+        ("TRUNCATE audit_auditevent", "TRUNCATE"),
+        ("TRUNCATE audit_auditevent CASCADE", "TRUNCATE"),
+        ("TRUNCATE children_child CASCADE", "TRUNCATE"),  # Reaches the log through its foreign key.
     ],
 )
-def test_postgresql_refuses_update_and_delete_in_sql(events, statement, operation):
+def test_postgresql_refuses_update_delete_and_truncate_in_sql(events, statement, operation):
     refused = f"append-only: {operation} on audit_auditevent is refused"
+    with connection.cursor() as cursor:
+        # TRUNCATE refuses to run over deferred foreign-key checks from the inserts above: run them first.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     with pytest.raises(DatabaseError, match=refused), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(statement)
 

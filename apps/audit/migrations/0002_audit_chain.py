@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 
 def chain_existing_rows(apps, schema_editor):
-    from apps.audit.chain import GENESIS_HASH, hash_of
+    from apps.audit.chain import GENESIS_HASH, unkeyed_hash_of as hash_of
 
     AuditEvent = apps.get_model("audit", "AuditEvent")
     sequence, previous_hash, batch = 0, GENESIS_HASH, []

@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 from apps.accounts import two_factor
 from apps.accounts.models import OrganisationType
 from apps.accounts.selectors import organisation_list
-from apps.accounts.services import organisation_create
+from apps.accounts.services import organisation_create, user_sign_out_everywhere
 from apps.core.exceptions import ApplicationError
 
 # One answer for a wrong password and a wrong code, so the API never confirms a password on its own.
@@ -137,20 +137,22 @@ class TokenSignOutApi(APIView):
 
 
 class TokenSignOutEverywhereApi(APIView):
-    """Revoke every token the signed-in person holds, for example after a device is lost."""
+    """End every browser session and revoke every token the person holds, for example after a device is
+    lost."""
 
     authentication_classes = [TokenAuthentication]
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
         operation_id="auth_sign_out_everywhere",
-        summary="Revoke all of this person's tokens",
+        summary="Revoke all of this person's tokens and end their browser sessions",
         tags=["Authentication"],
         request=None,
         responses={204: None},
     )
     def post(self, request):
-        AuthToken.objects.filter(user=request.user).delete()
+        # The browser's service, so that browser sessions end too, not only tokens.
+        user_sign_out_everywhere(user=request.user)
         user_logged_out.send(sender=request.user.__class__, request=request._request, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

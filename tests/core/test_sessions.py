@@ -74,3 +74,18 @@ def test_an_htmx_request_on_an_ended_session_reloads_the_whole_page(client, lead
         response = client.get(CHILDREN, headers={"HX-Request": "true"})
 
     assert response["HX-Redirect"].startswith(reverse("accounts:sign-in"))
+
+
+def test_sign_out_everywhere_through_the_api_ends_browser_sessions_too(api_client, lead_professional):
+    laptop = sign_in(Client(), lead_professional)
+    assert laptop.get(CHILDREN).status_code == 200
+    _instance, token = AuthToken.objects.create(lead_professional)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+
+    assert api_client.post("/api/v1/auth/sign-out-everywhere/").status_code == 204
+
+    response = laptop.get(CHILDREN)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:sign-in"))
+    assert "_auth_user_id" not in laptop.session
+    assert not AuthToken.objects.filter(user=lead_professional).exists()

@@ -62,7 +62,8 @@ class TokenSignInApi(APIView):
     class OutputSerializer(serializers.Serializer):
         token = serializers.CharField(help_text="Send as the header `Authorization: Token <token>`.")
         expiry = serializers.DateTimeField(
-            help_text="When the token stops working unless used; each use extends it."
+            help_text="When the token stops working unless used. Each use extends it, but never past "
+            "`BEACON_API_TOKEN_MAX_AGE_HOURS` (12 by default) after it was issued: then sign in again."
         )
 
         class Meta:
@@ -100,9 +101,9 @@ class TokenSignInApi(APIView):
             two_factor.second_factor_check(request=request._request, user=user, code=data["otp_code"])
         except ApplicationError:
             raise self._wrong_credentials() from None
-        instance, token = AuthToken.objects.create(
-            user, expiry=knox_settings.TOKEN_TTL, prefix=knox_settings.TOKEN_PREFIX
-        )
+        # Never issued for longer than its absolute lifetime, whatever the idle time is set to.
+        expiry = min(knox_settings.TOKEN_TTL, knox_settings.AUTO_REFRESH_MAX_TTL or knox_settings.TOKEN_TTL)
+        instance, token = AuthToken.objects.create(user, expiry=expiry, prefix=knox_settings.TOKEN_PREFIX)
         user_logged_in.send(sender=user.__class__, request=request._request, user=user)
         return Response(self.OutputSerializer({"token": token, "expiry": instance.expiry}).data)
 

@@ -301,7 +301,9 @@ def test_a_replayed_code_gets_no_second_token(api_client, lead_professional):
     assert api_client.post("/api/v1/auth/token/", body, format="json").status_code == 400
 
 
-def test_a_professional_without_an_app_is_told_to_set_one_up_first(api_client):
+def test_a_professional_without_an_app_gets_the_wrong_credentials_answer_which_says_to_set_one_up(
+    api_client,
+):
     ProfessionalFactory(username="new.starter", authenticator=False)
 
     response = api_client.post(
@@ -310,8 +312,10 @@ def test_a_professional_without_an_app_is_told_to_set_one_up_first(api_client):
         format="json",
     )
 
-    assert response.status_code == 403
-    assert response.json()["errors"][0]["code"] == "two_factor_not_set_up"
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert error["code"] == "invalid_credentials"
+    assert "set up two-factor sign-in on the Beacon website" in error["detail"]
 
 
 def test_a_browser_session_without_the_code_is_not_signed_in_to_the_api(client, lead_professional):

@@ -160,6 +160,9 @@ REST_FRAMEWORK = {
     # Sign-in attempts per client address (ScopedRateThrottle, scope "auth"): slows password guessing.
     "DEFAULT_THROTTLE_RATES": {"auth": "20/min"},
 }
+# Checks for an existing record (possible matches) per person, browser and API together, in DRF's
+# "number/period" form (apps/children/throttling.py).
+BEACON_POSSIBLE_MATCH_RATE = env("BEACON_POSSIBLE_MATCH_RATE", default="30/hour")
 DRF_STANDARDIZED_ERRORS = {
     # One shape for every 4xx; a 5xx stays Django's own error page/log so nothing sensitive leaks.
     "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": False,

@@ -4,9 +4,8 @@ Partner agencies' systems sign in as a professional and send ``Authorization: To
 every request. Tokens are stored hashed (django-rest-knox), expire, and can all be revoked at once.
 """
 
-from django.contrib.auth import authenticate, user_logged_in, user_logged_out
+from django.contrib.auth import authenticate, user_logged_in, user_logged_out, user_login_failed
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from drf_standardized_errors.openapi_serializers import ErrorResponse403Serializer
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from knox.auth import TokenAuthentication
 from knox.models import AuthToken
@@ -21,19 +20,17 @@ from rest_framework.views import APIView
 from apps.accounts import two_factor
 from apps.accounts.models import OrganisationType
 from apps.accounts.selectors import organisation_list
-from apps.accounts.services import organisation_create
+from apps.accounts.services import organisation_create, user_sign_out_everywhere
 from apps.core.exceptions import ApplicationError
 
-# One answer for a wrong password and a wrong code, so the API never confirms a password on its own.
+# One answer for every refusal: a wrong username, password or code, an account that is not a
+# professional's, or one without two-factor sign-in set up. Anything else would confirm a correct
+# password, and say what kind of account it opens, to someone guessing.
 WRONG_CREDENTIALS_OR_CODE = (
     "Enter a correct username, password and current one-time code. The username and password are "
-    "case-sensitive."
+    "case-sensitive. API tokens are for professionals who have set up two-factor sign-in on the Beacon "
+    "website."
 )
-NO_SECOND_FACTOR = (
-    "Set up two-factor sign-in on the Beacon website before using the API: sign in there and follow "
-    "the steps."
-)
-PROFESSIONALS_ONLY = "The Beacon API is for professionals. Young people sign in to Beacon on the web."
 
 
 @extend_validation_errors(["invalid_credentials"], field_name="non_field_errors")
@@ -62,7 +59,8 @@ class TokenSignInApi(APIView):
     class OutputSerializer(serializers.Serializer):
         token = serializers.CharField(help_text="Send as the header `Authorization: Token <token>`.")
         expiry = serializers.DateTimeField(
-            help_text="When the token stops working unless used; each use extends it."
+            help_text="When the token stops working unless used. Each use extends it, but never past "
+            "`BEACON_API_TOKEN_MAX_AGE_HOURS` (12 by default) after it was issued: then sign in again."
         )
 
         class Meta:
@@ -73,15 +71,15 @@ class TokenSignInApi(APIView):
         summary="Sign in and get an API token",
         description=(
             "Only active professionals with two-factor sign-in set up get tokens. A wrong username, "
-            "password or code gives the same 400, without saying which was wrong. Limited to a few "
+            "password or code, and a correct password for any other account, give the same 400, without "
+            "saying which was wrong. Limited to a few "
             "attempts a minute (429); repeated failures for one username from one address pause "
             "sign-in for that pair (429, code `locked_out`)."
         ),
         tags=["Authentication"],
         auth=[],
         request=InputSerializer,
-        # A young person's correct password still gets no token: a 403 the generator cannot infer.
-        responses={200: OutputSerializer, 403: ErrorResponse403Serializer},
+        responses={200: OutputSerializer},
     )
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
@@ -92,17 +90,20 @@ class TokenSignInApi(APIView):
         user = authenticate(request._request, username=data["username"], password=data["password"])
         if user is None:
             raise self._wrong_credentials()
-        if not user.is_professional:
-            raise exceptions.PermissionDenied(PROFESSIONALS_ONLY)
-        if not two_factor.has_second_factor(user):
-            raise exceptions.PermissionDenied(NO_SECOND_FACTOR, code="two_factor_not_set_up")
+        if not user.is_professional or not two_factor.has_second_factor(user):
+            # A correct password that can never get a token is counted by django-axes like a wrong one,
+            # so that the answer, the work done and the lockout are all the same as for a wrong password.
+            user_login_failed.send(
+                sender=__name__, credentials={"username": data["username"]}, request=request._request
+            )
+            raise self._wrong_credentials()
         try:
             two_factor.second_factor_check(request=request._request, user=user, code=data["otp_code"])
         except ApplicationError:
             raise self._wrong_credentials() from None
-        instance, token = AuthToken.objects.create(
-            user, expiry=knox_settings.TOKEN_TTL, prefix=knox_settings.TOKEN_PREFIX
-        )
+        # Never issued for longer than its absolute lifetime, whatever the idle time is set to.
+        expiry = min(knox_settings.TOKEN_TTL, knox_settings.AUTO_REFRESH_MAX_TTL or knox_settings.TOKEN_TTL)
+        instance, token = AuthToken.objects.create(user, expiry=expiry, prefix=knox_settings.TOKEN_PREFIX)
         user_logged_in.send(sender=user.__class__, request=request._request, user=user)
         return Response(self.OutputSerializer({"token": token, "expiry": instance.expiry}).data)
 
@@ -137,20 +138,22 @@ class TokenSignOutApi(APIView):
 
 
 class TokenSignOutEverywhereApi(APIView):
-    """Revoke every token the signed-in person holds, for example after a device is lost."""
+    """End every browser session and revoke every token the person holds, for example after a device is
+    lost."""
 
     authentication_classes = [TokenAuthentication]
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
         operation_id="auth_sign_out_everywhere",
-        summary="Revoke all of this person's tokens",
+        summary="Revoke all of this person's tokens and end their browser sessions",
         tags=["Authentication"],
         request=None,
         responses={204: None},
     )
     def post(self, request):
-        AuthToken.objects.filter(user=request.user).delete()
+        # The browser's service, so that browser sessions end too, not only tokens.
+        user_sign_out_everywhere(user=request.user)
         user_logged_out.send(sender=request.user.__class__, request=request._request, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -20,8 +20,10 @@ from django.conf import settings
 from django.contrib.auth import user_login_failed
 from django.db import transaction
 from django.http import HttpRequest
+from django.middleware.csrf import rotate_token
 from django.urls import reverse
 from django_otp import devices_for_user, user_has_device
+from django_otp import login as otp_login
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -105,6 +107,19 @@ def second_factor_check(*, request: HttpRequest | None, user: User, code: str) -
             if device.verify_token(code):
                 return device
     raise _wrong_code(request=request, user=user, message=WRONG_CODE)
+
+
+def second_factor_login(*, request: HttpRequest, device: Device) -> None:
+    """Mark this session as past its second factor, under a new session id and CSRF token.
+
+    The session was made at the password step, and a session id someone planted or read before then
+    must not become a fully signed-in one (session fixation, OWASP ASVS 3.2.1). django-otp's ``login``
+    only records the device in the session; Django's own ``login`` cycles the key, but it ran at the
+    password step, so the key is cycled again here, keeping the session's contents.
+    """
+    otp_login(request, device)
+    request.session.cycle_key()
+    rotate_token(request)
 
 
 def totp_device_pending(*, user: User) -> TOTPDevice:

@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -122,7 +121,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
                 if getattr(request, "axes_locked_out", False):
                     return _locked_out_now(request)
             else:
-                otp_login(request, device)
+                two_factor.second_factor_login(request=request, device=device)
                 if isinstance(device, StaticDevice):
                     left = two_factor.backup_codes_remaining(user=user)
                     messages.warning(
@@ -156,7 +155,7 @@ def two_factor_set_up(request: HttpRequest) -> HttpResponse:
         except ApplicationError as error:
             add_service_errors(form, error)
         else:
-            otp_login(request, device)
+            two_factor.second_factor_login(request=request, device=device)
             return _show_backup_codes(request, codes, next_url=next_url, first_time=True)
     context = {
         "form": form,

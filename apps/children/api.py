@@ -43,6 +43,7 @@ from apps.children.services import (
     social_work_status_record,
     vulnerability_flag_add,
 )
+from apps.children.throttling import PossibleMatchThrottle
 from apps.consent.categories import Category
 from apps.core.api.fields import PublicIdRelatedField
 from apps.sharing.access import child_access
@@ -359,14 +360,23 @@ class VisibleMatchOutputSerializer(serializers.Serializer):
 
 
 class HiddenMatchOutputSerializer(serializers.Serializer):
-    visible = serializers.BooleanField(help_text="False: a record exists but is not shared with you.")
+    visible = serializers.BooleanField(
+        help_text="False: a record may exist but is not shared with you. At most one per reason, whatever "
+        "the number of such records."
+    )
     reason = serializers.CharField()
-    contact_organisation = serializers.CharField(help_text="Who to ask for access to the existing record.")
+    next_step = serializers.CharField(
+        help_text="What to do: ask the Beacon administrator at your single point of access, rather than "
+        "creating a second record."
+    )
 
 
 @extend_validation_errors(["not_enough_to_match"], field_name="non_field_errors")
 class ChildPossibleMatchesApi(APIView):
     """Records that may already be this child, searched across all of Beacon (R2)."""
+
+    # Per person, one counter with the browser's find page (BEACON_POSSIBLE_MATCH_RATE).
+    throttle_classes = [PossibleMatchThrottle]
 
     class InputSerializer(serializers.Serializer):
         nhs_number = serializers.CharField(required=False, allow_blank=True)
@@ -394,7 +404,9 @@ class ChildPossibleMatchesApi(APIView):
         summary="Find records that may already be this child",
         description=(
             "Matches on the same NHS number, or the same first name, last name and date of birth. A record "
-            "not shared with you shows only that it exists, why it matched, and which organisation to ask."
+            "not shared with you shows only that one may exist, why it matched, and what to do next: never "
+            "who the child is or which organisation holds the record. Every check is audited, and each "
+            "person may make a limited number (429 beyond it, shared with the website)."
         ),
         tags=TAGS,
         request=InputSerializer,

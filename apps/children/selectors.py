@@ -4,6 +4,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
+from django.db import transaction
 from django.db.models import Count, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -147,23 +148,33 @@ def child_detail(*, child: Child) -> Child:
     )
 
 
+SAME_NHS_NUMBER = "same NHS number"
+SAME_NAME_AND_BIRTH = "same name and date of birth"
+# What someone is told about a record that is not shared with them: that it may exist, never who holds it.
+HIDDEN_MATCH_NEXT_STEP = (
+    "A record may already exist for this child, but it has not been shared with you. Do not add a new "
+    "record: contact the Beacon administrator at your single point of access (SPA) with the details you "
+    "searched for. They can check whether it is the same child and arrange access for you."
+)
+
+
 @dataclass(frozen=True)
 class PossibleMatch:
-    """A record that may be the same child. Hidden records say only who to ask, never who the child is."""
+    """A record that may be the same child. A hidden one carries no record at all: nobody learns who the
+    child is, or which organisation holds them, by asking."""
 
-    child: Child
+    child: Child | None
     visible: bool
     reason: str
 
     @property
     def same_nhs_number(self) -> bool:
         """An NHS number belongs to one child: with this match, a new record cannot be made."""
-        return self.reason == "same NHS number"
+        return self.reason == SAME_NHS_NUMBER
 
     @property
-    def contact_organisation(self) -> str:
-        organisation = self.child.created_by_organisation
-        return organisation.name if organisation else "the Beacon administrator"
+    def next_step(self) -> str:
+        return "" if self.visible else HIDDEN_MATCH_NEXT_STEP
 
 
 def child_possible_matches(
@@ -176,43 +187,52 @@ def child_possible_matches(
 ) -> list[PossibleMatch]:
     """Records that may already be this child (R2): the same NHS number, or the same name and date of birth.
 
-    Searched across every record, so one child does not get a record per agency. For a record not
-    shared with ``user`` only its existence and the organisation to ask are shown; each match is audited.
+    Searched across every record, so one child does not get a record per agency. A record shared with
+    ``user`` is shown; one that is not is reported only as "a record may exist", once per reason, with
+    the route to access through the single point of access: never the child, how many, or the
+    organisation holding it (Caldicott: the minimum necessary; a duplicate record is the harm to avoid).
+
+    Every check is audited, one that finds nothing included: who searched, with which kinds of detail
+    and how many records matched, never the NHS number or name searched for; and each matched record
+    is recorded against its child. Callers throttle it per person (apps.children.throttling).
     """
     conditions = Q()
+    searched_by = []
     nhs_number = normalise_nhs_number(nhs_number)
     if nhs_number:
         conditions |= Q(nhs_number=nhs_number)
+        searched_by.append("nhs_number")
     if given_name.strip() and family_name.strip() and date_of_birth:
         conditions |= Q(
             given_name__iexact=given_name.strip(),
             family_name__iexact=family_name.strip(),
             date_of_birth=date_of_birth,
         )
+        searched_by.append("name_and_date_of_birth")
     if not conditions:
         return []
-    candidates = list(Child.objects.filter(conditions).select_related("created_by_organisation")[:10])
-    if not candidates:
-        return []
+    candidates = list(Child.objects.filter(conditions)[:10])
     visible_ids = set(
         Child.objects.restrict(user, VIEW)
         .filter(pk__in=[c.pk for c in candidates])
         .values_list("pk", flat=True)
     )
-    matches = [
-        PossibleMatch(
-            child=candidate,
-            visible=candidate.pk in visible_ids,
-            reason="same NHS number"
-            if nhs_number and candidate.nhs_number == nhs_number
-            else "same name and date of birth",
+    matches, hidden_reasons = [], []
+    for candidate in candidates:
+        reason = SAME_NHS_NUMBER if nhs_number and candidate.nhs_number == nhs_number else SAME_NAME_AND_BIRTH
+        if candidate.pk in visible_ids:
+            matches.append(PossibleMatch(child=candidate, visible=True, reason=reason))
+        elif reason not in hidden_reasons:
+            hidden_reasons.append(reason)
+    matches += [PossibleMatch(child=None, visible=False, reason=reason) for reason in hidden_reasons]
+    basis = "check for an existing record before creating one"
+    with transaction.atomic():
+        audit_record(
+            actor=user,
+            action=AuditEvent.Action.SEARCH,
+            target=user,
+            basis=basis,
+            detail={"possible_match_check": searched_by, "records_matched": len(candidates)},
         )
-        for candidate in candidates
-    ]
-    audit_record_reads(
-        actor=user,
-        action=AuditEvent.Action.SEARCH,
-        children=candidates,
-        basis="check for an existing record before creating one",
-    )
+        audit_record_reads(actor=user, action=AuditEvent.Action.SEARCH, children=candidates, basis=basis)
     return matches

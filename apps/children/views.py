@@ -5,6 +5,7 @@ Each view reads top to bottom: access -> form -> service -> redirect. Every chil
 shared read-only) and every list through ``child_list``, so both are permission-scoped and audited.
 """
 
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -50,6 +51,7 @@ from apps.children.services import (
     vulnerability_flag_add,
     vulnerability_flag_end,
 )
+from apps.children.throttling import possible_match_wait_seconds
 from apps.consent.categories import Category
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.forms import add_service_errors
@@ -154,6 +156,18 @@ def find_child(request: HttpRequest) -> HttpResponse:
     """Step one of adding a child (R2): look for an existing record before a new one is made."""
     form = FindChildForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
+        wait = possible_match_wait_seconds(request)
+        if wait is not None:
+            minutes = math.ceil(wait / 60)
+            form.add_error(
+                None,
+                "You have checked for existing records many times in a short while, so Beacon has paused "
+                f"checking for you. Try again in {minutes} minute{'s' if minutes != 1 else ''}, or contact "
+                "the Beacon administrator at your single point of access (SPA).",
+            )
+            response = render(request, "children/find.html", {"form": form}, status=429)
+            response["Retry-After"] = str(wait)
+            return response
         searched = form.cleaned_data
         matches = child_possible_matches(user=request.user, **searched)
         request.session[SEARCHED_KEY] = {
@@ -167,7 +181,12 @@ def find_child(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "children/find.html",
-            {"form": form, "matches": matches, "nhs_number_taken": nhs_number_taken},
+            {
+                "form": form,
+                "matches": matches,
+                "nhs_number_taken": nhs_number_taken,
+                "has_hidden_match": any(not match.visible for match in matches),
+            },
         )
     return render(request, "children/find.html", {"form": form})
 

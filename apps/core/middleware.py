@@ -11,9 +11,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
 
-# Session keys: when the person last did something (Unix seconds), and the user's ``session_epoch`` at
-# sign-in (apps.accounts.signals stores it).
+# Session keys: when the person last did something and when they signed in (Unix seconds), and the user's
+# ``session_epoch`` at sign-in (apps.accounts.signals stores the last two).
 SESSION_LAST_ACTIVITY = "beacon_last_activity"
+SESSION_SIGNED_IN_AT = "beacon_signed_in_at"
 SESSION_EPOCH = "beacon_session_epoch"
 
 
@@ -51,13 +52,14 @@ class PermissionsPolicyMiddleware:
 
 
 class SessionSecurityMiddleware:
-    """End a browser session after ``BEACON_SESSION_IDLE_MINUTES`` without a request, or after the person
-    chose "sign out everywhere" (OWASP ASVS 3.3: idle timeout, and ending all other sessions).
+    """End a browser session after ``BEACON_SESSION_IDLE_MINUTES`` without a request,
+    ``BEACON_SESSION_MAX_AGE_HOURS`` after signing in however active it has been, or after the person
+    chose "sign out everywhere" (OWASP ASVS 3.3: idle and absolute timeouts, ending all other sessions).
 
     Every signed-in request moves the last-activity time on, so the session is saved on each request.
     A page that has been left open warns two minutes before the end (static/js/beacon.mjs) and can ask
     the keep-alive view to carry on. API requests with a token are not affected: tokens have their own
-    expiry (knox).
+    idle and absolute expiry (knox's TOKEN_TTL and AUTO_REFRESH_MAX_TTL).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -76,6 +78,15 @@ class SessionSecurityMiddleware:
                     request,
                     f"You were signed out after {settings.BEACON_SESSION_IDLE_MINUTES} minutes without "
                     "activity, to protect the information in Beacon",
+                )
+            # A session signed in before this limit existed starts its clock now: bounded, not endless.
+            signed_in_at = request.session.setdefault(SESSION_SIGNED_IN_AT, now)
+            if now - signed_in_at > settings.BEACON_SESSION_MAX_AGE_HOURS * 60 * 60:
+                return self._sign_out(
+                    request,
+                    f"You were signed out because you signed in more than "
+                    f"{settings.BEACON_SESSION_MAX_AGE_HOURS} hours ago, to protect the information in "
+                    "Beacon. Sign in again to carry on.",
                 )
             request.session[SESSION_LAST_ACTIVITY] = now
         return self.get_response(request)

@@ -166,6 +166,9 @@ REST_FRAMEWORK = {
     # Sign-in attempts per client address (ScopedRateThrottle, scope "auth"): slows password guessing.
     "DEFAULT_THROTTLE_RATES": {"auth": "20/min"},
 }
+# Checks for an existing record (possible matches) per person, browser and API together, in DRF's
+# "number/period" form (apps/children/throttling.py).
+BEACON_POSSIBLE_MATCH_RATE = env("BEACON_POSSIBLE_MATCH_RATE", default="30/hour")
 DRF_STANDARDIZED_ERRORS = {
     # One shape for every 4xx; a 5xx stays Django's own error page/log so nothing sensitive leaks.
     "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": False,
@@ -174,8 +177,11 @@ DRF_STANDARDIZED_ERRORS = {
     "ALLOWED_ERROR_STATUS_CODES": ["400", "401", "403", "404", "405", "406", "415", "429"],
 }
 REST_KNOX = {
+    # A token unused this long stops working; each use extends it (AUTO_REFRESH) ...
     "TOKEN_TTL": timedelta(hours=env.int("BEACON_API_TOKEN_TTL_HOURS", default=10)),
     "AUTO_REFRESH": True,
+    # ... but never past this long after it was issued: then the client signs in again with a code.
+    "AUTO_REFRESH_MAX_TTL": timedelta(hours=env.int("BEACON_API_TOKEN_MAX_AGE_HOURS", default=12)),
     "USER_SERIALIZER": None,
 }
 SPECTACULAR_SETTINGS = {
@@ -281,6 +287,8 @@ SESSION_COOKIE_AGE = env.int("BEACON_SESSION_COOKIE_AGE", default=8 * 60 * 60)
 # Sign a browser session out after this long without a request (apps.core.middleware); pages warn two
 # minutes before. The session is saved on every request to move the clock on.
 BEACON_SESSION_IDLE_MINUTES = env.int("BEACON_SESSION_IDLE_MINUTES", default=30)
+# ... and this long after signing in, however active (OWASP ASVS 3.3.1 at level 2: 12 hours).
+BEACON_SESSION_MAX_AGE_HOURS = env.int("BEACON_SESSION_MAX_AGE_HOURS", default=12)
 
 # Two factors (django-otp): the name an authenticator app shows beside the code.
 OTP_TOTP_ISSUER = "Beacon"

@@ -2,12 +2,15 @@
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from knox.models import AuthToken
 from rest_framework.throttling import ScopedRateThrottle
 
-from apps.accounts.models import OrganisationType
+from apps.accounts.models import OrganisationType, User
 from tests.auth import current_code, sign_in
-from tests.factories import OrganisationFactory, ProfessionalFactory, YoungPersonUserFactory
+from tests.factories import OrganisationFactory, ProfessionalFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +64,8 @@ def test_a_wrong_password_is_a_400_in_the_standard_shape(api_client, lead_profes
             {
                 "code": "invalid_credentials",
                 "detail": "Enter a correct username, password and current one-time code. The username "
-                "and password are case-sensitive.",
+                "and password are case-sensitive. API tokens are for professionals who have set up "
+                "two-factor sign-in on the Beacon website.",
                 "attr": "non_field_errors",
             }
         ],
@@ -85,14 +89,54 @@ def test_an_inactive_professional_gets_no_token(api_client, password):
     assert AuthToken.objects.count() == 0
 
 
-def test_a_young_person_is_told_the_api_is_for_professionals(api_client, password):
-    YoungPersonUserFactory(username="young")
-    response = _sign_in(api_client, "young", password)
-    assert response.status_code == 403
-    body = response.json()
-    assert body["type"] == "client_error"
-    assert "for professionals" in body["errors"][0]["detail"]
+def _no_token_account(kind: str):
+    """An account whose correct password can never get a token, under the username "other"."""
+    if kind == "professional_without_an_app":
+        return ProfessionalFactory(username="other", authenticator=False)
+    return UserFactory(username="other", kind=kind)
+
+
+NO_TOKEN_KINDS = [User.Kind.YOUNG_PERSON, User.Kind.PARENT_CARER, "professional_without_an_app"]
+
+
+@pytest.mark.parametrize("kind", NO_TOKEN_KINDS)
+def test_a_correct_password_that_gets_no_token_answers_exactly_as_a_wrong_one(api_client, password, kind):
+    _no_token_account(kind)
+    correct = _sign_in(api_client, "other", password)
+    wrong = _sign_in(api_client, "other", "not-the-password")
+
+    assert correct.status_code == wrong.status_code == 400
+    assert correct.json() == wrong.json()
+    assert correct.json()["errors"][0]["code"] == "invalid_credentials"
     assert AuthToken.objects.count() == 0
+
+
+@pytest.mark.parametrize("kind", NO_TOKEN_KINDS)
+def test_a_correct_password_that_gets_no_token_does_the_same_work_as_a_wrong_one(api_client, password, kind):
+    _no_token_account(kind)
+    # Warm up: caches filled on first use, and django-axes' failure row for this username and address.
+    _sign_in(api_client, "other", "warm-up")
+    with CaptureQueriesContext(connection) as correct:
+        _sign_in(api_client, "other", password)
+    with CaptureQueriesContext(connection) as wrong:
+        _sign_in(api_client, "other", "not-the-password")
+
+    # The same queries; for a professional, two more reads (does she have an app, or backup codes?).
+    extra = 2 if kind == "professional_without_an_app" else 0
+    assert len(wrong) <= len(correct) <= len(wrong) + extra, (len(correct), len(wrong))
+
+
+@override_settings(AXES_FAILURE_LIMIT=2)
+@pytest.mark.parametrize("kind", NO_TOKEN_KINDS)
+def test_a_correct_password_that_gets_no_token_counts_towards_the_lockout(api_client, password, kind):
+    _no_token_account(kind)
+    _sign_in(api_client, "other", password)
+    _sign_in(api_client, "other", password)
+
+    response = _sign_in(api_client, "other", password)
+
+    assert response.status_code == 429
+    assert response.json()["errors"][0]["code"] == "locked_out"
 
 
 def test_missing_username_and_password_are_each_named(api_client):

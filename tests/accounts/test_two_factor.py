@@ -1,7 +1,9 @@
 """Two-factor sign-in: a password alone opens nothing for a professional: not a page, the admin or the API."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticToken
@@ -82,6 +84,38 @@ def test_a_code_typed_with_a_space_is_accepted(client, lead_professional):
 
     assert response.status_code == 302
     assert response["Location"] == CASELOAD
+
+
+def _signed_in_with_session_key(session_key: str) -> bool:
+    """Whether a browser presenting only this session id gets a page rather than a sign-in step."""
+    browser = Client()
+    browser.cookies[settings.SESSION_COOKIE_NAME] = session_key
+    return browser.get(CASELOAD).status_code == 200
+
+
+def test_the_session_id_is_renewed_when_the_code_is_given(client, lead_professional):
+    _password_step(client, "lead")
+    key_after_password = client.session.session_key
+
+    client.post(CODE, {"otp_code": current_code()})
+
+    key_after_code = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert key_after_code != key_after_password
+    assert _signed_in_with_session_key(key_after_code)
+    # A session id planted (or read) before the code was given is worth nothing afterwards.
+    assert not _signed_in_with_session_key(key_after_password)
+    assert client.get(CASELOAD).status_code == 200
+
+
+def test_the_session_id_is_renewed_when_a_first_app_is_set_up(client):
+    _person, _page, device = _set_up_first_app(client)
+    key_before = client.session.session_key
+
+    client.post(SET_UP, {"otp_code": current_code(device.key)})
+
+    assert client.cookies[settings.SESSION_COOKIE_NAME].value != key_before
+    assert not _signed_in_with_session_key(key_before)
+    assert client.get(CASELOAD).status_code == 200
 
 
 def test_a_wrong_code_says_what_to_do_and_signs_nobody_in(client, lead_professional):
@@ -267,7 +301,9 @@ def test_a_replayed_code_gets_no_second_token(api_client, lead_professional):
     assert api_client.post("/api/v1/auth/token/", body, format="json").status_code == 400
 
 
-def test_a_professional_without_an_app_is_told_to_set_one_up_first(api_client):
+def test_a_professional_without_an_app_gets_the_wrong_credentials_answer_which_says_to_set_one_up(
+    api_client,
+):
     ProfessionalFactory(username="new.starter", authenticator=False)
 
     response = api_client.post(
@@ -276,8 +312,10 @@ def test_a_professional_without_an_app_is_told_to_set_one_up_first(api_client):
         format="json",
     )
 
-    assert response.status_code == 403
-    assert response.json()["errors"][0]["code"] == "two_factor_not_set_up"
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert error["code"] == "invalid_credentials"
+    assert "set up two-factor sign-in on the Beacon website" in error["detail"]
 
 
 def test_a_browser_session_without_the_code_is_not_signed_in_to_the_api(client, lead_professional):

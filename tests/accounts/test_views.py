@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from tests.auth import current_code
-from tests.factories import YoungPersonUserFactory
+from tests.factories import UserFactory, YoungPersonUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +135,21 @@ def test_a_young_person_lands_on_their_portal_after_signing_in(client, password)
     assert response.status_code == 302
     assert response["Location"] == reverse("portal:home")
     assert client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.parametrize("kind", ["young_person", "parent_carer", "professional"])
+def test_a_wrong_password_gets_the_same_page_whatever_kind_of_account(client, kind):
+    sign_in_url = reverse("accounts:sign-in")
+    unknown = client.post(sign_in_url, {"username": "someone", "password": "wrong-password"})
+    UserFactory(username="someone", kind=kind)
+
+    response = client.post(sign_in_url, {"username": "someone", "password": "wrong-password"})
+
+    assert response.status_code == unknown.status_code == 200
+    assert response.context["form"].errors == unknown.context["form"].errors
+    assert _without_csrf(response.content.decode()) == _without_csrf(unknown.content.decode())
+
+
+def _without_csrf(html: str) -> str:
+    """The page without its CSRF tokens (in the form and in htmx's headers), which differ every time."""
+    return re.sub(r"[A-Za-z0-9]{64}", "", html)

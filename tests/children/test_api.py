@@ -17,6 +17,7 @@ from apps.children.models import (
     SocialWorkInvolvement,
     VulnerabilityFlag,
 )
+from apps.children.selectors import HIDDEN_MATCH_NEXT_STEP
 from apps.sharing.models import AccessGrant
 from apps.sharing.services import child_access_grant
 from tests.factories import (
@@ -503,13 +504,41 @@ def test_possible_matches_hide_who_an_unshared_record_is_about(lead_client):
         {
             "visible": False,
             "reason": "same name and date of birth",
-            "contact_organisation": "Synthetic CAMHS Team",
+            "next_step": HIDDEN_MATCH_NEXT_STEP,
         }
     ]
-    assert str(hidden.public_id) not in response.content.decode()
-    assert "Nadia" not in response.content.decode()
-    event = AuditEvent.objects.get(action=AuditEvent.Action.SEARCH)
+    for detail in (str(hidden.public_id), "Nadia", "Synthetic CAMHS Team"):
+        assert detail not in response.content.decode()
+    event = AuditEvent.objects.get(action=AuditEvent.Action.SEARCH, child__isnull=False)
     assert (event.child, event.interface) == (hidden, AuditEvent.Interface.API)
+
+
+def test_possible_matches_name_no_record_once_for_several_hidden_ones(lead_client):
+    for organisation in ("Synthetic CAMHS Team", "Synthetic School"):
+        ChildFactory(
+            given_name="Nadia",
+            family_name="Brooks",
+            date_of_birth=datetime.date(2012, 3, 4),
+            created_by_organisation=OrganisationFactory(name=organisation),
+        )
+
+    response = lead_client.post(
+        MATCHES_URL, {"given_name": "Nadia", "family_name": "Brooks", "date_of_birth": "2012-03-04"}
+    )
+
+    assert [match["visible"] for match in response.json()] == [False]
+
+
+def test_possible_matches_are_limited_per_person(lead_client, settings, child):
+    settings.BEACON_POSSIBLE_MATCH_RATE = "3/hour"
+    for _ in range(3):
+        assert lead_client.post(MATCHES_URL, {"nhs_number": nhs_number_from(481_234)}).status_code == 200
+
+    response = lead_client.post(MATCHES_URL, {"nhs_number": nhs_number_from(481_234)})
+
+    assert response.status_code == 429
+    assert response.json()["errors"][0]["code"] == "throttled"
+    assert int(response["Retry-After"]) > 0
 
 
 def test_possible_matches_need_an_nhs_number_or_a_name_and_date_of_birth(lead_client):

@@ -10,7 +10,7 @@ from apps.audit.models import AuditEvent
 from apps.children.selectors import access_child, child_list, child_list_audit, child_possible_matches
 from apps.children.services import child_identifier_add
 from apps.core.exceptions import NotPermitted
-from tests.factories import ChildFactory, OrganisationFactory
+from tests.factories import ChildFactory, OrganisationFactory, nhs_number_from
 
 pytestmark = pytest.mark.django_db
 
@@ -89,8 +89,9 @@ def test_possible_matches_find_the_same_nhs_number_or_name_and_birth_date(outsid
         user=outsider, given_name="samira", family_name="OKAFOR", date_of_birth=child.date_of_birth
     )
     for matches in (by_nhs, by_name):
-        assert [match.child for match in matches] == [child]
-        assert matches[0].visible is False
+        # Not shared with the outsider: that a record may exist, and nothing of it.
+        assert [(match.child, match.visible) for match in matches] == [(None, False)]
+        assert "single point of access" in matches[0].next_step
     assert by_nhs[0].reason == "same NHS number"
     assert by_name[0].reason == "same name and date of birth"
 
@@ -102,8 +103,37 @@ def test_possible_matches_say_which_are_already_shared(lead_professional, child)
 
 def test_possible_matches_are_audited_against_each_child(outsider, child):
     child_possible_matches(user=outsider, nhs_number=child.nhs_number)
-    event = AuditEvent.objects.get(action=AuditEvent.Action.SEARCH)
+    event = AuditEvent.objects.get(action=AuditEvent.Action.SEARCH, child__isnull=False)
     assert (event.actor, event.child) == (outsider, child)
+
+
+def test_every_possible_match_check_is_audited_even_with_no_match(outsider, child):
+    child_possible_matches(user=outsider, nhs_number=nhs_number_from(481_234))  # No record.
+    child_possible_matches(
+        user=outsider, given_name="Samira", family_name="Okafor", date_of_birth=child.date_of_birth
+    )
+
+    checks = AuditEvent.objects.filter(action=AuditEvent.Action.SEARCH, child=None).order_by("pk")
+    assert [(event.actor, event.target_id) for event in checks] == [(outsider, str(outsider.public_id))] * 2
+    assert [event.detail for event in checks] == [
+        {"possible_match_check": ["nhs_number"], "records_matched": 0},
+        {"possible_match_check": ["name_and_date_of_birth"], "records_matched": 1},
+    ]
+
+
+def test_the_audit_of_a_possible_match_check_holds_no_nhs_number_or_name(outsider, child):
+    child_possible_matches(
+        user=outsider,
+        nhs_number=child.nhs_number,
+        given_name="Samira",
+        family_name="Okafor",
+        date_of_birth=child.date_of_birth,
+    )
+
+    for event in AuditEvent.objects.filter(action=AuditEvent.Action.SEARCH):
+        written = f"{event.basis} {event.detail} {event.target_id}".lower()
+        for searched in (child.nhs_number, "samira", "okafor", child.date_of_birth.isoformat()):
+            assert searched not in written
 
 
 def test_possible_matches_need_a_number_or_a_full_name_and_birth_date(outsider, child):

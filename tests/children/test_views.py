@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +25,7 @@ from tests.factories import (
     ChildIdentifierFactory,
     FamilyMemberFactory,
     OrganisationFactory,
+    ProfessionalFactory,
     SocialWorkInvolvementFactory,
     YoungPersonUserFactory,
     nhs_number_from,
@@ -34,6 +36,7 @@ pytestmark = pytest.mark.django_db
 
 LIST = reverse("children:list")
 FIND = reverse("children:find")
+MATCHES_API = "/api/v1/children/possible-matches/"
 CREATE = reverse("children:create")
 
 # Measured once: session, user, count, page, organisation for the audit, audit chain lock, audit chain
@@ -481,8 +484,16 @@ def test_duplicate_check_shows_a_hidden_match_without_revealing_the_name(
     page = client.post(FIND, {"nhs_number": spaced(child.nhs_number)}).text
 
     assert "A record may already exist for this child" in page
-    assert social_care.name.replace("'", "&#x27;") in page
-    for detail in ("Samira", "Okafor", "Sam ", str(child.public_id), child.date_of_birth.strftime("%Y")):
+    assert "Contact the Beacon administrator at your single point of access (SPA)" in page
+    # Neither who the child is nor which organisation holds the record.
+    for detail in (
+        "Samira",
+        "Okafor",
+        "Sam ",
+        str(child.public_id),
+        child.date_of_birth.strftime("%Y"),
+        social_care.name.replace("'", "&#x27;"),
+    ):
         assert detail not in page
 
 
@@ -512,8 +523,10 @@ def test_duplicate_check_by_name_and_date_of_birth_finds_a_hidden_match(client, 
 
     assert "A record may already exist for this child" in page
     assert "same name and date of birth" in page
-    # Two children can share a name and birthday: the person may still go on to create a record.
+    # Two children can share a name and birthday: the person may still go on to create a record, once
+    # the administrator has said the existing one is someone else.
     assert f'href="{CREATE}"' in page
+    assert "once the administrator has told you the existing one is a different child" in page
 
 
 def test_duplicate_check_links_to_a_visible_match(signed_in_client, child):
@@ -585,7 +598,9 @@ def test_successful_create_grants_the_creator_access_and_writes_audit_rows(
     assert list(Child.objects.restrict(lead_professional, "change_child")) == [child]
     actions = set(AuditEvent.objects.filter(child=child).values_list("action", flat=True))
     assert {AuditEvent.Action.CREATE, AuditEvent.Action.GRANT} <= actions
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.SEARCH).exists() is False  # Nothing matched.
+    # Nothing matched: the check itself is recorded, against no child.
+    (search,) = AuditEvent.objects.filter(action=AuditEvent.Action.SEARCH)
+    assert (search.actor, search.child) == (lead_professional, None)
     assert "Jordan Example has been added to Beacon" in signed_in_client.get(response.url).text
     assert "children:searched" not in signed_in_client.session
 
@@ -770,3 +785,32 @@ def test_identifier_form_offers_only_active_organisations(signed_in_client, chil
     page = signed_in_client.get(reverse("children:identifier-add", args=[child.public_id])).text
 
     assert "Closed Organisation" not in page
+
+
+def test_the_find_page_pauses_checks_beyond_the_limit_for_that_person(client, outsider, settings, child):
+    settings.BEACON_POSSIBLE_MATCH_RATE = "2/hour"
+    sign_in(client, outsider)
+    for _ in range(2):
+        assert client.post(FIND, {"nhs_number": spaced(child.nhs_number)}).status_code == 200
+
+    response = client.post(FIND, {"nhs_number": spaced(child.nhs_number)})
+
+    assert response.status_code == 429
+    assert "Beacon has paused checking for you" in response.text
+    assert "A record may already exist" not in response.text
+    assert int(response["Retry-After"]) > 0
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.SEARCH, child=None).count() == 2
+    # Someone else is not held up by it.
+    other = sign_in(Client(), ProfessionalFactory())
+    assert other.post(FIND, {"nhs_number": spaced(child.nhs_number)}).status_code == 200
+
+
+def test_the_find_page_and_the_api_share_one_allowance(client, api_client, outsider, settings, child):
+    settings.BEACON_POSSIBLE_MATCH_RATE = "2/hour"
+    sign_in(client, outsider)
+    sign_in(api_client, outsider)
+    assert client.post(FIND, {"nhs_number": spaced(child.nhs_number)}).status_code == 200
+    assert api_client.post(MATCHES_API, {"nhs_number": child.nhs_number}, format="json").status_code == 200
+
+    assert client.post(FIND, {"nhs_number": spaced(child.nhs_number)}).status_code == 429
+    assert api_client.post(MATCHES_API, {"nhs_number": child.nhs_number}, format="json").status_code == 429

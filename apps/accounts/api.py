@@ -6,7 +6,6 @@ every request. Tokens are stored hashed (django-rest-knox), expire, and can all 
 
 from django.contrib.auth import authenticate, user_logged_in, user_logged_out
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from drf_standardized_errors.openapi_serializers import ErrorResponse403Serializer
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from knox.auth import TokenAuthentication
 from knox.models import AuthToken
@@ -22,6 +21,7 @@ from apps.accounts import two_factor
 from apps.accounts.models import OrganisationType
 from apps.accounts.selectors import organisation_list
 from apps.accounts.services import organisation_create
+from apps.core.api.schema import PermissionErrorResponseSerializer
 from apps.core.exceptions import ApplicationError
 
 # One answer for a wrong password and a wrong code, so the API never confirms a password on its own.
@@ -81,7 +81,7 @@ class TokenSignInApi(APIView):
         auth=[],
         request=InputSerializer,
         # A young person's correct password still gets no token: a 403 the generator cannot infer.
-        responses={200: OutputSerializer, 403: ErrorResponse403Serializer},
+        responses={200: OutputSerializer, 403: PermissionErrorResponseSerializer},
     )
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)

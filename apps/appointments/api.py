@@ -32,7 +32,7 @@ from apps.appointments.services import (
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record_reads
 from apps.children.selectors import CHANGE, VIEW, access_child
-from apps.core.api.fields import PublicIdRelatedField
+from apps.core.api.fields import EventDateTimeField, NameField, PublicIdRelatedField
 from apps.teams.api import ChildScopedPublicIdField, PersonReferenceSerializer, _get_through_child
 
 TAGS = ["Appointments"]
@@ -113,7 +113,7 @@ class AppointmentListCreateApi(GenericAPIView):
             help_text="The user id of the professional the young person will see.",
         )
         purpose = serializers.CharField(allow_blank=True)
-        starts_at = serializers.DateTimeField()
+        starts_at = EventDateTimeField()
         duration_minutes = serializers.IntegerField(required=False, default=50)
         location = serializers.ChoiceField(choices=Appointment.Location.choices)
         location_detail = serializers.CharField(required=False, allow_blank=True, default="")
@@ -121,7 +121,7 @@ class AppointmentListCreateApi(GenericAPIView):
         companion = serializers.ChoiceField(
             choices=Appointment.Companion.choices, required=False, allow_blank=True, default=""
         )
-        companion_name = serializers.CharField(required=False, allow_blank=True, default="")
+        companion_name = NameField(required=False, allow_blank=True, default="")
         practical_support = serializers.ListField(
             child=serializers.ChoiceField(choices=Appointment.PracticalSupport.choices),
             required=False,

@@ -28,7 +28,7 @@ from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record_reads
 from apps.children.selectors import RECORD_APPOINTMENTS, VIEW, access_child, child_owned
 from apps.consent.categories import Category
-from apps.core.api.fields import PublicIdRelatedField
+from apps.core.api.fields import EventDateTimeField, NameField, PublicIdRelatedField
 from apps.teams.api import ChildScopedPublicIdField, PersonReferenceSerializer
 
 TAGS = ["Appointments"]
@@ -109,7 +109,7 @@ class AppointmentListCreateApi(GenericAPIView):
             help_text="The user id of the professional the young person will see.",
         )
         purpose = serializers.CharField(allow_blank=True)
-        starts_at = serializers.DateTimeField()
+        starts_at = EventDateTimeField()
         duration_minutes = serializers.IntegerField(required=False, default=50)
         location = serializers.ChoiceField(choices=Appointment.Location.choices)
         location_detail = serializers.CharField(required=False, allow_blank=True, default="")
@@ -117,7 +117,7 @@ class AppointmentListCreateApi(GenericAPIView):
         companion = serializers.ChoiceField(
             choices=Appointment.Companion.choices, required=False, allow_blank=True, default=""
         )
-        companion_name = serializers.CharField(required=False, allow_blank=True, default="")
+        companion_name = NameField(required=False, allow_blank=True, default="")
         practical_support = serializers.ListField(
             child=serializers.ChoiceField(choices=Appointment.PracticalSupport.choices),
             required=False,

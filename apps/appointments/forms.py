@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.appointments.models import Appointment, MissedAppointmentFollowUp
-from apps.core.forms import GovukDateField
+from apps.core.forms import EventDateField
 from apps.teams.forms import DATE_HINT, PublicIdChoiceField, _parse_time
 
 FollowUp = MissedAppointmentFollowUp
@@ -54,7 +54,7 @@ class AppointmentBookForm(forms.Form):
         help_text="For example, first assessment, or session 3",
         error_messages={"required": "Enter what the appointment is for"},
     )
-    on = GovukDateField(name="Date", label="Date", help_text=DATE_HINT)
+    on = EventDateField(name="Date", label="Date", help_text=DATE_HINT)
     at = forms.CharField(
         label="Time",
         max_length=10,

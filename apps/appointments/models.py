@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from apps.core.validation import validate_event_date, validate_printable_name
+
 
 class Appointment(models.Model):
     """One appointment for a child: where, with whom, who comes with them, the practical help, the outcome."""
@@ -75,7 +77,7 @@ class Appointment(models.Model):
         help_text="Who the young person is seeing.",
     )
     purpose = models.CharField(max_length=200, help_text="For example 'first assessment' or 'session 3'.")
-    starts_at = models.DateTimeField()
+    starts_at = models.DateTimeField(validators=[validate_event_date])
     duration_minutes = models.PositiveSmallIntegerField(default=50)
     location = models.CharField(max_length=20, choices=Location.choices)
     location_detail = models.CharField(
@@ -86,7 +88,7 @@ class Appointment(models.Model):
     companion = models.CharField(
         "who the young person wants with them", max_length=20, choices=Companion.choices, blank=True
     )
-    companion_name = models.CharField(max_length=150, blank=True)
+    companion_name = models.CharField(max_length=150, blank=True, validators=[validate_printable_name])
     companion_wish_met = models.BooleanField(null=True, blank=True)
     companion_wish_not_met_reason = models.TextField(blank=True)
 

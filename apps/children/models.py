@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from apps.consent.categories import CHILD_CATEGORY_PERMISSIONS, Category
 from apps.core.nhs_number import format_nhs_number, validate_nhs_number
+from apps.core.validation import validate_date_of_birth, validate_printable_name
 
 
 class ChildQuerySet(models.QuerySet):
@@ -51,12 +52,15 @@ class Child(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     # Identity. The legal name is for matching and letters; the preferred name is what people use.
-    given_name = models.CharField("first name (legal)", max_length=100)
-    family_name = models.CharField("last name (legal)", max_length=100)
+    given_name = models.CharField("first name (legal)", max_length=100, validators=[validate_printable_name])
+    family_name = models.CharField("last name (legal)", max_length=100, validators=[validate_printable_name])
     preferred_name = models.CharField(
-        max_length=100, blank=True, help_text="What the young person likes to be called."
+        max_length=100,
+        blank=True,
+        help_text="What the young person likes to be called.",
+        validators=[validate_printable_name],
     )
-    date_of_birth = models.DateField()
+    date_of_birth = models.DateField(validators=[validate_date_of_birth])
     nhs_number = models.CharField(
         "NHS number", max_length=10, unique=True, null=True, blank=True, validators=[validate_nhs_number]
     )
@@ -294,7 +298,7 @@ class FamilyMember(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="family_members")
-    name = models.CharField(max_length=150)
+    name = models.CharField(max_length=150, validators=[validate_printable_name])
     relationship = models.CharField(max_length=20, choices=Relationship.choices)
     has_parental_responsibility = models.BooleanField(default=False)
     lives_in_household = models.BooleanField(default=False)

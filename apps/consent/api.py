@@ -669,6 +669,9 @@ class ConsentReviewOutputSerializer(serializers.Serializer):
 class ConsentReviewListApi(GenericAPIView):
     """Consent and competence reviews (R82), due ones first; until one is done, the safer setting holds."""
 
+    # The whole list in one answer (a child has a handful); the schema must not promise pages.
+    pagination_class = None
+
     @extend_schema(
         operation_id="children_consent_reviews_list",
         summary="List consent reviews",
@@ -749,6 +752,9 @@ class ParentWithholdingOutputSerializer(serializers.Serializer):
 
 class ParentWithholdingListCreateApi(GenericAPIView):
     """What a competent young person has asked to keep from their parents or carers (R74)."""
+
+    # The whole list in one answer (a child has a handful); the schema must not promise pages.
+    pagination_class = None
 
     class InputSerializer(serializers.Serializer):
         category = serializers.ChoiceField(choices=Category.choices)

@@ -14,6 +14,7 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 
 from apps.core.exceptions import ApplicationError
+from apps.core.validation import validate_date_of_birth, validate_event_date
 
 _PARTS = ("day", "month", "year")
 
@@ -73,3 +74,15 @@ def add_service_errors(
             form.add_error(target(None if field == NON_FIELD_ERRORS else field), messages)
     else:
         form.add_error(target(None), error.messages)
+
+
+class DateOfBirthField(GovukDateField):
+    """A date of birth: today or before, not before 1900 (apps.core.validation)."""
+
+    default_validators = [validate_date_of_birth]
+
+
+class EventDateField(GovukDateField):
+    """The day of a meeting or appointment: within 10 years back and 5 years ahead (apps.core.validation)."""
+
+    default_validators = [validate_event_date]

@@ -1,4 +1,5 @@
-"""Middleware that applies to every page and API response: caching, browser features, session lifetime."""
+"""Middleware that applies to every page and API response: caching, browser features, session lifetime,
+and control characters in what was sent."""
 
 import time
 from collections.abc import Callable
@@ -7,9 +8,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
+
+from apps.core.validation import describe_character, first_control_character
 
 # Session keys: when the person last did something and when they signed in (Unix seconds), and the user's
 # ``session_epoch`` at sign-in (apps.accounts.signals stores the last two).
@@ -106,3 +109,50 @@ class SessionSecurityMiddleware:
             # htmx would swap the sign-in page into part of this one; have it load the whole page instead.
             response = HttpResponse(headers={"HX-Redirect": response["Location"]})
         return response
+
+
+class InputCharactersMiddleware:
+    """Refuse a request whose query string or form holds a NUL byte or another control character.
+
+    PostgreSQL cannot store or compare text holding NUL, so such a search would otherwise end in a
+    server error; other control characters hide text or break letters and exports. Tabs and line breaks
+    stay allowed (people lay out free text with them). The answer is a 400 naming the field to fix: the
+    API's one error shape under /api/, a page saying what to change in the browser. JSON bodies are
+    checked by the API's parser (apps.core.api.parsers), which can name a field inside the body.
+    """
+
+    FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        refused = self._first_control_character(request)
+        if refused is not None:
+            return self._refuse(request, *refused)
+        return self.get_response(request)
+
+    def _first_control_character(self, request: HttpRequest) -> tuple[str, str] | None:
+        """The first field (query parameter or form field) holding a control character, and that character."""
+        sources = [request.GET]
+        if request.method == "POST" and request.content_type in self.FORM_TYPES:
+            sources.append(request.POST)
+        for source in sources:
+            for key, values in source.lists():
+                for text in (key, *values):
+                    character = first_control_character(text)
+                    if character is not None:
+                        return key, character
+        return None
+
+    def _refuse(self, request: HttpRequest, field: str, character: str) -> HttpResponse:
+        # The field's own name may hold the character: show it made visible.
+        shown = "".join(describe_character(c) if first_control_character(c) else c for c in field)
+        message = (
+            f"Remove the hidden control character {describe_character(character)} from '{shown}'; "
+            "only tabs and line breaks are allowed."
+        )
+        if request.path.startswith("/api/"):
+            error = {"code": "control_characters", "detail": message, "attr": shown}
+            return JsonResponse({"type": "validation_error", "errors": [error]}, status=400)
+        return render(request, "core/bad_input.html", {"field": shown, "message": message}, status=400)

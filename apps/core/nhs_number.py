@@ -8,6 +8,7 @@ import re
 from django.core.exceptions import ValidationError
 
 _SEPARATORS = re.compile(r"[\s-]+")
+_ASCII_DIGITS = re.compile(r"[0-9]+")
 _WEIGHTS = range(10, 1, -1)  # 10 for the first digit down to 2 for the ninth.
 
 
@@ -29,7 +30,9 @@ def nhs_number_check_digit(first_nine: str) -> int | None:
 
 def validate_nhs_number(value: str) -> None:
     """Raise a ValidationError that says what is wrong with an NHS number (already normalised)."""
-    if not value.isdigit():
+    # ASCII digits only: str.isdigit() also accepts superscripts and other scripts' digits ('²', '٣'),
+    # which int() then refuses.
+    if not _ASCII_DIGITS.fullmatch(value):
         raise ValidationError("Enter an NHS number using numbers only, like 999 000 0018", code="not_digits")
     if len(value) != 10:
         raise ValidationError(

@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from apps.core.validation import validate_printable_name
+
 
 class Route(models.TextChoices):
     """Who the referral or consultation comes from (R35): every route is accepted, none is required."""
@@ -95,7 +97,7 @@ class Consultation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consultations_requested"
     )
     # Someone who does not sign in (a parent on the phone), recorded by the professional who took the call.
-    requester_name = models.CharField(max_length=150, blank=True)
+    requester_name = models.CharField(max_length=150, blank=True, validators=[validate_printable_name])
     requester_contact = models.CharField(max_length=300, blank=True)
     concern = models.TextField()
     what_has_been_tried = models.TextField(blank=True)
@@ -192,7 +194,7 @@ class Referral(models.Model):
     made_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals_made"
     )
-    referrer_name = models.CharField(max_length=150, blank=True)
+    referrer_name = models.CharField(max_length=150, blank=True, validators=[validate_printable_name])
     referrer_contact = models.CharField(max_length=300, blank=True)
 
     # About need (R36, R45).

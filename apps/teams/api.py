@@ -847,7 +847,7 @@ class CaseloadListApi(GenericAPIView):
         def get_missed_in_a_row(self, row) -> int | None:
             return (row.child.missed_in_a_row or 0) if row.child.can_see_appointments else None
 
-        @extend_schema_field(OpenApiTypes.DATETIME)
+        @extend_schema_field(serializers.DateTimeField(allow_null=True))
         def get_waiting_since(self, row):
             return row.child.waiting_since if row.child.can_see_referrals else None
 

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from apps.core.validation import validate_event_date, validate_printable_name
+
 
 class TeamMembershipQuerySet(models.QuerySet):
     def current(self) -> "TeamMembershipQuerySet":
@@ -49,7 +51,10 @@ class TeamMembership(models.Model):
         related_name="team_memberships",
     )
     person_name = models.CharField(
-        max_length=150, blank=True, help_text="For someone who does not sign in to Beacon."
+        max_length=150,
+        blank=True,
+        help_text="For someone who does not sign in to Beacon.",
+        validators=[validate_printable_name],
     )
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -214,7 +219,7 @@ class Meeting(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     child = models.ForeignKey("children.Child", on_delete=models.CASCADE, related_name="meetings")
     kind = models.CharField(max_length=30, choices=Kind.choices)
-    held_at = models.DateTimeField()
+    held_at = models.DateTimeField(validators=[validate_event_date])
     location = models.CharField(max_length=200, blank=True)
     # The voice of the child (UNCRC article 12): their views in their own words, or why they were not given.
     young_person_views = models.TextField("the young person's views, in their own words", blank=True)
@@ -242,7 +247,10 @@ class MeetingParticipant(models.Model):
         TeamMembership, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     name = models.CharField(
-        max_length=150, blank=True, help_text="For someone not on the team, like a parent."
+        max_length=150,
+        blank=True,
+        help_text="For someone not on the team, like a parent.",
+        validators=[validate_printable_name],
     )
     invited = models.BooleanField(default=True)
     attended = models.BooleanField(default=False)

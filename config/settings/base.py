@@ -66,6 +66,9 @@ MIDDLEWARE = [
     # Marks request.user verified once they have given their second factor this session.
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view reads the query string or the form: a NUL byte there is a 400, never a 500.
+    # After authentication, so that the page saying so is drawn like every other page.
+    "apps.core.middleware.InputCharactersMiddleware",
     # After messages, so that it can say why someone was signed out.
     "apps.core.middleware.SessionSecurityMiddleware",
     # A professional signed in with a password only may use the sign-in pages and nothing else.
@@ -154,10 +157,14 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["apps.core.api.permissions.IsProfessional"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # DRF's JSON parser with a depth limit and a control-character check (apps/core/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["apps.core.api.parsers.JSONParser"],
+    # Describes the endpoint without building serializers: the OpenAPI schema is the full description.
+    "DEFAULT_METADATA_CLASS": "apps.core.api.metadata.Metadata",
     "DEFAULT_PAGINATION_CLASS": "apps.core.api.pagination.Pagination",
     "PAGE_SIZE": 25,
-    "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
+    # Documents every error an operation can answer with, in the one error shape (apps/core/api/schema.py).
+    "DEFAULT_SCHEMA_CLASS": "apps.core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # Token users past the refused-requests limit get 429 (apps/audit/middleware.py); views that name their

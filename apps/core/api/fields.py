@@ -6,6 +6,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.core.validation import validate_date_of_birth, validate_event_date, validate_printable_name
+
 
 @extend_schema_field(OpenApiTypes.UUID)
 class PublicIdRelatedField(serializers.RelatedField):
@@ -36,3 +38,21 @@ class PublicIdRelatedField(serializers.RelatedField):
 
     def to_representation(self, value) -> str:
         return str(value.public_id)
+
+
+class NameField(serializers.CharField):
+    """A person's name: one line of printable characters (apps.core.validation)."""
+
+    default_validators = [validate_printable_name]
+
+
+class DateOfBirthField(serializers.DateField):
+    """A date of birth: today or before, not before 1900 (apps.core.validation)."""
+
+    default_validators = [validate_date_of_birth]
+
+
+class EventDateTimeField(serializers.DateTimeField):
+    """When a meeting or appointment happens: within 10 years back and 5 years ahead."""
+
+    default_validators = [validate_event_date]

@@ -13,7 +13,13 @@ from apps.accounts.models import User
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record, audit_record_reads
 from apps.children.models import Child, ChildIdentifier, SocialWorkInvolvement, VulnerabilityFlag
-from apps.consent.categories import CATEGORY_FOR_PERMISSION, CHANGE_CHILD, RECORD_APPOINTMENTS, VIEW_CHILD
+from apps.consent.categories import (
+    CATEGORY_FOR_PERMISSION,
+    CHANGE_CHILD,
+    RECORD_APPOINTMENTS,
+    VIEW_CHILD,
+    Category,
+)
 from apps.consent.services import disclosure_record, disclosures_record_listed
 from apps.core.nhs_number import normalise_nhs_number
 from apps.sharing.access import child_access, children_access
@@ -27,8 +33,12 @@ def _with_summary(queryset: QuerySet[Child]) -> QuerySet[Child]:
     current_status = SocialWorkInvolvement.objects.filter(child=OuterRef("pk"), ended_on__isnull=True)
     # A correlated count, not an aggregate over a join: no GROUP BY for the paginator's count to wrap, and
     # only the rows on the page are counted.
+    # Only flags of the core record: a list counting a sensitive flag would tell someone without that category
+    # that one exists (R80). The child's own page shows each flag the viewer may see.
     current_flags = (
-        VulnerabilityFlag.objects.filter(child=OuterRef("pk"), ended_on__isnull=True)
+        VulnerabilityFlag.objects.filter(
+            child=OuterRef("pk"), ended_on__isnull=True, type__category=Category.CORE
+        )
         .order_by()
         .values("child")
         .annotate(count=Count("pk"))

@@ -46,6 +46,7 @@ from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.forms import add_service_errors
 from apps.portal.easy_read import wants_easy_read
 from apps.sharing.access import child_access
+from apps.sharing.selectors import who_can_see
 
 DISCLOSURES_PAGE_SIZE = 50
 
@@ -551,6 +552,8 @@ def my_information(request: HttpRequest) -> HttpResponse:
     context = {
         "child": child,
         "shares": shares,
+        # Everyone who can see it today and why, consent or not: direct care, coordination, a duty (R75).
+        "who_can_see": who_can_see(child=child),
         "looked": looked,
         "kept_from_parents": category_labels(parent_withheld_categories(child=child)),
         # Part of the young person's portal: the same Standard / Easy Read switch as its other pages.

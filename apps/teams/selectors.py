@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from apps.accounts.models import OrganisationMembership, User
 from apps.children.models import Child, SocialWorkInvolvement
+from apps.consent.categories import Category
 from apps.teams.models import Action, LeadProfessionalAppointment, Meeting, TeamMembership
 
 SOCIAL_WORKER_ROLE = "social-worker"
@@ -162,7 +163,12 @@ def caseload(*, user: User, sort: str = "name", only: str = "") -> list[Caseload
         .values("first")
     )
     flag_count = (
-        Child.objects.filter(pk=OuterRef("pk"), vulnerability_flags__ended_on__isnull=True)
+        # Core-record flags only: counting a sensitive one would reveal it (R80).
+        Child.objects.filter(
+            pk=OuterRef("pk"),
+            vulnerability_flags__ended_on__isnull=True,
+            vulnerability_flags__type__category=Category.CORE,
+        )
         .values("pk")
         .annotate(count=Count("vulnerability_flags"))
         .values("count")

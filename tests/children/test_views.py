@@ -814,3 +814,22 @@ def test_the_find_page_and_the_api_share_one_allowance(client, api_client, outsi
 
     assert client.post(FIND, {"nhs_number": spaced(child.nhs_number)}).status_code == 429
     assert api_client.post(MATCHES_API, {"nhs_number": child.nhs_number}, format="json").status_code == 429
+
+
+def test_the_list_never_counts_a_flag_the_viewer_may_not_see(client, child, lead_professional):
+    """A sensitive flag counted in a list would tell someone without that category that it exists (R80)."""
+    from apps.children.services import vulnerability_flag_add
+    from tests.factories import vulnerability_type
+
+    for code in ("young-carer", "substance-misuse"):
+        vulnerability_flag_add(
+            actor=lead_professional,
+            child=child,
+            type=vulnerability_type(code),
+            source="the young person",
+            identified_on=datetime.date(2026, 9, 1),
+        )
+    sign_in(client, lead_professional)
+
+    row = client.get(reverse("children:list")).context["children"][0]
+    assert row.current_flag_count == 1

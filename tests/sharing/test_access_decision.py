@@ -363,3 +363,17 @@ def test_a_page_of_children_is_decided_in_one_query(django_assert_num_queries, h
     with django_assert_num_queries(1):
         decided = children_access(user=hannah, children=children)
     assert all(decided[child.pk].sees(Category.APPOINTMENTS) for child in children)
+
+
+def test_who_has_my_information_says_why_in_plain_words(client, kay, hannah):
+    from apps.sharing.selectors import who_can_see
+
+    account = YoungPersonUserFactory(username="kay")
+    Child.objects.filter(pk=kay.pk).update(account=account)
+    rows = {(row.who, row.basis) for row in who_can_see(child=kay)}
+    assert ("Hannah Hughes", LawfulBasis.COORDINATION) in rows
+    sign_in(client, account)
+
+    page = client.get(reverse("consent:my-information")).text
+    assert "because they are your lead professional and organise the help you get" in page
+    assert "Hannah Hughes" in page

@@ -532,8 +532,7 @@ def my_information(request: HttpRequest) -> HttpResponse:
             "why": consent.purpose,
             "until": consent.valid_until,
         }
-        for consent in consent_history(child=child).filter(withdrawn_at__isnull=True)
-        if consent.valid_from <= today and (consent.valid_until is None or consent.valid_until >= today)
+        for consent in consent_history(child=child).in_force(today)
     ]
     looked = [
         {

@@ -28,6 +28,11 @@ def described_category_choices(home: Category) -> list[tuple[str, str]]:
     ]
 
 
+# Named for the API schema (ENUM_NAME_OVERRIDES): each is shared by several fields.
+TEAM_TEXT_CATEGORIES = described_category_choices(Category.TEAM)
+PLANS_TEXT_CATEGORIES = described_category_choices(Category.PLANS)
+
+
 def described_category_clean(value: str | None, *, home: Category, field: str) -> str:
     """The category chosen for a piece of free text, or a clear error naming ``field``; empty is the home."""
     value = (value or "").strip() or home.value

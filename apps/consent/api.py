@@ -62,6 +62,7 @@ from apps.teams.api import (
     MeetingOutputSerializer,
     PersonReferenceSerializer,
     TeamMemberOutputSerializer,
+    free_text_context,
 )
 from apps.teams.models import Action, MeetingParticipant
 from apps.teams.selectors import team_roster
@@ -285,16 +286,21 @@ def _meetings(child: Child):
 
 
 def _category_data(category: Category, *, child: Child, viewer: User) -> dict:
-    """The data of one category the viewer may see, already shaped for the response."""
+    """The data of one category the viewer may see, already shaped for the response. Free text in it that
+    describes a category the viewer may not see (an offer about substance misuse) is withheld (R80)."""
+    context = free_text_context(child.access)
     if category == Category.CORE:
         return {"record": child_detail_data(child, viewer=viewer)}
     if category == Category.TEAM:
-        return {"members": TeamMemberOutputSerializer(team_roster(child=child), many=True).data}
+        members = TeamMemberOutputSerializer(team_roster(child=child), many=True, context=context)
+        return {"members": members.data}
     if category == Category.PLANS:
         open_actions = child.actions.open().select_related("owner", "meeting", "handover")
         return {
-            "meetings": MeetingOutputSerializer(_meetings(child), many=True).data,
-            "open_actions": ActionOutputSerializer(open_actions.order_by("due_on", "pk"), many=True).data,
+            "meetings": MeetingOutputSerializer(_meetings(child), many=True, context=context).data,
+            "open_actions": ActionOutputSerializer(
+                open_actions.order_by("due_on", "pk"), many=True, context=context
+            ).data,
         }
     if category in SENSITIVE:
         flags = child.vulnerability_flags.filter(ended_on__isnull=True, type__category=category)

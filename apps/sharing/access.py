@@ -74,6 +74,18 @@ class ChildAccess:
         """An item of ``category``: seen with the category, or by a professional who holds the item itself."""
         return self.sees(category) or (involved and self.can_see_child and self.user.is_professional)
 
+    def sees_text(self, category: str, *, involved: bool = False) -> bool:
+        """Free text recorded as describing ``category`` (an offer, a reason, a decision, an action).
+
+        Text in its record's own category goes with the record, to whoever sees the category or holds the
+        item (the owner of an action). Text about a sensitive category needs that category itself: holding
+        the item is not consent to its sensitive facts, and a parent or carer never reads it (R80).
+        """
+        category = Category(category)
+        if category in SENSITIVE:
+            return self.sees(category) and not self.user.is_parent_or_carer
+        return self.sees_item(category, involved=involved)
+
     def may_know_withheld(self, category: str) -> bool:
         """Whether even saying that something of ``category`` is withheld is allowed: to a parent or carer,
         naming a sensitive category would tell them it exists (R80)."""

@@ -26,9 +26,12 @@ from apps.audit.services import audit_record_reads
 from apps.children.api import OrganisationReferenceSerializer
 from apps.children.models import Child, SocialWorkInvolvement
 from apps.children.selectors import CHANGE, access_child, child_owned
+from apps.consent.categories import Category
 from apps.core.api.fields import PublicIdRelatedField
 from apps.core.exceptions import ApplicationError
+from apps.sharing.access import ChildAccess
 from apps.sharing.services import VIEW_CHILD_TEAM
+from apps.teams.free_text import ShownText, described_category_choices, free_text_shown
 from apps.teams.models import (
     Action,
     Handover,
@@ -117,6 +120,79 @@ def _membership_field(**kwargs) -> ChildScopedPublicIdField:
     )
 
 
+# --- Free text, as the caller may see it ----------------------------------------------------------
+
+WITHHELD_TEXT = (
+    " Held in the category of what it describes: empty, with `{field}_withheld` true, unless you may see "
+    "that category. Where saying so would tell a parent or carer that something sensitive is recorded, it "
+    "is empty and not marked withheld."
+)
+
+
+def free_text_context(access: ChildAccess) -> dict:
+    """The serializer context the output shapes below need: the caller's access decision for the child."""
+    return {"access": access, "withheld_reasons": {}}
+
+
+def _shown(field: serializers.Field, record, text_field: str) -> ShownText:
+    # Without the caller's access decision in the context, nothing is shown: the safe way to fail.
+    return free_text_shown(
+        access=field.context.get("access"),
+        record=record,
+        field=text_field,
+        reasons=field.context.setdefault("withheld_reasons", {}),
+    )
+
+
+class FreeTextField(serializers.CharField):
+    """A record's free text, shown only to a caller who sees the category it describes."""
+
+    def __init__(self, *, help_text: str, **kwargs) -> None:
+        self.help_text_base = help_text
+        super().__init__(source="*", read_only=True, help_text=help_text, **kwargs)
+
+    def bind(self, field_name: str, parent) -> None:
+        super().bind(field_name, parent)
+        self.help_text = self.help_text_base + WITHHELD_TEXT.format(field=field_name)
+
+    def to_representation(self, record) -> str:
+        return _shown(self, record, self.field_name).text
+
+
+class FreeTextWithheldField(serializers.BooleanField):
+    """True when the record's ``text_field`` is withheld from the caller."""
+
+    def __init__(self, text_field: str, **kwargs) -> None:
+        self.text_field = text_field
+        super().__init__(
+            source="*",
+            read_only=True,
+            help_text=f"True: `{text_field}` is recorded, but describes a category you may not see.",
+            **kwargs,
+        )
+
+    def to_representation(self, record) -> bool:
+        return _shown(self, record, self.text_field).withheld
+
+
+def _described_category_input(home: Category, text_field: str) -> serializers.ChoiceField:
+    choices = described_category_choices(home)
+    return serializers.ChoiceField(
+        choices=choices,
+        required=False,
+        allow_blank=True,
+        default=home.value,
+        help_text=f"What `{text_field}` describes: `{home.value}` (the default) when it mentions nothing "
+        "sensitive, or the sensitive category it mentions; then only people who may see that category read "
+        "it, and parents and carers never do.",
+        error_messages={
+            "invalid_choice": "Choose what this text describes: "
+            + ", ".join(f"`{value}`" for value, _ in choices)
+            + ". “{input}” is not one of them."
+        },
+    )
+
+
 # --- Output shapes ---------------------------------------------------------------------------------
 
 
@@ -139,13 +215,21 @@ class TeamMemberOutputSerializer(serializers.Serializer):
     name = serializers.CharField()
     role = serializers.CharField(source="role_label", help_text="Their role, in words.")
     organisation = OrganisationReferenceSerializer(allow_null=True)
-    offering = serializers.CharField(help_text="What they are offering the child and family.")
+    offering = FreeTextField(help_text="What they are offering the child and family.")
+    offering_withheld = FreeTextWithheldField("offering")
+    offer_for_young_person = FreeTextField(
+        help_text="What they offer, in plain words the young person reads on their own pages."
+    )
+    offer_for_young_person_withheld = FreeTextWithheldField("offer_for_young_person")
     contact_details = serializers.CharField(help_text="How to contact them.")
     started_on = serializers.DateField()
     ended_on = serializers.DateField(allow_null=True, help_text="Empty while they are in the team.")
     is_trusted_worker = serializers.BooleanField(help_text="The worker the young person trusts most (R20).")
     has_direct_contact = serializers.BooleanField()
-    direct_contact_reason = serializers.CharField()
+    direct_contact_reason = FreeTextField(
+        help_text="Why they have direct contact as well as the trusted worker."
+    )
+    direct_contact_reason_withheld = FreeTextWithheldField("direct_contact_reason")
     is_lead_professional = serializers.SerializerMethodField()
 
     class Meta:
@@ -200,7 +284,8 @@ class TeamOutputSerializer(serializers.Serializer):
 
 class ActionOutputSerializer(serializers.Serializer):
     public_id = serializers.UUIDField()
-    description = serializers.CharField()
+    description = FreeTextField(help_text="What needs to be done.")
+    description_withheld = FreeTextWithheldField("description")
     owner = PersonReferenceSerializer()
     due_on = serializers.DateField()
     completed_on = serializers.DateField(allow_null=True)
@@ -251,7 +336,8 @@ class MeetingOutputSerializer(serializers.Serializer):
     location = serializers.CharField()
     young_person_views = serializers.CharField(help_text="In the young person's own words.")
     young_person_views_not_given_reason = serializers.CharField()
-    decisions = serializers.CharField()
+    decisions = FreeTextField(help_text="What the meeting decided.")
+    decisions_withheld = FreeTextWithheldField("decisions")
     recorded_by = PersonReferenceSerializer(allow_null=True)
     participants = MeetingParticipantOutputSerializer(many=True)
     actions = ActionOutputSerializer(many=True)
@@ -260,8 +346,8 @@ class MeetingOutputSerializer(serializers.Serializer):
         ref_name = "Meeting"
 
 
-def _member_out(membership: TeamMembership) -> dict:
-    return TeamMemberOutputSerializer(membership).data
+def _member_out(membership: TeamMembership, access: ChildAccess) -> dict:
+    return TeamMemberOutputSerializer(membership, context=free_text_context(access)).data
 
 
 def _meetings(child: Child) -> QuerySet[Meeting]:
@@ -306,7 +392,7 @@ class TeamApi(APIView):
                 "alert_threshold": settings.BEACON_CONTINUITY_ALERT_THRESHOLD,
             },
         }
-        return Response(TeamOutputSerializer(team).data)
+        return Response(TeamOutputSerializer(team, context=free_text_context(child.access)).data)
 
 
 @extend_validation_errors(["invalid"], field_name="non_field_errors")
@@ -349,6 +435,7 @@ class TeamMemberCreateApi(APIView):
             required=False, allow_blank=True, help_text="In words, such as 'youth worker at the boxing club'."
         )
         offering = serializers.CharField(required=False, allow_blank=True)
+        offering_category = _described_category_input(Category.TEAM, "offering")
         contact_details = serializers.CharField(required=False, allow_blank=True)
         started_on = serializers.DateField(required=False, allow_null=True, help_text="Defaults to today.")
 
@@ -373,7 +460,7 @@ class TeamMemberCreateApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         membership = team_member_add(actor=request.user, child=child, **serializer.validated_data)
-        return Response(_member_out(membership), status=status.HTTP_201_CREATED)
+        return Response(_member_out(membership, child.access), status=status.HTTP_201_CREATED)
 
 
 @extend_validation_errors(["invalid"], field_name="membership")
@@ -411,7 +498,7 @@ class TeamMemberEndApi(APIView):
         membership = team_member_end(
             actor=request.user, membership=membership, ended_on=serializer.validated_data.get("ended_on")
         )
-        return Response(_member_out(membership))
+        return Response(_member_out(membership, child.access))
 
 
 @extend_validation_errors(["invalid"], field_name="membership")
@@ -434,7 +521,7 @@ class TrustedWorkerNameApi(APIView):
         child = access_child(request.user, public_id, perm=CHANGE, audit=False)
         membership = _get_through_child(_team_members(child), membership_id)
         membership = trusted_worker_name(actor=request.user, membership=membership)
-        return Response(_member_out(membership))
+        return Response(_member_out(membership, child.access))
 
 
 class DirectContactGiveApi(APIView):
@@ -447,6 +534,7 @@ class DirectContactGiveApi(APIView):
             default="",
             help_text="Required when the young person has a trusted worker: why another worker is needed.",
         )
+        reason_category = _described_category_input(Category.TEAM, "reason")
         confirmed = serializers.BooleanField(
             required=False,
             default=False,
@@ -472,7 +560,7 @@ class DirectContactGiveApi(APIView):
         membership = team_member_direct_contact_give(
             actor=request.user, membership=membership, **serializer.validated_data
         )
-        return Response(_member_out(membership))
+        return Response(_member_out(membership, child.access))
 
 
 # --- The lead professional and handovers -----------------------------------------------------------
@@ -497,7 +585,7 @@ class HandoverInputSerializer(serializers.Serializer):
         ref_name = "HandoverInput"
 
 
-def _handover_response(handover: Handover) -> Response:
+def _handover_response(handover: Handover, access: ChildAccess) -> Response:
     handover = (
         Handover.objects.select_related("from_membership__user", "to_membership__user")
         .prefetch_related(
@@ -505,7 +593,8 @@ def _handover_response(handover: Handover) -> Response:
         )
         .get(pk=handover.pk)
     )
-    return Response(HandoverOutputSerializer(handover).data, status=status.HTTP_201_CREATED)
+    data = HandoverOutputSerializer(handover, context=free_text_context(access)).data
+    return Response(data, status=status.HTTP_201_CREATED)
 
 
 class LeadProfessionalAppointApi(APIView):
@@ -568,7 +657,7 @@ class LeadProfessionalHandOverApi(APIView):
         handover = lead_professional_hand_over(
             actor=request.user, appointment=appointment, **serializer.validated_data
         )
-        return _handover_response(handover)
+        return _handover_response(handover, child.access)
 
 
 @extend_validation_errors(["invalid"], field_name="non_field_errors")
@@ -596,7 +685,7 @@ class TrustedWorkerHandOverApi(APIView):
         handover = trusted_worker_hand_over(
             actor=request.user, outgoing=outgoing, **serializer.validated_data
         )
-        return _handover_response(handover)
+        return _handover_response(handover, child.access)
 
 
 # --- Meetings and actions --------------------------------------------------------------------------
@@ -609,6 +698,7 @@ def _owner_field(**kwargs) -> ChildScopedPublicIdField:
 class ActionFieldsInputSerializer(serializers.Serializer):
     # Optional here so that the service names what is missing in its own words, per action.
     description = serializers.CharField(required=False, allow_blank=True, default="")
+    description_category = _described_category_input(Category.PLANS, "description")
     owner = _owner_field(
         required=False,
         allow_null=True,
@@ -657,6 +747,7 @@ class MeetingListCreateApi(GenericAPIView):
             required=False, allow_blank=True, default=""
         )
         decisions = serializers.CharField(required=False, allow_blank=True, default="")
+        decisions_category = _described_category_input(Category.PLANS, "decisions")
         participants = ParticipantInputSerializer(many=True, required=False)
         actions = ActionFieldsInputSerializer(many=True, required=False)
 
@@ -673,7 +764,9 @@ class MeetingListCreateApi(GenericAPIView):
     def get(self, request, public_id: str):
         child = access_child(request.user, public_id, perm=VIEW_CHILD_PLANS)
         page = self.paginate_queryset(_meetings(child))
-        return self.get_paginated_response(MeetingOutputSerializer(page, many=True).data)
+        return self.get_paginated_response(
+            MeetingOutputSerializer(page, many=True, context=free_text_context(child.access)).data
+        )
 
     @extend_schema(
         operation_id="children_meetings_create",
@@ -695,7 +788,9 @@ class MeetingListCreateApi(GenericAPIView):
         meeting = _meetings(child).get(pk=meeting.pk)
         headers = {"Location": reverse("teams-api:meeting", args=[child.public_id, meeting.public_id])}
         return Response(
-            MeetingOutputSerializer(meeting).data, status=status.HTTP_201_CREATED, headers=headers
+            MeetingOutputSerializer(meeting, context=free_text_context(child.access)).data,
+            status=status.HTTP_201_CREATED,
+            headers=headers,
         )
 
 
@@ -710,7 +805,7 @@ class MeetingDetailApi(APIView):
     def get(self, request, public_id: str, meeting_id: str):
         child = access_child(request.user, public_id, perm=VIEW_CHILD_PLANS)
         meeting = _get_through_child(_meetings(child), meeting_id)
-        return Response(MeetingOutputSerializer(meeting).data)
+        return Response(MeetingOutputSerializer(meeting, context=free_text_context(child.access)).data)
 
 
 class ActionListCreateApi(GenericAPIView):
@@ -746,7 +841,9 @@ class ActionListCreateApi(GenericAPIView):
         if request.query_params.get("open", "").lower() in {"true", "1", "yes"}:
             actions = actions.open()
         page = self.paginate_queryset(actions)
-        return self.get_paginated_response(ActionOutputSerializer(page, many=True).data)
+        return self.get_paginated_response(
+            ActionOutputSerializer(page, many=True, context=free_text_context(child.access)).data
+        )
 
     @extend_schema(
         operation_id="children_actions_create",
@@ -761,7 +858,8 @@ class ActionListCreateApi(GenericAPIView):
         serializer = self.InputSerializer(data=request.data, context={"child": child})
         serializer.is_valid(raise_exception=True)
         action = action_add(actor=request.user, child=child, **serializer.validated_data)
-        return Response(ActionOutputSerializer(action).data, status=status.HTTP_201_CREATED)
+        data = ActionOutputSerializer(action, context=free_text_context(child.access)).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
 
 class ActionCompleteApi(APIView):
@@ -791,7 +889,7 @@ class ActionCompleteApi(APIView):
         action = action_complete(
             actor=request.user, action=action, completed_on=serializer.validated_data.get("completed_on")
         )
-        return Response(ActionOutputSerializer(action).data)
+        return Response(ActionOutputSerializer(action, context=free_text_context(child.access)).data)
 
 
 # --- The caseload ----------------------------------------------------------------------------------

@@ -30,7 +30,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from apps.accounts.models import OrganisationMembership, User
+from apps.consent.categories import Category
 from apps.core.forms import GovukDateField
+from apps.teams.free_text import described_category_choices
 from apps.teams.models import LeadProfessionalAppointment, Meeting, TeamMembership
 
 # Rows for actions on the meeting form; blank rows are ignored.
@@ -48,6 +50,21 @@ def _helper(*layout) -> FormHelper:
 
 def _date_field(name: str, label: str, *, required: bool = True, hint: str = DATE_HINT) -> GovukDateField:
     return GovukDateField(name=name, label=label, required=required, help_text=hint)
+
+
+def _described_category_field(home: Category, *, what: str = "this") -> forms.ChoiceField:
+    """Asked under each free-text box: does it mention a sensitive category? Then only people who may see
+    that category read the text (R80); everyone else sees that it is withheld and why."""
+    return forms.ChoiceField(
+        label=f"Does {what} mention anything sensitive?",
+        choices=described_category_choices(home),
+        initial=home.value,
+        required=False,
+        help_text="If it mentions sexual health, substance misuse, gang involvement, sexual orientation or "
+        "gender identity, or immigration status, choose which. Then only people with the young person's "
+        "consent to see that will read it, and parents and carers never will.",
+        error_messages={"invalid_choice": "Choose what it mentions from the list"},
+    )
 
 
 def _member_label(membership: TeamMembership) -> str:
@@ -173,6 +190,7 @@ class MemberAddForm(forms.Form):
         widget=forms.Textarea,
         help_text="For example, weekly CBT sessions, a lift to school, someone to talk to on Fridays",
     )
+    offering_category = _described_category_field(Category.TEAM, what="what they offer")
     contact_details = forms.CharField(
         label="How to contact them (optional)",
         max_length=300,
@@ -200,6 +218,7 @@ class MemberAddForm(forms.Form):
                 ),
             ),
             Field.textarea("offering", rows=3),
+            Field.select("offering_category"),
             Field.text("contact_details", field_width=Fluid.TWO_THIRDS, autocomplete="off"),
             Field("started_on"),
             Button.primary("add", "Add to the team"),
@@ -221,6 +240,7 @@ class MemberAddForm(forms.Form):
         arguments = {
             "kind": data["kind"],
             "offering": data["offering"],
+            "offering_category": data["offering_category"],
             "contact_details": data["contact_details"],
             "started_on": data["started_on"],
         }
@@ -255,6 +275,7 @@ class MemberOfferForm(forms.Form):
         "every Thursday after school, and you can text me if you need to change a day. Leave it empty to "
         "take it away.",
     )
+    offer_category = _described_category_field(Category.TEAM, what="the offer")
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -263,6 +284,7 @@ class MemberOfferForm(forms.Form):
         )
         self.helper = _helper(
             Field.textarea("offer_for_young_person", rows=3, max_characters=300),
+            Field.select("offer_category"),
             Button.primary("save", "Save"),
         )
 
@@ -279,11 +301,12 @@ class DirectContactForm(forms.Form):
     """Give a member direct contact with the young person; in team-around-the-worker mode, with a reason."""
 
     reason = forms.CharField(label="Why do they need direct contact?", required=False, widget=forms.Textarea)
+    reason_category = _described_category_field(Category.TEAM, what="the reason")
     confirmed = forms.BooleanField(required=False)
 
     def __init__(self, *args, team_around_the_worker: bool, trusted_worker_name: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        layout = [Field.textarea("reason", rows=4)]
+        layout = [Field.textarea("reason", rows=4), Field.select("reason_category")]
         if team_around_the_worker:
             self.fields["reason"].help_text = (
                 f"For example, what they can offer that {trusted_worker_name} cannot, and what the "
@@ -398,14 +421,16 @@ class ActionForm(forms.Form):
     """An action for the child, with one owner and a due date."""
 
     description = forms.CharField(label="What needs to be done", required=False, widget=forms.Textarea)
+    description_category = _described_category_field(Category.PLANS, what="the action")
     due_on = _date_field("Due date", "Due date", required=False)
 
     def __init__(self, *args, owners: list[User], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"] = _owner_field(owners)
-        self.order_fields(["description", "owner", "due_on"])
+        self.order_fields(["description", "description_category", "owner", "due_on"])
         self.helper = _helper(
             Field.textarea("description", rows=3),
+            Field.select("description_category"),
             Field.select("owner"),
             Field("due_on"),
             Button.primary("add", "Add action"),
@@ -455,6 +480,7 @@ class MeetingForm(forms.Form):
         label="Or, why their views were not given", required=False, widget=forms.Textarea
     )
     decisions = forms.CharField(label="Decisions (optional)", required=False, widget=forms.Textarea)
+    decisions_category = _described_category_field(Category.PLANS, what="the decisions")
 
     def __init__(self, *args, members: list[TeamMembership], owners: list[User], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -478,11 +504,15 @@ class MeetingForm(forms.Form):
             self.fields[f"action_{row}_description"] = forms.CharField(
                 label="What needs to be done", required=False, widget=forms.Textarea
             )
+            self.fields[f"action_{row}_description_category"] = _described_category_field(
+                Category.PLANS, what="the action"
+            )
             self.fields[f"action_{row}_owner"] = _owner_field(owners)
             self.fields[f"action_{row}_due_on"] = _date_field("Due date", "Due date", required=False)
             action_fieldsets.append(
                 Fieldset(
                     Field.textarea(f"action_{row}_description", rows=2),
+                    Field.select(f"action_{row}_description_category"),
                     Field.select(f"action_{row}_owner"),
                     Field(f"action_{row}_due_on"),
                     legend=f"Action {row}",
@@ -516,6 +546,7 @@ class MeetingForm(forms.Form):
                 legend_size=Size.MEDIUM,
             ),
             Field.textarea("decisions", rows=4),
+            Field.select("decisions_category"),
             Fieldset(
                 HTML.p("Each action needs one owner and a due date. Leave a row blank if it is not needed."),
                 *action_fieldsets,
@@ -543,6 +574,7 @@ class MeetingForm(forms.Form):
         for row in range(1, MEETING_ACTION_ROWS + 1):
             item = {
                 "description": self.cleaned_data.get(f"action_{row}_description", ""),
+                "description_category": self.cleaned_data.get(f"action_{row}_description_category", ""),
                 "owner": self.cleaned_data.get(f"action_{row}_owner"),
                 "due_on": self.cleaned_data.get(f"action_{row}_due_on"),
             }

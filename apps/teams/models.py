@@ -12,7 +12,33 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from apps.consent.categories import SENSITIVE, Category
 from apps.core.validation import validate_event_date, validate_printable_name
+
+
+def _described_category(home: Category, what: str) -> models.CharField:
+    """The category of the child's information a piece of free text describes (R72, R80).
+
+    Free text carries whatever its writer puts in it, so it is held in the category of what it says: its
+    record's own (home) category by default, or a sensitive category when the writer says it describes one.
+    The one access decision then shows it only to someone who sees that category.
+    """
+    return models.CharField(
+        f"the category of {what}",
+        max_length=30,
+        choices=Category.choices,
+        default=home,
+        # Also in the database, so rows a release still running writes without it take the home category.
+        db_default=home.value,
+        help_text="Its record's own category, or a sensitive category it mentions.",
+    )
+
+
+def _home_or_sensitive(field: str, home: Category, name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__in": [home.value, *sorted(category.value for category in SENSITIVE)]}),
+        name=name,
+    )
 
 
 class TeamMembershipQuerySet(models.QuerySet):
@@ -67,12 +93,14 @@ class TeamMembership(models.Model):
         max_length=200, blank=True, help_text="In words, for example 'youth worker at the boxing club'."
     )
     offering = models.TextField("what they are offering", blank=True)
+    offering_category = _described_category(Category.TEAM, "the offer")
     # The same offer told to the young person, on their own "who is working with me" page (R91): short,
     # plain, spoken to them ("I see you every Thursday after school"). Never the professional wording
     # above, which may mention other people or use labels a young person should not meet first (R145).
     offer_for_young_person = models.CharField(
         "what I offer you, in plain words for the young person", max_length=300, blank=True
     )
+    offer_for_young_person_category = _described_category(Category.TEAM, "the offer to the young person")
     contact_details = models.CharField("how to contact them", max_length=300, blank=True)
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
@@ -80,6 +108,7 @@ class TeamMembership(models.Model):
     is_trusted_worker = models.BooleanField("the young person's trusted worker", default=False)
     has_direct_contact = models.BooleanField("has direct contact with the young person", default=True)
     direct_contact_reason = models.TextField(blank=True)
+    direct_contact_reason_category = _described_category(Category.TEAM, "the direct-contact reason")
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -110,6 +139,17 @@ class TeamMembership(models.Model):
                 fields=["child"],
                 condition=Q(ended_on__isnull=True, is_trusted_worker=True),
                 name="one_current_trusted_worker",
+            ),
+            _home_or_sensitive("offering_category", Category.TEAM, "membership_offering_team_or_sensitive"),
+            _home_or_sensitive(
+                "offer_for_young_person_category",
+                Category.TEAM,
+                "membership_offer_for_young_person_team_or_sensitive",
+            ),
+            _home_or_sensitive(
+                "direct_contact_reason_category",
+                Category.TEAM,
+                "membership_direct_contact_reason_team_or_sensitive",
             ),
         ]
 
@@ -227,6 +267,7 @@ class Meeting(models.Model):
         "why the young person's views were not given", blank=True
     )
     decisions = models.TextField(blank=True)
+    decisions_category = _described_category(Category.PLANS, "the decisions")
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -234,6 +275,9 @@ class Meeting(models.Model):
 
     class Meta:
         ordering = ["-held_at", "-pk"]
+        constraints = [
+            _home_or_sensitive("decisions_category", Category.PLANS, "meeting_decisions_plans_or_sensitive"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.held_at:%d %b %Y}"
@@ -284,6 +328,7 @@ class Action(models.Model):
         Handover, on_delete=models.CASCADE, null=True, blank=True, related_name="actions"
     )
     description = models.TextField()
+    description_category = _described_category(Category.PLANS, "the action")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="team_actions")
     due_on = models.DateField()
     completed_on = models.DateField(null=True, blank=True)
@@ -299,6 +344,24 @@ class Action(models.Model):
         indexes = [
             models.Index(fields=["due_on"], condition=Q(completed_on__isnull=True), name="open_actions_due")
         ]
+        constraints = [
+            _home_or_sensitive(
+                "description_category", Category.PLANS, "action_description_plans_or_sensitive"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Action due {self.due_on:%d %b %Y}"
+
+
+# Each record's free text, with the field holding the category it describes and its home category: what the
+# services validate and every page, API response and message asks the access decision about.
+FREE_TEXT: dict[type[models.Model], dict[str, tuple[str, Category]]] = {
+    TeamMembership: {
+        "offering": ("offering_category", Category.TEAM),
+        "offer_for_young_person": ("offer_for_young_person_category", Category.TEAM),
+        "direct_contact_reason": ("direct_contact_reason_category", Category.TEAM),
+    },
+    Meeting: {"decisions": ("decisions_category", Category.PLANS)},
+    Action: {"description": ("description_category", Category.PLANS)},
+}

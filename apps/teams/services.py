@@ -17,12 +17,14 @@ from apps.accounts.selectors import user_primary_membership
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
 from apps.children.models import Child
+from apps.consent.categories import SENSITIVE, Category
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
 from apps.sharing.access import child_access
 from apps.sharing.models import AccessGrant
 from apps.sharing.services import child_access_grant, child_coordination_set, membership_access_revoke
+from apps.teams.free_text import described_category_clean, free_text_shown
 from apps.teams.models import (
     Action,
     Handover,
@@ -76,6 +78,7 @@ def team_member_add(
     caregiver_role: str = "",
     role_description: str = "",
     offering: str = "",
+    offering_category: str = "",
     contact_details: str = "",
     started_on: date | None = None,
 ) -> TeamMembership:
@@ -84,9 +87,13 @@ def team_member_add(
     A professional joins with their organisation and role (taken from where they work unless given) and
     from then on sees the child's core record and the team roster. Caregivers and trusted adults may be
     people outside every service, named here with how to reach them. In team-around-the-worker mode a new
-    professional joins as a supporting member, without direct contact with the young person (R20).
+    professional joins as a supporting member, without direct contact with the young person (R20). What they
+    offer is held in the category it describes: the team's, or the sensitive one it mentions (R80).
     """
     started_on = started_on or _today()
+    offering_category = described_category_clean(
+        offering_category, home=Category.TEAM, field="offering_category"
+    )
     if kind == TeamMembership.Kind.PROFESSIONAL:
         if user is None:
             raise ValidationError({"user": "Choose the professional who is joining the team"})
@@ -115,6 +122,7 @@ def team_member_add(
         caregiver_role=caregiver_role,
         role_description=role_description.strip(),
         offering=offering.strip(),
+        offering_category=offering_category,
         contact_details=contact_details.strip(),
         started_on=started_on,
         has_direct_contact=not (in_team_around_the_worker and kind == TeamMembership.Kind.PROFESSIONAL),
@@ -207,7 +215,9 @@ def trusted_worker_name(*, actor: User, membership: TeamMembership) -> TeamMembe
         # Caregivers and trusted adults live in the young person's life: only other professionals step back.
         TeamMembership.objects.current().filter(child=child, kind=TeamMembership.Kind.PROFESSIONAL).exclude(
             pk=membership.pk
-        ).update(has_direct_contact=False, direct_contact_reason="")
+        ).update(
+            has_direct_contact=False, direct_contact_reason="", direct_contact_reason_category=Category.TEAM
+        )
         membership.is_trusted_worker = True
         membership.has_direct_contact = True
         membership.save(update_fields=["is_trusted_worker", "has_direct_contact"])
@@ -222,14 +232,21 @@ def trusted_worker_name(*, actor: User, membership: TeamMembership) -> TeamMembe
 
 
 def team_member_direct_contact_give(
-    *, actor: User, membership: TeamMembership, reason: str = "", confirmed: bool = False
+    *,
+    actor: User,
+    membership: TeamMembership,
+    reason: str = "",
+    reason_category: str = "",
+    confirmed: bool = False,
 ) -> TeamMembership:
     """Let a member work directly with the young person.
 
     In team-around-the-worker mode this asks for confirmation and a recorded reason: every new face is a
-    cost to a young person who has told us who they trust (R20).
+    cost to a young person who has told us who they trust (R20). The reason is held in the category it
+    describes: the team's, or the sensitive one it mentions (R80).
     """
     child = membership.child
+    reason_category = described_category_clean(reason_category, home=Category.TEAM, field="reason_category")
     trusted_worker = TeamMembership.objects.current().filter(child=child, is_trusted_worker=True).first()
     if (
         trusted_worker
@@ -247,27 +264,31 @@ def team_member_direct_contact_give(
     with transaction.atomic():
         membership.has_direct_contact = True
         membership.direct_contact_reason = reason.strip()
-        membership.save(update_fields=["has_direct_contact", "direct_contact_reason"])
+        membership.direct_contact_reason_category = reason_category
+        fields = ["has_direct_contact", "direct_contact_reason", "direct_contact_reason_category"]
+        membership.save(update_fields=fields)
         audit_record(
             actor=actor,
             action=AuditEvent.Action.UPDATE,
             target=membership,
             child=child,
-            detail={"fields": ["has_direct_contact", "direct_contact_reason"]},
+            detail={"fields": fields},
         )
     return membership
 
 
 def team_member_offer_for_young_person_set(
-    *, actor: User, membership: TeamMembership, offer: str
+    *, actor: User, membership: TeamMembership, offer: str, offer_category: str = ""
 ) -> TeamMembership:
     """Say, in plain words to the young person, what this team member offers them (R91, R145).
 
     Shown on the young person's own "who is working with me" page beside the person's first name and
     role. Short (one or two sentences) and spoken to them: "I see you every Thursday after school".
-    An empty offer takes the line away.
+    An empty offer takes the line away. The young person always reads it; professionals and parents read it
+    only if they see the category it describes (R80).
     """
     offer = " ".join(offer.split())
+    offer_category = described_category_clean(offer_category, home=Category.TEAM, field="offer_category")
     if not membership.is_current:
         raise ApplicationError(f"{membership.name} is no longer in the team.", field="membership")
     limit = TeamMembership._meta.get_field("offer_for_young_person").max_length
@@ -277,13 +298,15 @@ def team_member_offer_for_young_person_set(
         )
     with transaction.atomic():
         membership.offer_for_young_person = offer
-        membership.save(update_fields=["offer_for_young_person"])
+        membership.offer_for_young_person_category = offer_category
+        fields = ["offer_for_young_person", "offer_for_young_person_category"]
+        membership.save(update_fields=fields)
         audit_record(
             actor=actor,
             action=AuditEvent.Action.UPDATE,
             target=membership,
             child=membership.child,
-            detail={"fields": ["offer_for_young_person"]},
+            detail={"fields": fields},
         )
     return membership
 
@@ -533,12 +556,26 @@ def _action_build(*, child: Child, index: int | None, item: dict, actor: User, m
     prefix = f"actions.{index}." if index is not None else ""
     errors = {}
     owner = item.get("owner")
+    category = Category.PLANS.value
+    try:
+        category = described_category_clean(
+            item.get("description_category"), home=Category.PLANS, field=f"{prefix}description_category"
+        )
+    except ValidationError as error:
+        errors.update(error.message_dict)
     if not (item.get("description") or "").strip():
         errors[f"{prefix}description"] = "Say what needs to be done"
     if owner is None:
         errors[f"{prefix}owner"] = "Every action needs one owner: choose who will do it"
     elif not TeamMembership.objects.current().filter(child=child, user=owner).exists():
         errors[f"{prefix}owner"] = f"{owner} is not in the team around this child"
+    elif category in SENSITIVE and not child_access(user=owner, child=child).sees_text(category):
+        # The owner could not read their own action: say so now, rather than hand them a withheld task.
+        label = Category(category).label
+        errors[f"{prefix}owner"] = (
+            f"{owner} cannot see {label[0].lower()}{label[1:]} for this child, so could not read this "
+            "action. Choose an owner who can, or write the action without the sensitive detail."
+        )
     if not item.get("due_on"):
         errors[f"{prefix}due_on"] = "Enter the date the action is due"
     if errors:
@@ -547,6 +584,7 @@ def _action_build(*, child: Child, index: int | None, item: dict, actor: User, m
         child=child,
         meeting=meeting,
         description=item["description"].strip(),
+        description_category=category,
         owner=owner,
         due_on=item["due_on"],
         created_by=actor,
@@ -563,14 +601,24 @@ def meeting_record(
     young_person_views: str = "",
     young_person_views_not_given_reason: str = "",
     decisions: str = "",
+    decisions_category: str = "",
     participants: list[dict] = (),
     actions: list[dict] = (),
 ) -> Meeting:
     """Record a multi-agency meeting: who came, the young person's views, decisions and actions (R25).
 
     A meeting that has happened must carry the young person's views in their own words, or why they were
-    not given. Each action has one owner in the team and a due date.
+    not given. Each action has one owner in the team and a due date. The decisions and each action are held
+    in the category they describe: the plans category, or the sensitive one they mention (R80).
     """
+    errors = {}
+    try:
+        decisions_category = described_category_clean(
+            decisions_category, home=Category.PLANS, field="decisions_category"
+        )
+    except ValidationError as error:
+        errors.update(error.message_dict)
+        decisions_category = Category.PLANS.value
     meeting = Meeting(
         child=child,
         kind=kind,
@@ -579,9 +627,9 @@ def meeting_record(
         young_person_views=young_person_views.strip(),
         young_person_views_not_given_reason=young_person_views_not_given_reason.strip(),
         decisions=decisions.strip(),
+        decisions_category=decisions_category,
         recorded_by=actor,
     )
-    errors = {}
     try:
         meeting.full_clean()
     except ValidationError as error:
@@ -635,13 +683,29 @@ def meeting_record(
 
 
 def action_add(
-    *, actor: User, child: Child, description: str, owner: User | None, due_on: date | None, meeting=None
+    *,
+    actor: User,
+    child: Child,
+    description: str,
+    owner: User | None,
+    due_on: date | None,
+    description_category: str = "",
+    meeting=None,
 ) -> Action:
-    """Agree an action for a child: one owner in the team, and a date it is due."""
+    """Agree an action for a child: one owner in the team, and a date it is due.
+
+    The action is held in the category it describes; one about a sensitive category goes only to an owner
+    who may see that category, so nobody is given a task they are not allowed to read (R80).
+    """
     action = _action_build(
         child=child,
         index=None,
-        item={"description": description, "owner": owner, "due_on": due_on},
+        item={
+            "description": description,
+            "description_category": description_category,
+            "owner": owner,
+            "due_on": due_on,
+        },
         actor=actor,
         meeting=meeting,
     )
@@ -678,6 +742,16 @@ def action_complete(*, actor: User, action: Action, completed_on: date | None = 
     return action
 
 
+def _action_body(*, action: Action, recipient: User) -> str:
+    """What a reminder says about the action: its words only if the recipient could read them on the page
+    (a sensitive action escalated to a lead professional without that consent says only where to look)."""
+    access = child_access(user=recipient, child=action.child)
+    shown = free_text_shown(access=access, record=action, field="description")
+    if shown.withheld or not shown.text:
+        return "Open the child's team page in Beacon to see the action and who owns it."
+    return shown.text
+
+
 def action_reminder_sweep(*, today: date | None = None) -> dict[str, int]:
     """Remind owners before an action is due, and tell the lead professional about overdue actions.
 
@@ -695,7 +769,7 @@ def action_reminder_sweep(*, today: date | None = None) -> dict[str, int]:
             dedupe_key=f"action:{action.pk}:due-soon",
             subject=f"An action for {action.child.known_as} is due on {action.due_on:%-d %B %Y}",
             subject_for_email=f"an action is due on {action.due_on:%-d %B %Y}",
-            body=action.description,
+            body=_action_body(action=action, recipient=action.owner),
             child=action.child,
             link=_child_link(action.child),
         )
@@ -716,7 +790,7 @@ def action_reminder_sweep(*, today: date | None = None) -> dict[str, int]:
             dedupe_key=f"action:{action.pk}:overdue",
             subject=f"An action for {action.child.known_as} owned by {action.owner} is overdue",
             subject_for_email="an action for a child on your caseload is overdue",
-            body=action.description,
+            body=_action_body(action=action, recipient=recipient),
             child=action.child,
             link=_child_link(action.child),
         )

@@ -37,6 +37,7 @@ from apps.teams.forms import (
     MemberEndForm,
     MemberOfferForm,
 )
+from apps.teams.free_text import free_text_shown
 from apps.teams.models import TeamMembership
 from apps.teams.selectors import (
     CASELOAD_SORTS,
@@ -291,6 +292,7 @@ def direct_contact_give(request: HttpRequest, public_id, membership_id) -> HttpR
                 actor=request.user,
                 membership=membership,
                 reason=form.cleaned_data["reason"],
+                reason_category=form.cleaned_data["reason_category"],
                 confirmed=form.cleaned_data.get("confirmed", False),
             )
         except (ValidationError, ApplicationError) as error:
@@ -316,13 +318,20 @@ def member_offer(request: HttpRequest, public_id, membership_id) -> HttpResponse
     """What a member offers the young person, in the words the young person's own pages show (R91)."""
     child = _child(request.user, public_id, perm=CHANGE)
     membership = _current_member(child, membership_id)
-    form = MemberOfferForm(
-        _post_or_none(request), initial={"offer_for_young_person": membership.offer_for_young_person}
-    )
+    # Someone who may change the record but not see a sensitive offer starts from a blank box, told why.
+    offer = free_text_shown(access=child.access, record=membership, field="offer_for_young_person")
+    offering = free_text_shown(access=child.access, record=membership, field="offering")
+    initial = {"offer_for_young_person": offer.text}
+    if not offer.withheld:
+        initial["offer_category"] = membership.offer_for_young_person_category
+    form = MemberOfferForm(_post_or_none(request), initial=initial)
     if form.is_bound and form.is_valid():
         try:
             services.team_member_offer_for_young_person_set(
-                actor=request.user, membership=membership, offer=form.cleaned_data["offer_for_young_person"]
+                actor=request.user,
+                membership=membership,
+                offer=form.cleaned_data["offer_for_young_person"],
+                offer_category=form.cleaned_data["offer_category"],
             )
         except (ValidationError, ApplicationError) as error:
             add_service_errors(form, error, fallback_field="offer_for_young_person")
@@ -336,8 +345,13 @@ def member_offer(request: HttpRequest, public_id, membership_id) -> HttpResponse
         title="What they offer the young person",
         heading=f"What {membership.name} offers, in plain words",
         intro='The young person sees this on their own page, "Who is working with me", with this person\'s '
-        "first name, role and organisation.",
-        quote=membership.offering,
+        "first name, role and organisation."
+        + (
+            f" The offer written now is withheld from you: {offer.reason} What you save replaces it."
+            if offer.withheld
+            else ""
+        ),
+        quote=offering.text,
     )
 
 
@@ -457,6 +471,7 @@ def meeting_record(request: HttpRequest, public_id) -> HttpResponse:
                 young_person_views=data["young_person_views"],
                 young_person_views_not_given_reason=data["young_person_views_not_given_reason"],
                 decisions=data["decisions"],
+                decisions_category=data["decisions_category"],
                 participants=form.participants(),
                 actions=[item for _, item in rows],
             )
@@ -464,7 +479,7 @@ def meeting_record(request: HttpRequest, public_id) -> HttpResponse:
             # The service numbers the actions it was given; the form numbers its rows, blank ones included.
             names = {"held_at": "held_on"}
             for index, (row, _) in enumerate(rows):
-                for part in ("description", "owner", "due_on"):
+                for part in ("description", "description_category", "owner", "due_on"):
                     names[f"actions.{index}.{part}"] = f"action_{row}_{part}"
             add_service_errors(form, _renamed(error, names), fallback_field="kind")
         else:
@@ -544,7 +559,7 @@ def action_complete(request: HttpRequest, public_id, action_id) -> HttpResponse:
         form=form,
         title="Mark an action as done",
         heading="Mark this action as done",
-        quote=action.description,
+        quote=free_text_shown(access=child.access, record=action, field="description").text,
         intro=f"Owned by {action.owner}, due {action.due_on:%-d %B %Y}.",
     )
 

@@ -214,6 +214,9 @@ SPECTACULAR_SETTINGS = {
         "KindEnum": "apps.children.models.ChildIdentifier.Kind",
         "TeamMemberKindEnum": "apps.teams.models.TeamMembership.Kind",
         "MeetingKindEnum": "apps.teams.models.Meeting.Kind",
+        # What a piece of free text describes: its home category, or a sensitive one (several fields each).
+        "TeamTextCategoryEnum": "apps.teams.free_text.TEAM_TEXT_CATEGORIES",
+        "PlansTextCategoryEnum": "apps.teams.free_text.PLANS_TEXT_CATEGORIES",
         # The consent API: categories appear under several field names; two choice sets are "outcome".
         "InformationCategoryEnum": "apps.consent.categories.Category",
         "CompetenceOutcomeEnum": "apps.consent.models.CompetenceAssessment.Outcome",

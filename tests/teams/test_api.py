@@ -324,12 +324,16 @@ def test_the_team_shows_members_the_lead_and_continuity_by_public_ids(
             "name": member_membership.organisation.name,
         },
         "offering": "Weekly sessions on managing anxiety",
+        "offering_withheld": False,
+        "offer_for_young_person": "",
+        "offer_for_young_person_withheld": False,
         "contact_details": "Duty line 01632 960000",
         "started_on": _today().isoformat(),
         "ended_on": None,
         "is_trusted_worker": False,
         "has_direct_contact": True,
         "direct_contact_reason": "",
+        "direct_contact_reason_withheld": False,
         "is_lead_professional": False,
     }
     assert body["lead_professional"]["membership"] == str(lead_membership.public_id)
@@ -564,7 +568,7 @@ def test_in_taw_mode_direct_contact_needs_a_reason_and_confirmation(
     assert response.json()["has_direct_contact"] is True
     assert response.json()["direct_contact_reason"] == "Specialist assessment of low mood"
     assert _api_event(AuditEvent.Action.UPDATE, member_membership).detail == {
-        "fields": ["has_direct_contact", "direct_contact_reason"]
+        "fields": ["has_direct_contact", "direct_contact_reason", "direct_contact_reason_category"]
     }
 
 

@@ -26,7 +26,9 @@ def test_the_offer_is_saved_tidied_and_audited(membership, lead_professional):
     membership.refresh_from_db()
     assert membership.offer_for_young_person == "We talk every Thursday."
     event = AuditEvent.objects.filter(target_id=str(membership.public_id)).latest("pk")
-    assert event.detail == {"fields": ["offer_for_young_person"]}  # field names only, never the words
+    assert event.detail == {
+        "fields": ["offer_for_young_person", "offer_for_young_person_category"]
+    }  # names only, never the words
 
 
 def test_a_long_offer_is_refused_and_nothing_changes(membership, lead_professional):

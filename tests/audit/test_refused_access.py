@@ -55,9 +55,9 @@ def test_the_api_refusal_is_audited_as_the_api(api_client, outsider, child):
 
 
 def test_a_withheld_category_is_a_403_and_audited(api_client, read_only_professional, child):
-    # Seen on the core record, but no consent for appointments: withheld.
+    # Seen on the core record, but no consent for plans and meetings: withheld.
     api_client.force_authenticate(read_only_professional)
-    url = f"/api/v1/children/{child.public_id}/appointments/"
+    url = f"/api/v1/children/{child.public_id}/meetings/"
 
     assert api_client.get(url).status_code == 403
     assert _refusals(read_only_professional) == [

@@ -427,8 +427,8 @@ class TestTheLoadedDemo:
         withdrawn = Consent.objects.get(withdrawn_at__isnull=False)
         assert withdrawn.withdrawn_reason
         assert withdrawn.withdrawn_by.username == "lead.sw"
-        for codename in ("view_child_plans", "view_child_assessments"):
-            assert not visible("lead.sw", codename).filter(pk=withdrawn.child_id).exists()
+        # Assessments came by consent alone; plans she still sees as the child's lead professional.
+        assert not visible("lead.sw", "view_child_assessments").filter(pk=withdrawn.child_id).exists()
         ending = Consent.objects.get(valid_until__isnull=False)
         assert ending.valid_until == timezone.localdate() + datetime.timedelta(days=10)
         assert visible("lead.sw", "view_child_plans").filter(pk=ending.child_id).exists()

@@ -139,8 +139,9 @@ class AppointmentListCreateApi(GenericAPIView):
         operation_id="children_appointments_list",
         summary="List the child's appointments",
         description=(
-            "All the child's appointments for those who see the appointments category (the lead professional, "
-            "a service that accepted a referral, consent or an override); for another professional who may see "
+            "All the child's appointments for those who see the appointments category (the lead "
+            "professional, a service that accepted a referral, consent or an override); for another "
+            "professional who may see "
             "the child, only the appointments they hold or booked."
         ),
         tags=TAGS,

@@ -310,7 +310,7 @@ def appointment_check_may_record(*, actor: User, appointment: Appointment) -> No
     clinician marks the DNA); anyone else gets ``NotPermitted``."""
     if (
         actor.pk != appointment.professional_id
-        and not child_access(user=actor, child=appointment.child).may_record_appointments
+        and not child_access(user=actor, child=appointment.child).can_change
     ):
         raise NotPermitted(
             "Only the professional the young person was to see, or the lead professional, can record this."

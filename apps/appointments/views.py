@@ -74,7 +74,10 @@ def appointments_page(request: HttpRequest, public_id) -> HttpResponse:
     sees_all = access.sees(Category.APPOINTMENTS)
     context = {
         "child": child,
-        "can_change": access.may_record_appointments,
+        # Booking is direct care (the team, the lead, a service that accepted a referral); recording another
+        # professional's outcome is for the lead professional or whoever may change the record.
+        "can_book": access.may_record_appointments,
+        "can_change": access.can_change,
         # Without the category a professional sees the appointments they hold; the rest are withheld, and the
         # page says why and what would open it rather than linking to a 403 (R72).
         "withheld_reason": "" if sees_all else access.withheld_reason(Category.APPOINTMENTS),

@@ -9,6 +9,8 @@ from apps.consent.api import (
     ConsentReviewCompleteApi,
     ConsentReviewListApi,
     ConsentWithdrawApi,
+    CoordinationObjectionEndApi,
+    CoordinationObjectionListCreateApi,
     DisclosureListApi,
     ParentWithholdingEndApi,
     ParentWithholdingListCreateApi,
@@ -63,5 +65,15 @@ urlpatterns = [
         f"{child}parent-withholdings/<str:withholding_id>/end/",
         ParentWithholdingEndApi.as_view(),
         name="parent-withholding-end",
+    ),
+    path(
+        f"{child}coordination-objections/",
+        CoordinationObjectionListCreateApi.as_view(),
+        name="coordination-objections",
+    ),
+    path(
+        f"{child}coordination-objections/<str:objection_id>/end/",
+        CoordinationObjectionEndApi.as_view(),
+        name="coordination-objection-end",
     ),
 ]

@@ -11,7 +11,7 @@ from django import forms
 from django.utils import timezone
 
 from apps.accounts.models import Organisation, ProfessionalRole
-from apps.consent.categories import SENSITIVE, Category
+from apps.consent.categories import COORDINATED, SENSITIVE, Category
 from apps.consent.models import CompetenceAssessment, Consent, SafeguardingOverride
 from apps.core.forms import GovukDateField
 from apps.teams.forms import (
@@ -359,4 +359,40 @@ class ParentWithholdingForm(forms.Form):
             Field.radios("category", legend_size=Size.SMALL),
             Field.textarea("judgement"),
             Button.primary("record", "Keep it from parents and carers"),
+        )
+
+
+class CoordinationObjectionForm(forms.Form):
+    """A competent young person objects to their lead professional seeing a category without their consent."""
+
+    category = forms.ChoiceField(
+        label="What does the young person not want their lead professional to see without their consent?",
+        choices=[(c.value, c.label) for c in Category if c in COORDINATED],
+        widget=forms.RadioSelect,
+        help_text=(
+            "The lead professional sees these to coordinate the young person's care, without consent. "
+            "After an "
+            "objection, only the young person's consent or a safeguarding override opens it"
+        ),
+        error_messages={"required": "Select what the young person objects to"},
+    )
+    in_their_words = forms.CharField(
+        label="What the young person said, in their words (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    judgement = forms.CharField(
+        label="The judgement you made",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Why the young person can decide this, and what coordination may now miss",
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.radios("category", legend_size=Size.SMALL),
+            Field.textarea("in_their_words"),
+            Field.textarea("judgement"),
+            Button.primary("record", "Record the objection"),
         )

@@ -26,6 +26,7 @@ from apps.consent.models import (
     Consent,
     ConsentCategory,
     ConsentReview,
+    CoordinationObjection,
     Disclosure,
     ParentWithholding,
     SafeguardingOverride,
@@ -38,7 +39,7 @@ from apps.consent.selectors import (
     overrides_in_force,
     young_person_competent,
 )
-from apps.core.exceptions import ApplicationError
+from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
 from apps.sharing.services import child_access_resync
@@ -438,14 +439,20 @@ def disclosure_record(*, child: Child, viewer: User, access) -> Disclosure | Non
     """Log a view of the child's information by someone outside the organisation that holds the record (R75).
 
     Records what was seen (the categories the access decision allows), who, when, through which interface,
-    and on what lawful basis: the override if one is in use, else the basis the decision gives the core
-    record (consent, direct care, coordination, a legal duty), with the consent where that is the basis.
+    and on what lawful basis: the override if one is in use; else consent, with the consent, where any
+    category is seen because the young person (or a parent) agreed; else the basis the decision gives the
+    core record (direct care, coordination, a legal duty).
     """
     viewer_organisation_id = actor_organisation_id(viewer)
     if viewer_organisation_id is not None and viewer_organisation_id == child.created_by_organisation_id:
         return None
     override = overrides_in_force(child=child, user=viewer).first()
-    basis = Disclosure.Basis.SAFEGUARDING if override else (access.basis() or Disclosure.Basis.DIRECT_CARE)
+    if override:
+        basis = Disclosure.Basis.SAFEGUARDING
+    elif any(access.basis(category) == Disclosure.Basis.CONSENT for category in access.categories):
+        basis = Disclosure.Basis.CONSENT
+    else:
+        basis = access.basis() or Disclosure.Basis.DIRECT_CARE
     consent = consents_naming(child=child, user=viewer).first() if basis == Disclosure.Basis.CONSENT else None
     return Disclosure.objects.create(
         child=child,
@@ -530,3 +537,73 @@ def parent_withholding_end(*, actor: User, withholding: ParentWithholding) -> Pa
             actor=actor, action=AuditEvent.Action.UPDATE, target=withholding, child=withholding.child
         )
     return withholding
+
+
+def coordination_objection_record(
+    *, actor: User, child: Child, category: str, judgement: str, in_their_words: str = ""
+) -> CoordinationObjection:
+    """A competent young person objects to their lead professional seeing a category without their consent.
+
+    The lead professional sees what they coordinate (team, appointments, referrals, plans) on a coordination
+    basis, not consent; the young person's voice still holds. Only a young person able to decide (16 or over,
+    or Gillick competent) can object, themselves or through a professional who records it with the judgement
+    they made. From the next request the lead sees that category only with consent or a safeguarding override.
+    """
+    from apps.consent.categories import COORDINATED
+
+    if actor.is_young_person and child.account_id != actor.pk:
+        raise NotPermitted("Only the young person themselves can object to who sees their information.")
+    if not (actor.is_young_person or actor.is_professional):
+        raise NotPermitted("A young person's objection is theirs: a parent or carer cannot make it for them.")
+    errors = {}
+    if category not in COORDINATED:
+        errors["category"] = (
+            "Choose what the lead professional coordinates: the team, appointments, referrals, or plans and "
+            "meetings"
+        )
+    if not judgement.strip():
+        errors["judgement"] = "Record the professional judgement you made with the young person"
+    if not young_person_competent(child=child):
+        errors["category"] = (
+            f"{child.known_as} is under 16 and has not been assessed as competent to decide about sharing "
+            "their information, so cannot object yet. Record a competence assessment first"
+        )
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            objection = CoordinationObjection.objects.create(
+                child=child,
+                category=category,
+                in_their_words=in_their_words.strip(),
+                judgement=judgement.strip(),
+                recorded_by=actor,
+                recorded_on=_today(),
+            )
+            child_access_resync(child=child)
+            audit_record(
+                actor=actor,
+                action=AuditEvent.Action.CREATE,
+                target=objection,
+                child=child,
+                detail={"category": category},
+            )
+    except IntegrityError:  # Another request recorded the same objection at the same moment.
+        raise ValidationError({"category": "The young person has already objected to this"}) from None
+    return objection
+
+
+def coordination_objection_end(*, actor: User, objection: CoordinationObjection) -> CoordinationObjection:
+    """The young person lets their lead professional see this category again on a coordination basis."""
+    if actor.is_young_person and objection.child.account_id != actor.pk:
+        raise NotPermitted("Only the young person themselves can end their objection.")
+    with transaction.atomic():
+        ended = CoordinationObjection.objects.filter(pk=objection.pk, ended_on__isnull=True).update(
+            ended_on=_today(), ended_by=actor
+        )
+        if not ended:
+            raise ApplicationError("This objection has already ended.")
+        objection.refresh_from_db()
+        child_access_resync(child=objection.child)
+        audit_record(actor=actor, action=AuditEvent.Action.UPDATE, target=objection, child=objection.child)
+    return objection

@@ -20,6 +20,12 @@ urlpatterns = [
     ),
     path(f"{child}consent/override/<uuid:override_id>/told/", views.override_told, name="override-told"),
     path(f"{child}disclosures/", views.disclosure_page, name="disclosures"),
+    path(f"{child}consent/objections/new/", views.coordination_objection_add, name="objection-add"),
+    path(
+        f"{child}consent/objections/<uuid:objection_id>/end/",
+        views.coordination_objection_end,
+        name="objection-end",
+    ),
     path(f"{child}consent/parents/new/", views.parent_withholding_add, name="parent-withholding-add"),
     path(
         f"{child}consent/parents/<uuid:withholding_id>/end/",

@@ -27,6 +27,7 @@ from apps.consent.categories import SENSITIVE, Category
 from apps.consent.forms import (
     CompetenceForm,
     ConsentForm,
+    CoordinationObjectionForm,
     OverrideOpenForm,
     OverrideReviewForm,
     OverrideToldForm,
@@ -140,6 +141,9 @@ def consent_page(request: HttpRequest, public_id) -> HttpResponse:
             if review.due_on > today
         ],
         "overrides": overrides,
+        "objections": list(
+            child.coordination_objections.filter(ended_on__isnull=True).select_related("recorded_by")
+        ),
         "withholdings": list(
             child.parent_withholdings.filter(ended_on__isnull=True).select_related("recorded_by")
         ),
@@ -461,6 +465,52 @@ def parent_withholding_end(request: HttpRequest, public_id, withholding_id) -> H
     services.parent_withholding_end(actor=request.user, withholding=withholding)
     messages.success(request, "Parents and carers can see that information again, where consent allows")
     return redirect(_consent_url(child, "parents"))
+
+
+@professional_required
+@require_http_methods(["GET", "POST"])
+def coordination_objection_add(request: HttpRequest, public_id) -> HttpResponse:
+    child = _child(request.user, public_id, perm=CHANGE)
+    form = CoordinationObjectionForm(_post_or_none(request))
+    if form.is_bound and form.is_valid():
+        try:
+            services.coordination_objection_record(actor=request.user, child=child, **form.cleaned_data)
+        except (ValidationError, ApplicationError) as error:
+            add_service_errors(form, error, fallback_field="category")
+        else:
+            messages.success(request, "The objection is recorded: the lead professional no longer sees that")
+            return redirect(_consent_url(child, "objections"))
+    return _form_page(
+        request,
+        child=child,
+        form=form,
+        title="Record an objection",
+        heading="Record the young person's objection",
+        intro=(
+            "The lead professional sees the team, appointments, referrals and plans to coordinate care, "
+            "without "
+            "needing consent. A young person who can decide for themselves (16 or over, or assessed as "
+            "competent) can object to any of these. A safeguarding override still applies."
+        ),
+    )
+
+
+@professional_required
+@require_POST
+def coordination_objection_end(request: HttpRequest, public_id, objection_id) -> HttpResponse:
+    child = _child(request.user, public_id, perm=CHANGE)
+    objection = get_object_or_404(
+        child.coordination_objections, public_id=objection_id, ended_on__isnull=True
+    )
+    try:
+        services.coordination_objection_end(actor=request.user, objection=objection)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, "The lead professional can see that again, to coordinate the young person's care"
+        )
+    return redirect(_consent_url(child, "objections"))
 
 
 @login_required

@@ -27,7 +27,12 @@ from apps.consent.categories import (
     Category,
 )
 from apps.core.exceptions import NotPermitted, Withheld
-from apps.sharing.models import ChildGroupObjectPermission, ChildUserObjectPermission, LawfulBasis
+from apps.sharing.models import (
+    BASIS_PREFERENCE,
+    ChildGroupObjectPermission,
+    ChildUserObjectPermission,
+    LawfulBasis,
+)
 
 # Everything about themselves is theirs to see: a young person's own record, through the portal.
 ALL_PERMISSIONS = frozenset(PERMISSION.values())
@@ -83,7 +88,7 @@ class ChildAccess:
         return LawfulBasis(basis).label if basis else ""
 
     def require(self, category: str) -> None:
-        """Go on only if this person sees ``category``; else ``Withheld`` (403) saying why and what opens it."""
+        """Go on only if this person sees ``category``; else ``Withheld`` (403): why, and what opens it."""
         if not self.sees(category):
             raise Withheld(Category(category).label, reason=self.withheld_reason(category))
 
@@ -120,7 +125,8 @@ class ChildAccess:
             and category in coordination_objected_categories(child=self.child)
         ):
             return (
-                f"{name} asked that their lead professional does not see their {label} without their consent. "
+                f"{name} asked that their lead professional does not see their {label} without their "
+                "consent. "
                 "Only their consent, or a safeguarding override, opens it."
             )
         if category in SENSITIVE:
@@ -146,24 +152,13 @@ def _permission_rows(*, user: User, child_ids: Iterable[int] | None):
     return direct.values_list(*fields).union(through_group.values_list(*fields), all=True)
 
 
-# Where two reasons give one permission, the basis shown is the most ordinary: the young person's own consent
-# and the work people do with them come before a duty or an override.
-_BASIS_ORDER = [
-    LawfulBasis.CONSENT,
-    LawfulBasis.DIRECT_CARE,
-    LawfulBasis.COORDINATION,
-    LawfulBasis.LEGAL_DUTY,
-    LawfulBasis.SAFEGUARDING,
-]
-
-
 def _decide(*, user: User, child, rows) -> ChildAccess:
     if getattr(child, "account_id", None) is not None and child.account_id == user.pk:
         return ChildAccess(user=user, child=child, permissions=ALL_PERMISSIONS)
     bases: dict[str, str] = {}
     for codename, basis in rows:
         held = bases.get(codename)
-        if held is None or _BASIS_ORDER.index(basis) < _BASIS_ORDER.index(held):
+        if held is None or BASIS_PREFERENCE.index(basis) < BASIS_PREFERENCE.index(held):
             bases[codename] = basis
     return ChildAccess(user=user, child=child, permissions=frozenset(bases), bases=bases)
 

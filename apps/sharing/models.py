@@ -29,6 +29,16 @@ class LawfulBasis(models.TextChoices):
     SAFEGUARDING = "safeguarding", "Safeguarding override"
 
 
+# Where two reasons give one permission, the basis recorded and shown is the most ordinary: the young
+# person's own consent and the work people do with them come before coordination, a duty or an override.
+BASIS_PREFERENCE = [
+    LawfulBasis.CONSENT,
+    LawfulBasis.DIRECT_CARE,
+    LawfulBasis.COORDINATION,
+    LawfulBasis.LEGAL_DUTY,
+    LawfulBasis.SAFEGUARDING,
+]
+
 # In the young person's own words, for "who has my information" (R75).
 BASIS_IN_PLAIN_WORDS = {
     LawfulBasis.CONSENT: "because you (or your parent or carer) said yes",

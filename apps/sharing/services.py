@@ -35,6 +35,7 @@ from apps.consent.categories import (
 )
 from apps.core.exceptions import ApplicationError
 from apps.sharing.models import (
+    BASIS_PREFERENCE,
     AccessGrant,
     AccessGroup,
     ChildGroupObjectPermission,
@@ -63,12 +64,16 @@ def _end_of_day(day: date) -> datetime:
 
 
 def _add(wanted: Wanted, codename: str, expires_at: datetime | None, basis: str) -> None:
-    """Add one reason for a permission: the one lasting longest wins (None is "no end"), and with it its basis."""
+    """Add one reason for a permission: the longest lasting wins (None is "no end"), with its basis."""
     if codename not in wanted:
         wanted[codename] = (expires_at, basis)
         return
-    held_expiry, _ = wanted[codename]
-    if held_expiry is not None and (expires_at is None or expires_at > held_expiry):
+    held_expiry, held_basis = wanted[codename]
+    lasts_longer = held_expiry is not None and (expires_at is None or expires_at > held_expiry)
+    as_long_and_more_ordinary = held_expiry == expires_at and (
+        BASIS_PREFERENCE.index(basis) < BASIS_PREFERENCE.index(held_basis)
+    )
+    if lasts_longer or as_long_and_more_ordinary:
         wanted[codename] = (expires_at, basis)
 
 

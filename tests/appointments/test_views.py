@@ -209,4 +209,5 @@ def test_the_clinician_is_offered_to_record_their_own_appointment_only(client, c
     page = client.get(reverse("appointments:list", args=[child.public_id])).text
     assert reverse("appointments:outcome", args=[child.public_id, theirs.public_id]) in page
     assert reverse("appointments:outcome", args=[child.public_id, someone_elses.public_id]) not in page
-    assert "Book an appointment" not in page
+    # Booking is direct care: a team member books for the young person they work with.
+    assert "Book an appointment" in page

@@ -35,7 +35,11 @@ def test_read_only_access_is_refused_a_change_with_403_not_404(read_only_profess
 def test_each_read_is_audited_with_its_basis(lead_professional, child):
     access_child(lead_professional, child.public_id)
     event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW)
-    assert (event.actor, event.child, event.basis) == (lead_professional, child, "Created the record")
+    assert (event.actor, event.child, event.basis) == (
+        lead_professional,
+        child,
+        "Direct care: working with the young person",
+    )
     assert event.interface == AuditEvent.Interface.SYSTEM  # no request: a command or a task
 
 

@@ -40,7 +40,7 @@ CREATE = reverse("children:create")
 # head, audit insert, disclosure insert, unread notifications in the header, the second-factor device
 # the session was verified with, and the session save with its savepoint pair (the idle timeout moves
 # on with each request). Must not grow.
-LIST_PAGE_QUERIES = 14
+LIST_PAGE_QUERIES = 15  # One of them: the access decision for the page, for the disclosure log.
 
 
 def share(children, user, *, can_change=True):

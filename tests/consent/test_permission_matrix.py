@@ -7,6 +7,11 @@ Rows say how to call the route and what it needs:
 - ``view`` : anyone the child is shared with (core record);
 - ``team`` : the team around the child (``view_child_team``);
 - ``change``: someone who may change the record;
+- ``record``: the team around the child, the lead professional, or a service that accepted a referral: booking
+  appointments is direct care (anyone else who may see the child gets 403);
+- ``appointment``: one appointment or follow-up: its category, or a professional who holds it (the
+  appointment's professional or booker, the follow-up's assignee). Anyone else, even with the record, gets
+  404: a withheld item is never confirmed to exist;
 - a category (``plans``, ``substance_misuse`` ...): consent (or an override) for that kind of information;
 - ``passport``: the young person's passport, which consent never opens: anyone who may see the child (or has
   a section shared with them) opens it, and each section follows the young person's own shares
@@ -89,10 +94,12 @@ MATRIX: dict[str, Row] = {
     "consent:disclosures": Row("view"),
     "consent:parent-withholding-add": Row("change"),
     "consent:parent-withholding-end": Row("change", method="post"),
+    "consent:objection-add": Row("change"),
+    "consent:objection-end": Row("change", method="post"),
     "appointments:list": Row("appointments", marker=APPOINTMENT_PLACE),
-    "appointments:book": Row("change"),
-    "appointments:outcome": Row("change"),  # or the professional the young person was to see
-    "appointments:follow-up": Row("change"),  # or the person the follow-up is assigned to
+    "appointments:book": Row("record"),
+    "appointments:outcome": Row("appointment"),  # recording another's: the lead, or who may change the record
+    "appointments:follow-up": Row("appointment"),  # completing it: the assignee, or who may change the record
     # Referrals: anyone who can see the child may refer; reading them is the referrals category (the
     # referrer and the receiving service hold it by a referral grant); deciding is the receiving service's.
     "referrals:child-referrals": Row("referrals", marker=REFERRAL_NEEDS),
@@ -140,11 +147,13 @@ MATRIX: dict[str, Row] = {
     "consent-api:safeguarding-override-told": Row("change", method="post", api=True),
     "consent-api:parent-withholdings": Row("view", api=True),
     "consent-api:parent-withholding-end": Row("change", method="post", api=True),
+    "consent-api:coordination-objections": Row("view", api=True),
+    "consent-api:coordination-objection-end": Row("change", method="post", api=True),
     "appointments-api:appointments": Row("appointments", api=True, marker=APPOINTMENT_PLACE),
     "appointments-api:appointment": Row("appointments", api=True, marker=APPOINTMENT_PLACE),
-    "appointments-api:appointment-outcome": Row("change", method="post", api=True),  # or their professional
+    "appointments-api:appointment-outcome": Row("appointment", method="post", api=True),
     "appointments-api:follow-ups": Row("appointments", api=True),
-    "appointments-api:follow-up-complete": Row("change", method="post", api=True),  # or the assignee
+    "appointments-api:follow-up-complete": Row("appointment", method="post", api=True),
     "referrals-api:referrals": Row("referrals", api=True, marker=REFERRAL_NEEDS),  # POST: anyone who sees
     "referrals-api:referral": Row("referrals", api=True, marker=REFERRAL_NEEDS),
     "referrals-api:referral-triage": Row("change", method="post", api=True),  # receiving service staff
@@ -238,6 +247,15 @@ def world(lead_professional, child, social_care):
         recorded_by=lead_professional,
         recorded_on=timezone.localdate(),
     )
+    from apps.consent.models import CoordinationObjection
+
+    objection = CoordinationObjection.objects.create(
+        child=child,
+        category="referrals",
+        judgement="Asked that referrals go through her",
+        recorded_by=lead_professional,
+        recorded_on=timezone.localdate(),
+    )
     from apps.appointments.services import appointment_book, appointment_outcome_record
 
     appointment = appointment_book(
@@ -274,6 +292,7 @@ def world(lead_professional, child, social_care):
         "type_code": flag.type.code,
         "member_id": family_member.public_id,
         "withholding_id": withholding.public_id,
+        "objection_id": objection.public_id,
         "section": "about_me",
         "proposal_id": uuid.uuid4(),
     }
@@ -295,6 +314,7 @@ def _url(name: str, ids: dict) -> str:
         ["public_id", "type_code"],
         ["public_id", "member_id"],
         ["public_id", "withholding_id"],
+        ["public_id", "objection_id"],
         ["public_id", "appointment_id"],
         ["public_id", "follow_up_id"],
         ["public_id", "referral_id"],
@@ -349,6 +369,23 @@ def test_a_team_member_who_may_only_look_is_refused_changes(name, world, client)
     assert _call(world["member"], name, world["ids"], client).status_code == 403
 
 
+@pytest.mark.parametrize("name", sorted(n for n, r in MATRIX.items() if r.needs == "record"))
+def test_the_team_books_appointments_and_someone_who_may_only_read_the_record_cannot(
+    name, world, client, read_only_professional
+):
+    assert _call(world["member"], name, world["ids"], client).status_code == 200
+    assert _call(read_only_professional, name, world["ids"], client).status_code == 403
+
+
+@pytest.mark.parametrize("name", sorted(n for n, r in MATRIX.items() if r.needs == "appointment"))
+def test_an_appointment_is_not_found_by_someone_who_neither_holds_it_nor_sees_appointments(
+    name, world, client
+):
+    assert _call(world["member"], name, world["ids"], client).status_code == 404
+    if MATRIX[name].method == "get":
+        assert _call(world["lead"], name, world["ids"], client).status_code == 200
+
+
 @pytest.mark.parametrize(
     "name", sorted(n for n, r in MATRIX.items() if r.needs in {"view", "team"} and r.method == "get")
 )
@@ -361,9 +398,11 @@ def test_a_category_follows_consent_withdrawal_and_expiry(name, world, client):
     child, member, ids = world["child"], world["member"], world["ids"]
     withheld = _call(member, name, ids, client)
     assert MATRIX[name].marker not in withheld.content.decode()
-    # A marker in place of the data (a page or a section), or a 403 saying so: never a server error.
-    assert withheld.status_code in {200, 403}
-    assert "withheld" in withheld.content.decode().lower()
+    # A marker in place of the data (a page or a section), a 403 saying so, or (for one item the person does
+    # not hold) a 404; an API list holds only the items the person holds. Never a server error.
+    assert withheld.status_code in {200, 403, 404}
+    if withheld.status_code == 403 or not MATRIX[name].api:
+        assert "withheld" in withheld.content.decode().lower()
     consent = share_with(child, member, MATRIX[name].needs, actor=world["lead"])
     shown = _call(member, name, ids, client)
     assert shown.status_code == 200
@@ -399,7 +438,7 @@ def test_an_override_shows_the_category_logs_it_and_alerts_the_safeguarding_lead
     response = _call(member, name, world["ids"], client)
     assert response.status_code == 200
     assert MATRIX[name].marker in response.content.decode()
-    assert Disclosure.objects.filter(viewer=member, basis=Disclosure.Basis.OVERRIDE).exists()
+    assert Disclosure.objects.filter(viewer=member, basis=Disclosure.Basis.SAFEGUARDING).exists()
     assert Notification.objects.filter(
         recipient=lead_of_safeguarding, kind=Notification.Kind.OVERRIDE
     ).exists()

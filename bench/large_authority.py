@@ -619,7 +619,7 @@ def run_benchmarks(args: argparse.Namespace, ids: dict) -> list[tuple[str, list[
     from rest_framework.test import APIClient
 
     from apps.accounts.models import User
-    from apps.children.selectors import access_child, child_list
+    from apps.children.selectors import access_child, child_list, child_list_count
     from apps.sharing.access import child_access
 
     client = APIClient()
@@ -669,8 +669,8 @@ def run_benchmarks(args: argparse.Namespace, ids: dict) -> list[tuple[str, list[
             lambda user=user: list(child_list(user=user)[:PAGE_SIZE]),
         )
         timed(
-            f"{who}: ORM child_list(user).count(), the paginator's count",
-            lambda user=user: child_list(user=user).count(),
+            f"{who}: child_list_count(user), the paginator's count",
+            lambda user=user: child_list_count(user=user),
         )
         timed(
             f"{who}: child_access(user, child), the decision",
@@ -684,7 +684,8 @@ def run_benchmarks(args: argparse.Namespace, ids: dict) -> list[tuple[str, list[
             f"{who}: access_child(user, public_id), with audit and disclosure",
             lambda user=user, child=child: access_child(user, child.public_id),
         )
-        if who == "wide":
+        # Both people's plans: a change that helps the wide person must not hurt the narrow one.
+        if True:
             with CaptureQueriesContext(connection) as captured:
                 api_get()
             print(f"\nQueries per GET /api/v1/children/ for {who}: {len(captured)}")
@@ -693,11 +694,15 @@ def run_benchmarks(args: argparse.Namespace, ids: dict) -> list[tuple[str, list[
             page_sql, page_params = child_list(user=user)[:PAGE_SIZE].query.sql_with_params()
             explain(f"{who}: page query, child_list(user)[:25]", page_sql, page_params)
             with CaptureQueriesContext(connection) as captured:
-                child_list(user=user).count()
+                child_list_count(user=user)
             explain(f"{who}: the paginator's count", captured.captured_queries[-1]["sql"], None)
             with CaptureQueriesContext(connection) as captured:
                 child_access(user=user, child=child)
             explain(f"{who}: child_access()", captured.captured_queries[-1]["sql"], None)
+            with CaptureQueriesContext(connection) as captured:
+                access_child(user, child.public_id, audit=False)
+            for number, query in enumerate(captured.captured_queries, 1):
+                explain(f"{who}: access_child(audit=False), query {number}", query["sql"], None)
     return results
 
 

@@ -11,7 +11,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 # make run serves here; honcho gives the web process this port.
 PORT ?= 8000
 
-.PHONY: run test install assets lint format clean bench
+.PHONY: run test install assets lint format clean bench bench-large
 
 ## make run: install, migrate, load the demo data, and serve with a Celery worker and scheduler.
 run: install assets
@@ -32,6 +32,11 @@ test: install assets
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/beacon_bench
 bench: install
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/children_list.py $(BENCH_ARGS)
+
+## make bench-large: the access decision at a large authority's scale (issue 11), in its own database.
+BENCH_LARGE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/beacon_bench_large
+bench-large: install
+	BENCH_LARGE_DATABASE_URL=$(BENCH_LARGE_DATABASE_URL) $(PY) bench/large_authority.py $(BENCH_ARGS)
 
 install: $(VENV)/.installed
 

@@ -33,6 +33,7 @@ from apps.children.selectors import (
     child_detail,
     child_list,
     child_list_audit,
+    child_list_count,
     child_possible_matches,
 )
 from apps.children.services import (
@@ -46,6 +47,7 @@ from apps.children.services import (
 from apps.children.throttling import PossibleMatchThrottle
 from apps.consent.categories import Category
 from apps.core.api.fields import PublicIdRelatedField
+from apps.core.api.pagination import CountedPagination
 from apps.sharing.access import child_access
 
 CHILD_PUBLIC_ID = OpenApiParameter(
@@ -250,6 +252,9 @@ class IdentifierInputSerializer(serializers.Serializer):
 class ChildViewSet(GenericViewSet):
     """List, create, read and change children's core records. Routed explicitly in ``api_urls``."""
 
+    # The list's count comes from the permission indexes (get_count), not COUNT(*) over the list.
+    pagination_class = CountedPagination
+
     class ListOutputSerializer(serializers.Serializer):
         public_id = serializers.UUIDField()
         known_as = serializers.CharField()
@@ -278,6 +283,10 @@ class ChildViewSet(GenericViewSet):
 
     def get_queryset(self):
         return child_list(user=self.request.user, search=self.request.query_params.get("search", ""))
+
+    def get_count(self) -> int:
+        """The list's length for its pages, from the permission indexes (``child_list_count``)."""
+        return child_list_count(user=self.request.user, search=self.request.query_params.get("search", ""))
 
     def get_serializer_class(self):
         # Each action names its serializers itself; this is for the browsable API in local development.

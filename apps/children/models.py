@@ -6,11 +6,12 @@ communication needs and, first of all, strengths.
 """
 
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
-from django.db.models import Q
+from django.db import connection, models
+from django.db.models import Exists, OuterRef, Q, Value
 from django.utils import timezone
 
 from apps.consent.categories import CHILD_CATEGORY_PERMISSIONS, Category
@@ -28,24 +29,122 @@ class ChildQuerySet(models.QuerySet):
         ``EXISTS ... OR EXISTS ...`` filter is costed per child and was 300 times slower at 10,000
         children: see bench/README.md). Nobody sees a child by default; superusers get no bypass, so the
         admin shows no more than the application does.
+
+        Reads the permission's id and the person's groups first, in one small query, when it is called
+        (never cached on the user: memberships and consents change within a request).
         """
-        if user is None or not user.is_authenticated or not user.is_active:
+        holding = _holding(user, perm)
+        return self.none() if holding is None else self.filter(pk__in=holding.child_ids())
+
+    def restrict_in_order(self, user, perm: str = "view_child") -> "ChildQuerySet":
+        """The same children as ``restrict()``, as a filter the planner can check child by child while it
+        walks an ordered index: for a list page, where a person whose groups hold thousands of children
+        should read the first page's few dozen in name order rather than all of them.
+
+        PostgreSQL cannot push a join into ``IN (... UNION ALL ...)``, nor estimate how many distinct
+        children it holds, so with 40,000 children it probes and sorts all 40,000 (about 500 ms at a large
+        authority, bench/README.md). ``EXISTS (direct) OR EXISTS (through a group)`` with the ids as values
+        is walked in name order against a hashed set instead; it is planned as if three children in four
+        passed, so it is used only when the person's groups hold enough rows for that walk to be short,
+        which one bounded index-only count tells. Otherwise it is ``restrict()``.
+        """
+        holding = _holding(user, perm)
+        if holding is None:
             return self.none()
+        if not holding.holds_many_through_groups():
+            return self.filter(pk__in=holding.child_ids())
+        direct, through_group = holding.rows()
+        return self.filter(
+            Exists(direct.filter(content_object_id=OuterRef("pk")))
+            | Exists(through_group.filter(content_object_id=OuterRef("pk")))
+        )
+
+
+# restrict_in_order() walks a list's index when the person's groups hold at least this many rows: then the
+# first page is found within about 25 / (this / children) rows of the walk (1,250 at 100,000 children).
+MANY_THROUGH_GROUPS = 2_000
+
+
+@dataclass(frozen=True)
+class _Holding:
+    """What ``restrict()`` needs to know about a person and one permission, read in one small query."""
+
+    user_id: int
+    permission_id: int
+    group_ids: tuple[int, ...]
+
+    def rows(self) -> tuple[models.QuerySet, models.QuerySet]:
+        """The person's own rows and their groups' rows of the permission in force now."""
         from apps.sharing.models import ChildGroupObjectPermission, ChildUserObjectPermission
 
-        codename = perm.split(".", 1)[-1]
         # A permission whose consent or override has run out is ignored at once, sweep or no sweep.
+        in_force = Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
         direct = ChildUserObjectPermission.objects.filter(
-            Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()),
-            user=user,
-            permission__codename=codename,
-        ).values("content_object_id")
+            in_force, user_id=self.user_id, permission_id=self.permission_id
+        )
         through_group = ChildGroupObjectPermission.objects.filter(
-            Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()),
-            group__user=user,
-            permission__codename=codename,
-        ).values("content_object_id")
-        return self.filter(pk__in=direct.union(through_group, all=True))
+            in_force, group_id__in=self.group_ids, permission_id=self.permission_id
+        )
+        return direct, through_group
+
+    def child_ids(self, *, distinct: bool = False) -> models.QuerySet:
+        """The ids of the children held, as one lazy query: ``UNION ALL`` (or ``UNION`` when ``distinct``)
+        of the two halves, both index-only scans on the covering indexes (``apps.sharing.models``)."""
+        direct, through_group = self.rows()
+        ids = direct.values("content_object_id")
+        if self.group_ids:
+            ids = ids.union(through_group.values("content_object_id"), all=not distinct)
+        # The direct rows alone hold each child once: guardian's unique (user, permission, object).
+        return ids
+
+    def holds_many_through_groups(self) -> bool:
+        if not self.group_ids:
+            return False
+        _, through_group = self.rows()
+        return through_group[:MANY_THROUGH_GROUPS].count() >= MANY_THROUGH_GROUPS
+
+
+def _holding(user, perm: str) -> _Holding | None:
+    """The permission id and the person's group ids, read first so that ``restrict()`` writes them into its
+    query as values: with them the planner searches the composite permission indexes on both columns and
+    knows from the statistics how many rows a group holds (a service's group may hold 40,000 children),
+    where joins to ``auth_permission`` and ``auth_group`` left it guessing 19 (bench/README.md, issue 11).
+    None for nobody: an anonymous or inactive user, or a permission that does not exist."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    from django.contrib.auth.models import Permission
+
+    # One round trip for both: the permission's id (tagged 0) and each group the person is in (tagged 1).
+    permission = Permission.objects.filter(
+        content_type__app_label="children", content_type__model="child", codename=perm.split(".", 1)[-1]
+    ).annotate(tag=Value(0))
+    memberships = user.groups.through.objects.filter(user_id=user.pk).annotate(tag=Value(1))
+    found = list(
+        permission.values_list("tag", "pk").union(memberships.values_list("tag", "group_id"), all=True)
+    )
+    permission_id = next((value for tag, value in found if tag == 0), None)
+    if permission_id is None:
+        return None
+    group_ids = tuple(sorted(value for tag, value in found if tag == 1))
+    return _Holding(user_id=user.pk, permission_id=permission_id, group_ids=group_ids)
+
+
+def visible_child_count(user, perm: str = "view_child") -> int:
+    """How many children ``user`` holds ``perm`` on: exactly ``restrict(user, perm).count()``, counted from
+    the permission indexes alone, without the join back to every child (a paginator's count).
+
+    ``count(DISTINCT ...)`` over the ``UNION ALL``: PostgreSQL 15 sorts inside the aggregate, three to four
+    times faster than hashing the ``UNION`` (bench/README.md). Every row's child exists (a cascading
+    foreign key), so the count of ids is the count of children.
+    """
+    holding = _holding(user, perm)
+    if holding is None:
+        return 0
+    sql, params = holding.child_ids().query.sql_with_params()
+    with connection.cursor() as cursor:
+        # ``sql`` is the ORM's own compiled query, its values passed separately as parameters.
+        cursor.execute(f"SELECT count(DISTINCT content_object_id) FROM ({sql}) AS held", params)  # noqa: S608
+        return cursor.fetchone()[0]
 
 
 class Child(models.Model):

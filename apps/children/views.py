@@ -13,7 +13,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -38,6 +37,7 @@ from apps.children.selectors import (
     child_detail,
     child_list,
     child_list_audit,
+    child_list_count,
     child_possible_matches,
 )
 from apps.children.services import (
@@ -56,6 +56,7 @@ from apps.consent.categories import Category
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.forms import add_service_errors
 from apps.core.htmx import wants_fragment
+from apps.core.pagination import CountedPaginator
 from apps.teams.selectors import current_lead_appointment, team_roster
 
 # What was searched for on "Add a child", carried to the create form in the session rather than the
@@ -84,7 +85,11 @@ def _form_page(
 @require_GET
 def children_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
-    paginator = Paginator(child_list(user=request.user, search=search), settings.BEACON_CHILDREN_PAGE_SIZE)
+    paginator = CountedPaginator(
+        child_list(user=request.user, search=search),
+        settings.BEACON_CHILDREN_PAGE_SIZE,
+        count=lambda: child_list_count(user=request.user, search=search),
+    )
     page = paginator.get_page(request.GET.get("page"))
     children = list(page.object_list)
     child_list_audit(user=request.user, children=children, search=search)

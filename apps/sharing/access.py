@@ -185,6 +185,18 @@ def child_access(*, user: User, child) -> ChildAccess:
     return _decide(user=user, child=child, rows=rows)
 
 
+def child_access_if_visible(*, user: User, child) -> ChildAccess | None:
+    """The access decision for one child, or None where the person may not see the child at all: no
+    ``view_child`` of their own or their groups' in force, the rule ``Child.objects.restrict()`` applies (so
+    a young person's own record, too, is theirs to open through a row, as in the list). One query."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    rows = [(codename, basis) for _, codename, basis in _permission_rows(user=user, child_ids=[child.pk])]
+    if VIEW_CHILD not in {codename for codename, _ in rows}:
+        return None
+    return _decide(user=user, child=child, rows=rows)
+
+
 def children_access(*, user: User, children: Iterable) -> dict[int, ChildAccess]:
     """The access decision for a page of children, in one query, keyed by child pk."""
     children = list(children)

@@ -42,8 +42,9 @@ CREATE = reverse("children:create")
 # Measured once: session, user, count, page, organisation for the audit, audit chain lock, audit chain
 # head, audit insert, disclosure insert, unread notifications in the header, the second-factor device
 # the session was verified with, and the session save with its savepoint pair (the idle timeout moves
-# on with each request). Must not grow.
-LIST_PAGE_QUERIES = 15  # One of them: the access decision for the page, for the disclosure log.
+# on with each request), and twice the small lookup of the permission id and the person's groups that
+# restrict() reads first (once for the count, once for the page). Must not grow.
+LIST_PAGE_QUERIES = 17  # One of them: the access decision for the page, for the disclosure log.
 
 
 def share(children, user, *, can_change=True):

@@ -120,7 +120,10 @@ def _holding(user, perm: str) -> _Holding | None:
     ).annotate(tag=Value(0))
     memberships = user.groups.through.objects.filter(user_id=user.pk).annotate(tag=Value(1))
     found = list(
-        permission.values_list("tag", "pk").union(memberships.values_list("tag", "group_id"), all=True)
+        # No ORDER BY on either half: SQLite (make run) refuses one inside a compound statement.
+        permission.order_by()
+        .values_list("tag", "pk")
+        .union(memberships.order_by().values_list("tag", "group_id"), all=True)
     )
     permission_id = next((value for tag, value in found if tag == 0), None)
     if permission_id is None:

@@ -4,10 +4,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apps.accounts.models import OrganisationMembership, User
-from apps.children.models import Child, SocialWorkInvolvement
+from apps.children.models import Child, SocialWorkInvolvement, VulnerabilityFlag
 from apps.consent.categories import Category
 from apps.teams.models import Action, LeadProfessionalAppointment, Meeting, TeamMembership
 
@@ -164,13 +165,12 @@ def caseload(*, user: User, sort: str = "name", only: str = "") -> list[Caseload
     )
     flag_count = (
         # Core-record flags only: counting a sensitive one would reveal it (R80).
-        Child.objects.filter(
-            pk=OuterRef("pk"),
-            vulnerability_flags__ended_on__isnull=True,
-            vulnerability_flags__type__category=Category.CORE,
+        VulnerabilityFlag.objects.filter(
+            child=OuterRef("pk"), ended_on__isnull=True, type__category=Category.CORE
         )
-        .values("pk")
-        .annotate(count=Count("vulnerability_flags"))
+        .order_by()
+        .values("child")
+        .annotate(count=Count("pk"))
         .values("count")
     )
     is_lead = LeadProfessionalAppointment.objects.filter(
@@ -181,7 +181,7 @@ def caseload(*, user: User, sort: str = "name", only: str = "") -> list[Caseload
         .filter(Exists(is_lead))
         .annotate(
             current_social_work_status=Subquery(current_status.values("status")[:1]),
-            current_flag_count=Subquery(flag_count[:1]),
+            current_flag_count=Coalesce(Subquery(flag_count[:1]), 0),
             overdue_action_count=Subquery(overdue[:1]),
             next_meeting_at=Subquery(next_meeting[:1]),
         )

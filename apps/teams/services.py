@@ -17,6 +17,7 @@ from apps.accounts.selectors import user_primary_membership
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
 from apps.children.models import Child
+from apps.consent.categories import Category
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
@@ -480,6 +481,8 @@ def _handover_notify(*, handover: Handover) -> None:
         subject_for_email=f"you have taken over as a {role}",
         body=handover.note,
         child=handover.child,
+        category=Category.TEAM,
+        involved=True,  # They are the one taking over.
         link=_child_link(handover.child),
     )
 
@@ -503,6 +506,9 @@ def continuity_check(*, child: Child) -> None:
         if count < threshold:
             continue
         for recipient in recipients:
+            # Team managers are told by their role, whether or not the record is shared with them (R23): an
+            # oversight duty, so their message carries no child. The lead professional's asks the decision.
+            is_lead = lead is not None and recipient.pk == lead.membership.user_id
             notification_send(
                 recipient=recipient,
                 kind=Notification.Kind.CONTINUITY,
@@ -511,7 +517,8 @@ def continuity_check(*, child: Child) -> None:
                 subject_for_email=f"a child has had {count} {role} in the last 12 months",
                 body="Children tell us they have to start again with every new worker. Consider what would "
                 "keep the next change from happening.",
-                child=child,
+                child=child if is_lead else None,
+                category=Category.TEAM if is_lead else "",
                 link=_child_link(child),
             )
 
@@ -697,6 +704,9 @@ def action_reminder_sweep(*, today: date | None = None) -> dict[str, int]:
             subject_for_email=f"an action is due on {action.due_on:%-d %B %Y}",
             body=action.description,
             child=action.child,
+            # Actions belong to plans, meetings and reviews; the owner holds this one.
+            category=Category.PLANS,
+            involved=True,
             link=_child_link(action.child),
         )
         counts["due_soon"] += created
@@ -718,6 +728,8 @@ def action_reminder_sweep(*, today: date | None = None) -> dict[str, int]:
             subject_for_email="an action for a child on your caseload is overdue",
             body=action.description,
             child=action.child,
+            category=Category.PLANS,
+            involved=recipient.pk == action.owner_id,
             link=_child_link(action.child),
         )
         counts["overdue"] += created

@@ -29,6 +29,7 @@ from apps.appointments.models import (
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
 from apps.children.models import Child, SocialWorkInvolvement
+from apps.consent.categories import Category
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.working_days import working_days_after
 from apps.notifications.models import Notification
@@ -156,6 +157,10 @@ def _safeguarding_escalate(*, follow_up: FollowUp, actor: User, reason: str) -> 
     )
     sent = 0
     for recipient in recipients:
+        # A safeguarding lead or team manager is told by their role at the organisation responsible, whether
+        # or not the record is shared with them: an oversight duty (like an override's review), so the
+        # message carries no child and is not asked about a category. The person following it up is.
+        oversight = recipient.pk != follow_up.assigned_to_id
         _, created = notification_send(
             recipient=recipient,
             kind=Notification.Kind.SAFEGUARDING_ESCALATION,
@@ -166,7 +171,9 @@ def _safeguarding_escalate(*, follow_up: FollowUp, actor: User, reason: str) -> 
                 f"{follow_up.assigned_to} is following it up by {follow_up.due_on:%-d %B %Y}: finding out "
                 "why, checking the child is safe and offering another appointment."
             ),
-            child=child,
+            child=None if oversight else child,
+            category="" if oversight else Category.APPOINTMENTS,
+            involved=not oversight,
             link=_follow_up_link(follow_up),
         )
         sent += created
@@ -199,6 +206,10 @@ def _follow_up_create(*, appointment: Appointment, actor: User, today: date) -> 
         detail={"appointment": str(appointment.public_id), "assigned_as": assigned_as},
     )
     what = appointment.get_outcome_display().lower()
+    # A child without a lead professional: the team managers or safeguarding leads follow it up by their role,
+    # whether or not the record is shared with them (their follow-ups page shows it). Their message is that
+    # oversight duty and carries no child; the lead professional's, and the recorder's, ask the decision.
+    by_role = assigned_as in {FollowUp.AssignedAs.TEAM_MANAGER, FollowUp.AssignedAs.SAFEGUARDING_LEAD}
     for recipient in assignees:
         notification_send(
             recipient=recipient,
@@ -210,7 +221,9 @@ def _follow_up_create(*, appointment: Appointment, actor: User, today: date) -> 
                 "Find out why, check the child is safe, and offer another appointment: a different time, "
                 "a different place, or a worker they trust."
             ),
-            child=child,
+            child=None if by_role else child,
+            category="" if by_role else Category.APPOINTMENTS,
+            involved=True,  # They must follow it up.
             link=_follow_up_link(follow_up),
         )
     reason = _escalation_reason(child=child, in_a_row=in_a_row)
@@ -506,6 +519,8 @@ def follow_up_overdue_sweep(*, today: date | None = None) -> dict[str, int]:
             subject_for_email="a missed-appointment follow-up is overdue",
             body="Find out why, check the child is safe, and offer another appointment.",
             child=child,
+            category=Category.APPOINTMENTS,
+            involved=True,  # The follow-up is theirs.
             link=_follow_up_link(follow_up),
         )
         counts["overdue"] += created
@@ -524,7 +539,9 @@ def follow_up_overdue_sweep(*, today: date | None = None) -> dict[str, int]:
                 "overdue",
                 subject_for_email="a missed-appointment follow-up in your team is overdue",
                 body=f"It was due on {follow_up.due_on:%-d %B %Y}.",
-                child=child,
+                # The team manager's oversight of their team's work (R57): told whether or not the child's
+                # record is shared with them, so the message carries no child (see _safeguarding_escalate).
+                child=None,
                 link=_follow_up_link(follow_up),
             )
             counts["escalated"] += created

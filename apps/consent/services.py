@@ -375,14 +375,17 @@ def safeguarding_override_open(
         for lead in _safeguarding_leads(organisation_ids=organisations):
             if lead.pk == actor.pk:
                 continue
+            # The review is the safeguarding lead's duty whether or not the child's record is shared with
+            # them, and the review page decides who reads it (``views._override_for_review``): the message
+            # is about that task, not a category of the child's information, so it carries no child. The
+            # justification can name sensitive facts, so it stays behind that page.
             notification_send(
                 recipient=lead,
                 kind=Notification.Kind.OVERRIDE,
                 dedupe_key=f"override:{override.pk}:{lead.pk}",
                 subject=f"{actor} used a safeguarding override for {child.known_as}: please review it",
                 subject_for_email="a safeguarding override needs your review",
-                body=override.justification,
-                child=child,
+                body="Read why it was opened, then say whether it was justified.",
                 link=reverse("consent:override-review", args=[child.public_id, override.public_id]),
             )
     return override

@@ -13,7 +13,11 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from apps.notifications.models import Notification
-from apps.notifications.selectors import contact_preference_for, notification_list
+from apps.notifications.selectors import (
+    contact_preference_for,
+    notification_list,
+    notifications_readable,
+)
 from apps.notifications.services import contact_preference_set, notification_mark_read
 
 TAGS = ["Notifications"]
@@ -25,6 +29,10 @@ NOTIFICATION_ID = OpenApiParameter(
 class NotificationOutputSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display")
     is_urgent = serializers.BooleanField()
+    is_withheld = serializers.BooleanField(
+        default=False,
+        help_text="It is about information no longer shared with you: its subject, text and link are hidden.",
+    )
 
     class Meta:
         model = Notification
@@ -33,6 +41,7 @@ class NotificationOutputSerializer(serializers.ModelSerializer):
             "kind",
             "kind_label",
             "is_urgent",
+            "is_withheld",
             "subject",
             "body",
             "link",
@@ -62,7 +71,7 @@ class NotificationListApi(GenericAPIView):
         notifications = notification_list(user=request.user)
         if query.validated_data["unread"]:
             notifications = notifications.filter(read_at__isnull=True)
-        page = self.paginate_queryset(notifications)
+        page = notifications_readable(user=request.user, notifications=self.paginate_queryset(notifications))
         return self.get_paginated_response(NotificationOutputSerializer(page, many=True).data)
 
 
@@ -84,7 +93,9 @@ class NotificationReadApi(GenericAPIView):
         notification = notification_list(user=request.user).filter(public_id=public_id).first()
         if notification is None:
             raise Http404
-        return Response(NotificationOutputSerializer(notification_mark_read(notification=notification)).data)
+        notification_mark_read(notification=notification)
+        (readable,) = notifications_readable(user=request.user, notifications=[notification])
+        return Response(NotificationOutputSerializer(readable).data)
 
 
 class ContactPreferenceApi(GenericAPIView):

@@ -12,6 +12,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from apps.consent.categories import Category
+
 
 class Notification(models.Model):
     class Kind(models.TextChoices):
@@ -48,6 +50,11 @@ class Notification(models.Model):
     child = models.ForeignKey(
         "children.Child", on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
     )
+    # The category of the child's information it is about, and whether the recipient holds the item itself
+    # (the follow-up's assignee, the action's owner): the access decision is asked with both when it is made,
+    # again before each email or text leaves, and when it is listed. Blank only for a message about no child.
+    category = models.CharField(max_length=30, choices=Category.choices, blank=True)
+    involved = models.BooleanField(default=False)
     # Shown in Beacon to a signed-in professional; may name the child.
     subject = models.CharField(max_length=200)
     body = models.TextField(blank=True)
@@ -141,6 +148,8 @@ class Reminder(models.Model):
         SCHEDULED = "scheduled", "Scheduled"
         SENT = "sent", "Sent"
         CANCELLED = "cancelled", "Cancelled"
+        # Fell due when the recipient could no longer see what it is about: nothing was sent.
+        WITHHELD = "withheld", "Withheld"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     dedupe_key = models.CharField(max_length=200, unique=True)
@@ -151,6 +160,8 @@ class Reminder(models.Model):
     child = models.ForeignKey(
         "children.Child", on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
     )
+    category = models.CharField(max_length=30, choices=Category.choices, blank=True)
+    involved = models.BooleanField(default=False)
     due_at = models.DateTimeField()
     subject = models.CharField(max_length=200)
     subject_for_email = models.CharField(max_length=200)

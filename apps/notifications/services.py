@@ -16,6 +16,8 @@ Tell someone now::
         subject_for_email="a missed appointment needs a follow-up",         # no names, no clinical words
         body="Find out why, check they are safe, offer another time or place.",
         child=child,
+        category=Category.APPOINTMENTS,                 # what it is about: required with a child
+        involved=True,                                  # they hold the follow-up it is about
         link=reverse("children:detail", args=[child.public_id]),
     )
 
@@ -26,10 +28,20 @@ Tell someone at a due date (the due date lives in the database; ``reminder_due_s
     reminder_schedule(
         recipient=lead_professional, kind=Notification.Kind.FOLLOW_UP_OVERDUE,
         dedupe_key=f"follow-up:{follow_up.pk}:overdue", due_at=follow_up.due_at,
-        subject=..., subject_for_email=..., body=..., child=child, link=...,
+        subject=..., subject_for_email=..., body=..., child=child, category=Category.APPOINTMENTS,
+        involved=True, link=...,
     )
     reminder_reschedule(dedupe_key=..., due_at=...)   # the date moved
     reminder_cancel(dedupe_key=...)                     # done before it was due: nothing is sent
+
+Who may be told: a message about a child names the ``category`` of the child's information it is about
+(``apps.consent.categories.Category``) and reaches a person only if the one access decision
+(``apps.sharing.access.may_see``) lets them see that category today: asked when it is made (a person who
+may not see it gets nothing, ``(None, False)``), again by the worker just before each email or text
+leaves (access can end in between: the delivery is then "not needed" because the person no longer shares
+this information), and when the in-app list is read (``notifications_readable``). ``involved=True`` is
+for a recipient who holds the item itself: the follow-up's assignee, the action's owner, the
+appointment's professional, the referral's maker. A message about no child needs no category.
 
 Rules that make it exactly once:
 
@@ -67,15 +79,20 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from apps.accounts.models import User
+from apps.consent.categories import Category
 from apps.core.exceptions import ApplicationError
 from apps.notifications import sms
 from apps.notifications.messages import outgoing_text
 from apps.notifications.models import ContactPreference, Delivery, Notification, Reminder
+from apps.sharing.access import may_see
 
 logger = logging.getLogger(__name__)
 
 Channel = Delivery.Channel
 Status = Delivery.Status
+
+# The reason on a delivery left unsent because access ended between the event and the send.
+NO_LONGER_SHARED = "No longer shares this information"
 
 
 def notification_send(
@@ -87,14 +104,30 @@ def notification_send(
     subject_for_email: str,
     body: str = "",
     child=None,
+    category: str = "",
+    involved: bool = False,
     link: str = "",
-) -> tuple[Notification, bool]:
+) -> tuple[Notification | None, bool]:
     """Notify ``recipient`` about one event, at most once: a second call with the same key changes nothing.
+
+    A message about a child reaches a person only if they could see the ``category`` of the child's
+    information it is about, today (the one access decision, ``apps.sharing.access.may_see``): a parent or
+    carer never hears about a sensitive category or one the young person asked to keep from them, whatever
+    the channel. ``involved`` says the recipient holds the item itself (the follow-up's assignee, the
+    action's owner, the appointment's professional, the referral's maker): what a professional does, they
+    see. Someone who may not see it gets nothing: ``(None, False)``, and a log line naming no one.
 
     Returns the notification and whether it is new. It shows in Beacon at once; email and text message
     deliveries are enqueued after the transaction commits, so nothing goes out for a change that
-    rolled back.
+    rolled back, and each is asked about again just before it leaves (``delivery_send``).
     """
+    category = _category_for(child=child, category=category)
+    if child is not None and not may_see(user=recipient, child=child, category=category, involved=involved):
+        logger.info(
+            "notification withheld: the recipient may not see what it is about",
+            extra={"notification_kind": kind, "category": category, "dedupe_key": dedupe_key},
+        )
+        return None, False
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
@@ -105,6 +138,8 @@ def notification_send(
                 subject_for_email=subject_for_email[:200],
                 body=body,
                 child=child,
+                category=category,
+                involved=involved,
                 link=link,
             )
             deliveries = _deliveries_create(notification=notification, recipient=recipient)
@@ -114,6 +149,16 @@ def notification_send(
     if pending:
         transaction.on_commit(lambda: deliveries_enqueue(delivery_ids=pending))
     return notification, True
+
+
+def _category_for(*, child, category: str) -> str:
+    """The category a message is about, checked: required for a message about a child, empty otherwise."""
+    if child is None:
+        return ""
+    if category not in Category.values:
+        # A programming error, not the user's: every message about a child says what it is about.
+        raise ValueError(f"A notification about a child needs its category, one of {Category.values}")
+    return category
 
 
 def _deliveries_create(*, notification: Notification, recipient: User) -> list[Delivery]:
@@ -194,9 +239,22 @@ def delivery_send(*, delivery_id: int) -> bool:
     )
     if not claimed:
         return False
-    delivery = Delivery.objects.select_related("notification__recipient").get(pk=delivery_id)
+    delivery = Delivery.objects.select_related("notification__recipient", "notification__child").get(
+        pk=delivery_id
+    )
     notification = delivery.notification
     recipient = notification.recipient
+    if not _still_shared(notification):
+        # Access ended between the event and the send (a consent withdrawn or ended, a wish to keep it
+        # from parents, a membership ended): the email or text is not needed any more.
+        Delivery.objects.filter(pk=delivery_id, status=Status.SENDING, claimed_at=now).update(
+            status=Status.NOT_NEEDED, reason=NO_LONGER_SHARED
+        )
+        logger.info(
+            "delivery not sent: the recipient no longer shares what it is about",
+            extra={"delivery_id": delivery_id, "notification_kind": notification.kind},
+        )
+        return False
     text = outgoing_text(notification=notification, recipient=recipient, channel=delivery.channel)
     provider_reference = ""
     try:
@@ -227,6 +285,21 @@ def delivery_send(*, delivery_id: int) -> bool:
         status=Status.SENT, sent_at=timezone.now(), provider_reference=provider_reference
     )
     return True
+
+
+def _still_shared(notification: Notification) -> bool:
+    """Whether the recipient could still see what ``notification`` is about, asked at the moment of sending.
+
+    A notification made before messages carried their category (blank) is asked about the core record.
+    """
+    if notification.child_id is None:
+        return True
+    return may_see(
+        user=notification.recipient,
+        child=notification.child,
+        category=notification.category or Category.CORE,
+        involved=notification.involved,
+    )
 
 
 def _delivery_release(*, delivery: Delivery, claimed_at: datetime, failed_reason: str = "") -> None:
@@ -287,13 +360,16 @@ def reminder_schedule(
     subject_for_email: str,
     body: str = "",
     child=None,
+    category: str = "",
+    involved: bool = False,
     link: str = "",
 ) -> tuple[Reminder, bool]:
     """Keep a reminder until ``due_at``; ``reminder_due_sweep`` then sends it once through notification_send.
 
     The key is unique: scheduling the same key again returns the existing reminder unchanged
     (``created=False``); use ``reminder_reschedule`` to move it. A due date in the past is allowed and
-    means "at the next sweep".
+    means "at the next sweep". A reminder about a child names its ``category`` (and ``involved``) like
+    ``notification_send``; whether the recipient may see it is asked when it falls due, not now.
     """
     if due_at is None:
         raise ApplicationError("Enter when the reminder is due", field="due_at")
@@ -301,6 +377,7 @@ def reminder_schedule(
         raise ApplicationError("The reminder's due time needs a time zone", field="due_at")
     if not subject.strip() or not subject_for_email.strip():
         raise ApplicationError("A reminder needs a subject and a private subject for email", field="subject")
+    category = _category_for(child=child, category=category)
     try:
         with transaction.atomic():
             reminder = Reminder.objects.create(
@@ -312,6 +389,8 @@ def reminder_schedule(
                 subject_for_email=subject_for_email[:200],
                 body=body,
                 child=child,
+                category=category,
+                involved=involved,
                 link=link,
             )
     except IntegrityError:
@@ -369,10 +448,13 @@ def reminder_due_sweep(*, now: datetime | None = None, batch: int = 500) -> int:
                 subject_for_email=reminder.subject_for_email,
                 body=reminder.body,
                 child=reminder.child,
+                category=reminder.category or (Category.CORE if reminder.child_id else ""),
+                involved=reminder.involved,
                 link=reminder.link,
             )
-            reminder.status = Reminder.Status.SENT
-            reminder.sent_at = now
+            # Withheld: the recipient can no longer see what it is about, so nothing went to them.
+            reminder.status = Reminder.Status.SENT if notification else Reminder.Status.WITHHELD
+            reminder.sent_at = now if notification else None
             reminder.notification = notification
             reminder.save(update_fields=["status", "sent_at", "notification"])
             sent += created

@@ -12,7 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.core.exceptions import ApplicationError
 from apps.core.forms import add_service_errors
 from apps.notifications.forms import ContactPreferenceForm
-from apps.notifications.selectors import contact_preference_for, notification_list
+from apps.notifications.selectors import (
+    contact_preference_for,
+    notification_list,
+    notifications_readable,
+)
 from apps.notifications.services import contact_preference_set, notification_mark_read
 from apps.notifications.sms import sms_enabled
 
@@ -24,7 +28,8 @@ NOTIFICATIONS_PAGE_SIZE = 25
 def notification_list_page(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(notification_list(user=request.user), NOTIFICATIONS_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    return render(request, "notifications/list.html", {"page": page, "notifications": list(page.object_list)})
+    notifications = notifications_readable(user=request.user, notifications=page.object_list)
+    return render(request, "notifications/list.html", {"page": page, "notifications": notifications})
 
 
 @login_required

@@ -102,6 +102,11 @@ def _owner_link(passport: Passport) -> str:
         return ""
 
 
+# Passport messages carry no child: the passport is not a category of the child's record and never comes
+# from the consent register (R71). Its owner is told of suggestions to their own passport, and a proposer of
+# the answer to their own suggestion; neither message says what any section holds.
+
+
 def _notify_owner_of_proposal(proposal: PassportProposal) -> None:
     passport = proposal.passport
     notification_send(
@@ -112,7 +117,6 @@ def _notify_owner_of_proposal(proposal: PassportProposal) -> None:
         f"{proposal.get_section_display()}",
         subject_for_email="a suggested change to your passport",
         body="You decide: accept it if it is right, or say no. Nothing changes unless you accept it.",
-        child=passport.child,
         link=_owner_link(passport),
     )
 
@@ -126,7 +130,6 @@ def _notify_proposer_of_decision(proposal: PassportProposal) -> None:
         dedupe_key=f"passport-decision:{proposal.public_id}",
         subject=f"{passport.child.known_as} {answer} your suggestion for {proposal.get_section_display()}",
         subject_for_email="a decision on your suggested passport change",
-        child=passport.child,
         link=reverse("passport:child-passport", args=[passport.child.public_id]) + "#suggestions",
     )
 

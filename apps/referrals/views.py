@@ -15,6 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from apps.accounts.decorators import professional_required
 from apps.children.models import Child
 from apps.children.selectors import VIEW, access_child, child_list, child_list_audit
+from apps.consent.categories import Category
+from apps.consent.selectors import parent_withheld_categories
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.forms import add_service_errors
 from apps.referrals import selectors, services
@@ -244,13 +246,19 @@ def referral_detail(request: HttpRequest, public_id, referral_id) -> HttpRespons
 @professional_required
 @require_GET
 def referral_letter(request: HttpRequest, public_id, referral_id) -> HttpResponse:
-    """The decision in plain English, for the young person and family (printed or sent by the worker)."""
+    """The decision in plain English, for the young person and family (printed or sent by the worker).
+
+    A young person who asked for their referrals to be kept from their parents and carers (R74) gets a
+    letter addressed to them alone, and the worker is told not to give it to the family.
+    """
     child, referral = _referral(request.user, public_id, referral_id)
-    return render(
-        request,
-        "referrals/letter.html",
-        {"child": child, "referral": referral, "family_message": services.family_message(referral=referral)},
-    )
+    context = {
+        "child": child,
+        "referral": referral,
+        "family_message": services.family_message(referral=referral),
+        "kept_from_parents": Category.REFERRALS in parent_withheld_categories(child=child),
+    }
+    return render(request, "referrals/letter.html", context)
 
 
 @professional_required

@@ -503,6 +503,8 @@ def _handover_notify(*, handover: Handover) -> None:
         subject_for_email=f"you have taken over as a {role}",
         body=handover.note,
         child=handover.child,
+        category=Category.TEAM,
+        involved=True,  # They are the one taking over.
         link=_child_link(handover.child),
     )
 
@@ -526,6 +528,9 @@ def continuity_check(*, child: Child) -> None:
         if count < threshold:
             continue
         for recipient in recipients:
+            # Team managers are told by their role, whether or not the record is shared with them (R23): an
+            # oversight duty, so their message carries no child. The lead professional's asks the decision.
+            is_lead = lead is not None and recipient.pk == lead.membership.user_id
             notification_send(
                 recipient=recipient,
                 kind=Notification.Kind.CONTINUITY,
@@ -534,7 +539,8 @@ def continuity_check(*, child: Child) -> None:
                 subject_for_email=f"a child has had {count} {role} in the last 12 months",
                 body="Children tell us they have to start again with every new worker. Consider what would "
                 "keep the next change from happening.",
-                child=child,
+                child=child if is_lead else None,
+                category=Category.TEAM if is_lead else "",
                 link=_child_link(child),
             )
 
@@ -771,6 +777,9 @@ def action_reminder_sweep(*, today: date | None = None) -> dict[str, int]:
             subject_for_email=f"an action is due on {action.due_on:%-d %B %Y}",
             body=_action_body(action=action, recipient=action.owner),
             child=action.child,
+            # Actions belong to plans, meetings and reviews; the owner holds this one.
+            category=Category.PLANS,
+            involved=True,
             link=_child_link(action.child),
         )
         counts["due_soon"] += created
@@ -792,6 +801,8 @@ def action_reminder_sweep(*, today: date | None = None) -> dict[str, int]:
             subject_for_email="an action for a child on your caseload is overdue",
             body=_action_body(action=action, recipient=recipient),
             child=action.child,
+            category=Category.PLANS,
+            involved=recipient.pk == action.owner_id,
             link=_child_link(action.child),
         )
         counts["overdue"] += created

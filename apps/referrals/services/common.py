@@ -12,12 +12,14 @@ from django.utils import timezone
 
 from apps.accounts.models import Organisation, OrganisationMembership, User
 from apps.children.models import Child, SocialWorkInvolvement
+from apps.consent.categories import Category
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
 from apps.referrals.models import (
     Referral,
 )
+from apps.sharing.access import may_see
 from apps.sharing.models import AccessGrant, OrganisationAccessGrant
 from apps.sharing.services import child_access_grant, organisation_access_grant
 
@@ -147,6 +149,8 @@ def _lead_professional(child: Child) -> User | None:
 
 
 def _tell_lead_professional(*, referral: Referral, actor: User, event: str, subject: str) -> None:
+    """The lead professional sees referrals on a coordination basis, unless the young person objected: then
+    the one access decision keeps the message from them too."""
     lead = _lead_professional(referral.child)
     if lead is not None and lead != actor:
         notification_send(
@@ -160,17 +164,34 @@ def _tell_lead_professional(*, referral: Referral, actor: User, event: str, subj
             subject_for_email=f"a referral for a child you lead on was {event}",
             link=_referral_link(referral),
             child=referral.child,
+            category=Category.REFERRALS,
         )
 
 
 def _family_accounts(child: Child) -> list[User]:
-    """The young person's own sign-in and the parent and carer accounts consent names for them."""
-    from apps.consent.models import Consent
-    from apps.consent.selectors import consent_audience
+    """The young person's own sign-in, and the parent and carer accounts that may see the child's referrals
+    today (R74, R80).
 
-    people = {child.account} if child.account_id and child.account.is_active else set()
-    for consent in Consent.objects.filter(child=child, withdrawn_at__isnull=True):
-        people.update(user for user in consent_audience(consent=consent) if user.is_parent_or_carer)
+    Which parents may is the one access decision's answer, not the consent register's wording: a consent that
+    does not cover referrals, one that has ended or was withdrawn, and a young person's wish to keep their
+    referrals from parents all keep a parent out. Candidates are the parent and carer accounts any consent
+    for the child ever named; the decision then chooses among them.
+    """
+    from apps.consent.models import Consent
+
+    people = [child.account] if child.account_id and child.account.is_active else []
+    named = (
+        User.objects.filter(
+            pk__in=Consent.objects.filter(child=child, recipient_user__isnull=False).values("recipient_user"),
+            kind=User.Kind.PARENT_CARER,
+            is_active=True,
+        )
+        .exclude(pk=child.account_id)
+        .order_by("pk")
+    )
+    people.extend(
+        parent for parent in named if may_see(user=parent, child=child, category=Category.REFERRALS)
+    )
     return sorted(people, key=lambda user: user.pk)
 
 
@@ -178,7 +199,9 @@ def _tell_everyone(*, referral: Referral, actor: User, event: str, kind: str, su
     """Tell the referrer, the lead professional and the young person or family (R39, R51).
 
     Messages to the young person and family say only that there is news; what it is, in plain English,
-    is behind their sign-in, because a phone's lock screen can be seen by anyone.
+    is behind their sign-in, because a phone's lock screen can be seen by anyone. Each names the child and
+    the referrals category, so the access decision is asked again before every email or text leaves and
+    whenever the message is listed.
     """
     if referral.made_by != actor:
         notification_send(
@@ -189,6 +212,8 @@ def _tell_everyone(*, referral: Referral, actor: User, event: str, kind: str, su
             subject_for_email=f"a referral you made was {event}",
             link=_referral_link(referral),
             child=referral.child,
+            category=Category.REFERRALS,
+            involved=True,  # What a professional does, they see: the referral they made.
         )
     _tell_lead_professional(referral=referral, actor=actor, event=event, subject=subject)
     for person in _family_accounts(referral.child):
@@ -200,6 +225,8 @@ def _tell_everyone(*, referral: Referral, actor: User, event: str, kind: str, su
             subject_for_email="there is news for you",
             body=family_message(referral=referral),
             link="",
+            child=referral.child,
+            category=Category.REFERRALS,
         )
 
 

@@ -9,6 +9,7 @@ from apps.accounts.models import Organisation, User
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
 from apps.children.models import Child
+from apps.consent.categories import Category
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
@@ -98,6 +99,8 @@ def consultation_request(
                     subject_for_email="a consultation was requested",
                     link=link,
                     child=child,
+                    # A named child: the referrals category. An unnamed one: no child, no category.
+                    category=Category.REFERRALS if child is not None else "",
                 )
     return consultation
 
@@ -141,6 +144,8 @@ def consultation_advise(
                     "referrals:consultation-detail", kwargs={"consultation_id": consultation.public_id}
                 ),
                 child=consultation.child,
+                category=Category.REFERRALS if consultation.child_id else "",
+                involved=True,  # The consultation they asked for.
             )
     return consultation
 

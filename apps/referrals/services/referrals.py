@@ -12,6 +12,7 @@ from apps.accounts.models import Organisation, User
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
 from apps.children.models import Child, SocialWorkInvolvement
+from apps.consent.categories import Category
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
@@ -175,6 +176,7 @@ def referral_create(
                     subject_for_email="a referral is waiting for triage",
                     link=_referral_link(referral),
                     child=child,
+                    category=Category.REFERRALS,
                 )
         _tell_lead_professional(
             referral=referral,
@@ -422,6 +424,7 @@ def referral_decline(
                         subject_for_email="a decision not to accept a referral needs your agreement",
                         link=_referral_link(referral),
                         child=referral.child,
+                        category=Category.REFERRALS,
                     )
         else:
             _tell_declined(referral=referral, actor=actor)
@@ -493,6 +496,8 @@ def referral_senior_review(*, actor: User, referral: Referral, outcome: str, not
                 subject_for_email="a decline you made was overturned on review",
                 link=_referral_link(referral),
                 child=referral.child,
+                category=Category.REFERRALS,
+                involved=True,  # The decision they made on the referral they received.
             )
     return referral
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
+from apps.consent.categories import Category
 from apps.core.exceptions import ApplicationError
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
@@ -143,6 +144,8 @@ def _escalate_worse(*, actor: User, contact: WaitingContact, referral: Referral)
             body=contact.note,
             link=_referral_link(referral),
             child=referral.child,
+            category=Category.REFERRALS,
+            involved=person in (referral.triaged_by, referral.decided_by),
         )
 
 
@@ -173,6 +176,8 @@ def waiting_sweep(*, now: datetime | None = None) -> dict[str, int]:
                 subject_for_email="a waiting-list contact is due",
                 link=reverse("referrals:waiting-list"),
                 child=referral.child,
+                category=Category.REFERRALS,
+                involved=person in (referral.triaged_by, referral.decided_by),
             )
             counts["contacts_due"] += created
     fraction = settings.BEACON_WAIT_ALERT_FRACTION
@@ -207,6 +212,8 @@ def waiting_sweep(*, now: datetime | None = None) -> dict[str, int]:
                 subject_for_email="a wait target is about to be missed",
                 link=_referral_link(referral),
                 child=referral.child,
+                category=Category.REFERRALS,
+                involved=person in (referral.triaged_by, referral.decided_by),
             )
             counts["targets_at_risk"] += created
     return counts

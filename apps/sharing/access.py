@@ -213,7 +213,7 @@ def child_access_if_visible(*, user: User, child) -> ChildAccess | None:
 
 
 def children_access(*, user: User, children: Iterable) -> dict[int, ChildAccess]:
-    """The access decision for a page of children, in one query, keyed by child pk."""
+    """The access decision for a page of children, in two queries (groups, then rows), keyed by child pk."""
     children = list(children)
     if user is None or not user.is_authenticated or not user.is_active or not children:
         return {child.pk: ChildAccess(user=user, child=child, permissions=frozenset()) for child in children}

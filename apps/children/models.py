@@ -108,7 +108,9 @@ class _Holding:
         if not self.group_ids:
             return False, True
         direct, through_group = self.rows()
-        group_sql, group_params = through_group.values("pk")[:MANY_THROUGH_GROUPS].query.sql_with_params()
+        group_sql, group_params = through_group.values("content_object_id")[
+            :MANY_THROUGH_GROUPS
+        ].query.sql_with_params()
         direct_sql, direct_params = direct.values("pk")[:1].query.sql_with_params()
         with connection.cursor() as cursor:
             # Both are the ORM's own compiled queries, their values passed separately as parameters.
@@ -156,6 +158,23 @@ def visible_child_count(user, perm: str = "view_child") -> int:
     holding = _holding(user, perm)
     if holding is None:
         return 0
+    if len(holding.group_ids) == 1:
+        # One group holds each child once (guardian's unique group, permission, object): its rows counted
+        # index-only, plus the person's own rows for children the group does not hold (usually few, each
+        # one probe). No de-duplication of the 40,000: 7 ms to 5 ms at a large authority (bench/README.md).
+        direct, through_group = holding.rows()
+        own_only = direct.exclude(
+            Exists(through_group.filter(content_object_id=OuterRef("content_object_id")))
+        ).values("pk")
+        group_sql, group_params = through_group.values("content_object_id").query.sql_with_params()
+        own_sql, own_params = own_only.query.sql_with_params()
+        with connection.cursor() as cursor:
+            # Both are the ORM's own compiled queries, their values passed separately as parameters.
+            cursor.execute(
+                f"SELECT (SELECT count(*) FROM ({group_sql}) AS g) + (SELECT count(*) FROM ({own_sql}) AS d)",  # noqa: S608
+                (*group_params, *own_params),
+            )
+            return cursor.fetchone()[0]
     sql, params = holding.child_ids().query.sql_with_params()
     with connection.cursor() as cursor:
         # ``sql`` is the ORM's own compiled query, its values passed separately as parameters.

@@ -51,9 +51,14 @@ class ChildQuerySet(models.QuerySet):
         holding = _holding(user, perm)
         if holding is None:
             return self.none()
-        if not holding.holds_many_through_groups():
+        many, any_direct = holding.holds_many_through_groups()
+        if not many:
             return self.filter(pk__in=holding.child_ids())
         direct, through_group = holding.rows()
+        if not any_direct:
+            # Everything through groups: the group half alone, a semi-join PostgreSQL walks in name order
+            # probing the covering index child by child (no hashing of every row the groups hold).
+            return self.filter(pk__in=through_group.values("content_object_id"))
         return self.filter(
             Exists(direct.filter(content_object_id=OuterRef("pk")))
             | Exists(through_group.filter(content_object_id=OuterRef("pk")))
@@ -97,11 +102,24 @@ class _Holding:
         # The direct rows alone hold each child once: guardian's unique (user, permission, object).
         return ids
 
-    def holds_many_through_groups(self) -> bool:
+    def holds_many_through_groups(self) -> tuple[bool, bool]:
+        """Whether the person's groups hold at least ``MANY_THROUGH_GROUPS`` rows, and whether the person
+        holds any row of their own: one small query of two bounded index-only reads."""
         if not self.group_ids:
-            return False
-        _, through_group = self.rows()
-        return through_group[:MANY_THROUGH_GROUPS].count() >= MANY_THROUGH_GROUPS
+            return False, True
+        direct, through_group = self.rows()
+        group_sql, group_params = through_group.values("content_object_id")[
+            :MANY_THROUGH_GROUPS
+        ].query.sql_with_params()
+        direct_sql, direct_params = direct.values("pk")[:1].query.sql_with_params()
+        with connection.cursor() as cursor:
+            # Both are the ORM's own compiled queries, their values passed separately as parameters.
+            cursor.execute(
+                f"SELECT (SELECT count(*) FROM ({group_sql}) AS g), EXISTS ({direct_sql})",  # noqa: S608
+                (*group_params, *direct_params),
+            )
+            held, any_direct = cursor.fetchone()
+        return held >= MANY_THROUGH_GROUPS, any_direct
 
 
 def _holding(user, perm: str) -> _Holding | None:
@@ -143,6 +161,23 @@ def visible_child_count(user, perm: str = "view_child") -> int:
     holding = _holding(user, perm)
     if holding is None:
         return 0
+    if len(holding.group_ids) == 1:
+        # One group holds each child once (guardian's unique group, permission, object): its rows counted
+        # index-only, plus the person's own rows for children the group does not hold (usually few, each
+        # one probe). No de-duplication of the 40,000: 7 ms to 5 ms at a large authority (bench/README.md).
+        direct, through_group = holding.rows()
+        own_only = direct.exclude(
+            Exists(through_group.filter(content_object_id=OuterRef("content_object_id")))
+        ).values("pk")
+        group_sql, group_params = through_group.values("content_object_id").query.sql_with_params()
+        own_sql, own_params = own_only.query.sql_with_params()
+        with connection.cursor() as cursor:
+            # Both are the ORM's own compiled queries, their values passed separately as parameters.
+            cursor.execute(
+                f"SELECT (SELECT count(*) FROM ({group_sql}) AS g) + (SELECT count(*) FROM ({own_sql}) AS d)",  # noqa: S608
+                (*group_params, *own_params),
+            )
+            return cursor.fetchone()[0]
     sql, params = holding.child_ids().query.sql_with_params()
     with connection.cursor() as cursor:
         # ``sql`` is the ORM's own compiled query, its values passed separately as parameters.

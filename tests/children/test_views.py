@@ -44,7 +44,9 @@ CREATE = reverse("children:create")
 # the session was verified with, and the session save with its savepoint pair (the idle timeout moves
 # on with each request), and twice the small lookup of the permission id and the person's groups that
 # restrict() reads first (once for the count, once for the page). Must not grow.
-LIST_PAGE_QUERIES = 17  # One of them: the access decision for the page, for the disclosure log.
+LIST_PAGE_QUERIES = (
+    18  # Two of them: the access decision for the page (its groups, then its rows), for the disclosure log.
+)
 
 
 def share(children, user, *, can_change=True):

@@ -378,3 +378,33 @@ def test_who_has_my_information_says_why_in_plain_words(client, kay, hannah):
     page = client.get(reverse("consent:my-information")).text
     assert "because they are your lead professional and organise the help you get" in page
     assert "Hannah Hughes" in page
+
+
+@pytest.mark.parametrize("many_through_groups", [1, 10_000])
+def test_the_list_in_order_sees_exactly_what_restrict_sees_whichever_plan_it_takes(
+    monkeypatch, many_through_groups, kay, hannah
+):
+    """restrict_in_order() picks another SQL shape for someone whose groups hold many children; both must
+    mean exactly restrict(): own rows and group rows, expired rows ignored."""
+    import apps.children.models as children_models
+
+    monkeypatch.setattr(children_models, "MANY_THROUGH_GROUPS", many_through_groups)
+    school = camhs_organisation("Synthetic Academy")
+    teacher = ProfessionalFactory(organisation=school, organisation__role="designated-teacher")
+    others = [ChildFactory(date_of_birth=kay.date_of_birth) for _ in range(3)]
+    for child in [kay, *others[:2]]:
+        _organisation_consent(child, hannah if child == kay else teacher, school, [Category.CORE])
+    lead_for(others[2], teacher)  # Their own rows beside the group's.
+    expired = ChildFactory(date_of_birth=kay.date_of_birth)
+    _organisation_consent(expired, teacher, school, [Category.CORE])
+    ChildGroupObjectPermission.objects.filter(content_object=expired).update(
+        expires_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+
+    for person in (teacher, hannah):
+        expected = set(Child.objects.restrict(person, "view_child").values_list("pk", flat=True))
+        assert (
+            set(Child.objects.restrict_in_order(person, "view_child").values_list("pk", flat=True))
+            == expected
+        )
+    assert set(Child.objects.restrict(teacher, "view_child")) == {kay, *others}

@@ -113,6 +113,7 @@ class Withheld:
     """What stands in for information the viewer has no consent to see: its category, never the data."""
 
     category_label: str
+    category: str = ""
     ended_on: date | None = None
 
 
@@ -121,7 +122,11 @@ def _withheld_or(flag, access):
     category = Category(flag.type.category)
     if access.sees(category):
         return flag
-    return Withheld(category_label=category.label[0].lower() + category.label[1:], ended_on=flag.ended_on)
+    return Withheld(
+        category_label=category.label[0].lower() + category.label[1:],
+        category=category,
+        ended_on=flag.ended_on,
+    )
 
 
 @professional_required
@@ -145,12 +150,25 @@ def child_page(request: HttpRequest, public_id) -> HttpResponse:
         "social_work_history": record.social_work_history.all(),
         "current_flags": [flag for flag in current if not isinstance(flag, Withheld)],
         "ended_flags": [flag for flag in ended if not isinstance(flag, Withheld)],
-        "current_flag_count": len(current),
-        "ended_flag_count": len(ended),
-        # Sensitive flags the viewer has no consent to see: a marker in their place, never the data (R80).
-        "withheld_flags": sorted(
-            {flag.category_label for flag in current + ended if isinstance(flag, Withheld)}
-        ),
+        # The counts are of what the viewer sees: the markers below stand for the rest.
+        "current_flag_count": sum(1 for flag in current if not isinstance(flag, Withheld)),
+        "ended_flag_count": sum(1 for flag in ended if not isinstance(flag, Withheld)),
+        # Sensitive flags the viewer has no consent to see: a marker in their place, never the data, saying
+        # what would open it (R80).
+        "withheld_flags": [
+            (label, access.withheld_reason(category))
+            for category, label in sorted(
+                {
+                    (flag.category, flag.category_label)
+                    for flag in current + ended
+                    if isinstance(flag, Withheld)
+                }
+            )
+        ],
+        # Linked only where it opens: otherwise said inline, with why (no link ends in a 403).
+        "referrals_withheld_reason": ""
+        if access.sees(Category.REFERRALS)
+        else access.withheld_reason(Category.REFERRALS),
     }
     return render(request, "children/detail.html", context)
 

@@ -240,12 +240,6 @@ def child_access_resync(*, child) -> None:
         _group_permissions_sync(child=child, access_group=access_group)
 
 
-def child_permissions_resync(*, child, users) -> None:
-    """Recompute the permissions of these people on ``child`` after something about them changed."""
-    for user in users:
-        _child_permissions_sync(child=child, user=user)
-
-
 def access_group_for(*, organisation: Organisation, role: ProfessionalRole | None = None) -> AccessGroup:
     """The group that holds this organisation's (or this role at it) permissions, made on first use with
     its current members."""

@@ -412,9 +412,9 @@ def test_a_category_follows_consent_withdrawal_and_expiry(name, world, client):
     # A consent that has run out is withheld on the next request, before any sweep has run.
     expiring = share_with(child, member, MATRIX[name].needs, actor=world["lead"])
     Consent.objects.filter(pk=expiring.pk).update(valid_until=timezone.localdate())
-    from apps.sharing.services import child_permissions_resync
+    from apps.sharing.services import child_access_resync
 
-    child_permissions_resync(child=child, users=[member])
+    child_access_resync(child=child)
     assert MATRIX[name].marker in _call(member, name, ids, client).content.decode()
     with time_machine.travel(timezone.now() + datetime.timedelta(days=1, hours=1)):
         assert MATRIX[name].marker not in _call(member, name, ids, client).content.decode()

@@ -243,6 +243,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     # A task taken by a worker that then died is given to another after this many seconds. It must exceed
     # the longest task time limit and retry countdown (600 s); the reminder engine does not depend on it
     # (its retry sweep reclaims deliveries from the database), and a redelivered task sends nothing twice.
+    # Only a worker killed outright (SIGKILL, out of memory, host lost) waits for it: a pool child that dies
+    # is requeued at once (CELERY_TASK_REJECT_ON_WORKER_LOST) and a stopping worker gives back what it holds.
+    # Kombu then hands the task on at a live worker's next look, about every 100 s, so after 60-62 minutes;
+    # a delivery it held is reclaimed sooner, by the first retry sweep after its claim is 300 s old (<10 min).
     {"visibility_timeout": env.int("BEACON_CELERY_VISIBILITY_TIMEOUT", default=3600)}
     if REDIS_URL
     else {

@@ -9,6 +9,10 @@ outside world, and each test counts what reached it.
 What the tests do not pretend: where the tests stand in for the scheduler (beat), they publish the same
 task message beat would publish; where they need time to pass (a claim older than the time limit),
 they move the claim's timestamp back in the database rather than sleeping.
+
+Where a test waits for the broker to hand a dead worker's task to another worker, it waits for the
+condition kombu's Redis transport acts on (the message older than the visibility timeout), read from
+Redis, and names the keys as the app's settings do (``_broker_keys``).
 """
 
 import contextlib
@@ -22,6 +26,7 @@ import time
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import quote
 
 import pytest
@@ -42,6 +47,8 @@ CELERY_WORKER = [str(ROOT / ".venv" / "bin" / "celery"), "-A", "config", "worker
 CELERY_WORKER += ["--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"]
 # How long any one wait may take before the test fails with the worker's log (never an assertion on time).
 PATIENCE = 20
+# The visibility timeout (seconds) a test gives a worker that should take back a dead worker's task.
+SHORT_VISIBILITY_TIMEOUT = 1
 
 pytestmark = [
     pytest.mark.slow,
@@ -53,6 +60,24 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def _broker_keys() -> SimpleNamespace:
+    """The Redis keys of the default queue and of kombu's unacknowledged messages, as the settings name them.
+
+    Each test has its own redis-server, so tests running in parallel never share these keys.
+    """
+    from kombu.transport.redis import Channel
+
+    from config.celery import app
+
+    options = app.conf.broker_transport_options or {}
+    prefix = options.get("global_keyprefix", "")
+    return SimpleNamespace(
+        queue=prefix + app.conf.task_default_queue,
+        unacked=prefix + options.get("unacked_key", Channel.unacked_key),
+        unacked_index=prefix + options.get("unacked_index_key", Channel.unacked_index_key),
+    )
 
 
 def _wait_for(condition, what: str, logs=()) -> None:
@@ -71,24 +96,48 @@ class RedisServer:
     def __init__(self, tmp_path: Path) -> None:
         self.port = _free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.log = tmp_path / f"redis-{self.port}.log"
+        self.log = tmp_path / "redis.log"
         self.process: subprocess.Popen | None = None
+        self.started = False
 
     def start(self) -> None:
-        with self.log.open("a") as log:
-            self.process = subprocess.Popen(
-                [*REDIS_SERVER, "--port", str(self.port)],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
+        """Start on this server's port.
+
+        A port is only free when asked: if another test's server (tests run in parallel) took it first, the
+        first start moves to another port, and a restart fails rather than share it.
+        """
+        for _attempt in range(3):
+            with self.log.open("a") as log:
+                self.process = subprocess.Popen(
+                    [*REDIS_SERVER, "--port", str(self.port)],
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            process = self.process
+            _wait_for(
+                lambda process=process: self._answering_pid() == process.pid or process.poll() is not None,
+                "redis-server to start",
+                [self.log],
             )
-        _wait_for(self.is_up, "redis-server to start", [self.log])
+            if process.poll() is None:
+                self.started = True
+                return
+            if self.started:
+                break
+            self.port = _free_port()
+            self.url = f"redis://127.0.0.1:{self.port}/0"
+        pytest.fail(f"redis-server did not start\n{self.log.read_text()[-3000:]}")
 
     def is_up(self) -> bool:
+        return self._answering_pid() is not None
+
+    def _answering_pid(self) -> int | None:
+        """The process id of the server answering on the port, if any (it may not be this test's)."""
         try:
-            return redis.Redis(port=self.port, socket_connect_timeout=0.2).ping()
+            return redis.Redis(port=self.port, socket_connect_timeout=0.2).info("server")["process_id"]
         except redis.exceptions.ConnectionError:
-            return False
+            return None
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -169,14 +218,22 @@ class Workers:
     def emails(self) -> list[dict]:
         return [json.loads(line) for line in self.outbox.read_text().splitlines() if line.strip()]
 
+    def unacknowledged(self) -> dict[str, float]:
+        """Each task message a worker has taken and not acknowledged: its task id, and when it was taken
+        (kombu's Redis transport keeps the message in a hash and the time in a sorted set)."""
+        client, keys = self.redis.client(), _broker_keys()
+        taken_at = dict(client.zrange(keys.unacked_index, 0, -1, withscores=True))
+        messages = client.hgetall(keys.unacked)
+        return {json.loads(raw)[0]["headers"]["id"]: taken_at[tag] for tag, raw in messages.items()}
+
     def wait_until_idle(self) -> None:
         """Until the queue is empty and no worker holds an unacknowledged task, several times running."""
-        client = self.redis.client()
+        client, keys = self.redis.client(), _broker_keys()
         calm = 0
 
         def idle() -> bool:
             nonlocal calm
-            quiet = client.llen("celery") == 0 and client.hlen("unacked") == 0
+            quiet = client.llen(keys.queue) == 0 and client.hlen(keys.unacked) == 0
             calm = calm + 1 if quiet else 0
             return calm >= 5
 
@@ -290,15 +347,27 @@ def test_a_worker_killed_mid_delivery_leaves_the_reminder_sent_exactly_once_afte
     email = Delivery.objects.get(channel=Delivery.Channel.EMAIL, notification__recipient=person)
     assert email.status == Delivery.Status.SENDING
     assert workers.emails() == []
+    # The killed worker's task message stays with the broker, taken and never acknowledged.
+    [(killed_task, taken_at)] = workers.unacknowledged().items()
 
     # The restarted worker takes back the killed worker's task message as Redis would after the visibility
-    # timeout (shortened here): it finds the delivery claimed and sends nothing.
-    workers.start("restarted", BEACON_CELERY_VISIBILITY_TIMEOUT="1")
+    # timeout (shortened here): it finds the delivery claimed and sends nothing. Kombu's Redis transport
+    # looks for such messages when a worker connects and then only every 100 s or so, so the worker
+    # starts once the message is older than its visibility timeout, which it then finds on connecting
+    # however quickly it starts.
+    _wait_for(
+        lambda: time.time() - taken_at > SHORT_VISIBILITY_TIMEOUT,
+        "the killed worker's task to pass the visibility timeout",
+        workers.logs,
+    )
+    workers.start("restarted", BEACON_CELERY_VISIBILITY_TIMEOUT=str(SHORT_VISIBILITY_TIMEOUT))
     # Nothing takes the delivery from a claim younger than the time limit: its worker might be alive.
     deliveries_retry_sweep.delay()
     workers.wait_until_idle()
     email.refresh_from_db()
     assert email.status == Delivery.Status.SENDING
+    restarted_log = (workers.tmp_path / "worker-restarted.log").read_text()
+    assert f"delivery_send[{killed_task}] succeeded" in restarted_log
     # Time passes beyond the claim timeout (longer than any task may run): the claim is now stale.
     stale = timezone.now() - timedelta(seconds=301)
     Delivery.objects.filter(pk=email.pk).update(claimed_at=stale)

@@ -9,8 +9,9 @@ import pytest
 from apps.children.models import Child
 from apps.core.exceptions import ApplicationError
 from apps.notifications.models import Notification
-from apps.referrals.models import DeclineAlternative, Referral, WaitingListEntry
+from apps.referrals.models import Consultation, DeclineAlternative, Referral, WaitingListEntry
 from apps.referrals.services import (
+    consultation_request,
     referral_accept,
     referral_decline,
     referral_senior_review,
@@ -155,3 +156,26 @@ def test_two_senior_reviews_at_once_make_one_decision(
         recipient=young_person, kind=Notification.Kind.REFERRAL_DECLINED
     ).count()
     assert told == (1 if winner.senior_review_outcome == "agreed" else 0)
+
+
+def test_two_referrals_from_one_consultation_at_once_make_one(lead_professional, child, camhs):
+    consultation = consultation_request(
+        actor=lead_professional,
+        receiving_organisation=camhs,
+        route="social_care",
+        channel="phone",
+        concern="Year 9 pupil self-harming, parents unsure what to do.",
+        child_description="Year 9 girl at Hillside Academy",
+    )
+    copies = [Consultation.objects.get(pk=consultation.pk) for _ in range(2)]
+
+    outcomes = run_together(
+        *(
+            lambda copy=copy: referral_for(child, lead_professional, camhs, consultation=copy)
+            for copy in copies
+        )
+    )
+
+    _, refusal = one_wins(outcomes, refused=ApplicationError)
+    assert refusal.message == "This consultation has already become a referral."
+    assert Referral.objects.filter(consultation=consultation).count() == 1

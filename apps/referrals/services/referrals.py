@@ -126,6 +126,13 @@ def referral_create(
         .first()
     )
     with transaction.atomic():
+        if consultation is not None:
+            # Under the consultation's lock: two referrals made from it at once become one, not a 500.
+            lock_for_change(consultation, "child_id")
+            if Referral.objects.filter(consultation=consultation).exists():
+                raise ApplicationError(
+                    "This consultation has already become a referral.", field="consultation"
+                )
         referral = Referral.objects.create(
             child=child,
             consultation=consultation,

@@ -1,15 +1,43 @@
-"""The one Celery app. Tasks live in apps/<app>/tasks.py; the periodic schedule is below, in code."""
+"""The one Celery app. Tasks live in apps/<app>/tasks.py; the periodic schedule is below, in code.
 
+Catch-up by construction: beat only sends a task to the broker (Redis) at each time below; it does not keep
+runs it could not send, and none is needed. Every sweep selects what is due from the database (reminders
+due by now, deliveries pending, actions and follow-ups past their dates, consents ended, birthdays in the
+last week), so a run that never happened is made up by the next one, and each message has a dedupe key, so
+a run made twice sends nothing twice. A run beat could not send (Redis down) is logged as an error naming
+it (``CatchUpScheduler``), so an outage of the schedule is seen, never silent.
+"""
+
+import logging
 import os
 
 from celery import Celery
+from celery.beat import PersistentScheduler
 from celery.schedules import crontab
+
+logger = logging.getLogger(__name__)
+
+
+class CatchUpScheduler(PersistentScheduler):
+    """Beat's own scheduler, which says plainly, as an error, which run it could not send and why."""
+
+    def apply_entry(self, entry, producer=None):
+        logger.info("sending periodic run", extra={"beat_entry": entry.name, "task": entry.task})
+        try:
+            self.apply_async(entry, producer=producer, advance=False)
+        except Exception:  # Beat goes on to the next run; the next run of this one catches up.
+            logger.exception(
+                "periodic run not sent (is Redis down?): its next run will catch up from the database",
+                extra={"beat_entry": entry.name, "task": entry.task},
+            )
+
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 app = Celery("beacon")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.conf.beat_scheduler = "config.celery:CatchUpScheduler"
 
 # Periodic sweeps: each entry says in words when it runs. Due dates live in the database; these
 # few fixed sweeps pick them up (never a countdown or a schedule row per child).

@@ -369,7 +369,14 @@ def appointment_outcome_record(
         # A follow-up due zero working days later, or no escalation rule, is refused before any write.
         missed_appointment_settings_require()
     with transaction.atomic():
-        locked = Appointment.objects.select_for_update().select_related("child").get(pk=appointment.pk)
+        # The appointment's row only, FOR NO KEY UPDATE: locking the child's row with it (a plain FOR UPDATE
+        # over the join) deadlocked with an audited read of the same child, which holds the audit lock and
+        # needs a key-share lock on the child. One order everywhere: see apps/core/locking.py.
+        locked = (
+            Appointment.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("child")
+            .get(pk=appointment.pk)
+        )
         previous = locked.outcome
         if previous:
             if previous == outcome:

@@ -40,6 +40,7 @@ from apps.consent.selectors import (
     young_person_competent,
 )
 from apps.core.exceptions import ApplicationError, NotPermitted
+from apps.core.locking import lock_for_change
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
 from apps.sharing.services import child_access_resync
@@ -204,6 +205,10 @@ def consent_withdraw(*, actor: User, consent: Consent, reason: str) -> Consent:
     if not reason.strip():
         raise ValidationError({"reason": "Record why consent was withdrawn, in the words used"})
     with transaction.atomic():
+        # Under the consent's lock: a withdrawal recorded a moment ago is not overwritten by a second one.
+        lock_for_change(consent, "withdrawn_at")
+        if consent.withdrawn_at is not None:
+            raise ApplicationError(f"This consent was already withdrawn on {consent.withdrawn_at:%-d %B %Y}.")
         consent.withdrawn_at = timezone.now()
         consent.withdrawn_reason = reason.strip()
         consent.withdrawn_by = actor
@@ -276,6 +281,9 @@ def consent_review_complete(*, actor: User, review: ConsentReview, outcome_note:
     if not outcome_note.strip():
         raise ValidationError({"outcome_note": "Record what was decided with the young person"})
     with transaction.atomic():
+        lock_for_change(review, "completed_on")
+        if review.completed_on is not None:
+            raise ApplicationError("This review is already done.")
         review.completed_on = _today()
         review.completed_by = actor
         review.outcome_note = outcome_note.strip()
@@ -391,12 +399,19 @@ def safeguarding_override_open(
     return override
 
 
+def _already_reviewed(override: SafeguardingOverride) -> str:
+    return (
+        f"This override has already been reviewed, on {timezone.localtime(override.reviewed_at):%-d %B %Y}: "
+        "the first review stands."
+    )
+
+
 def safeguarding_override_review(
     *, actor: User, override: SafeguardingOverride, outcome: str, note: str, end_now: bool = False
 ) -> SafeguardingOverride:
     """The safeguarding lead reviews an override: justified or not, with a note; they may end it at once."""
     if override.reviewed_at is not None:
-        raise ApplicationError("This override has already been reviewed.")
+        raise ApplicationError(_already_reviewed(override))
     if actor.pk == override.opened_by_id:
         raise ApplicationError("Someone else must review an override: not the person who opened it.")
     if outcome not in SafeguardingOverride.ReviewOutcome.values:
@@ -404,6 +419,10 @@ def safeguarding_override_review(
     if not note.strip():
         raise ValidationError({"note": "Record the reasons for your decision"})
     with transaction.atomic():
+        # Under the override's lock: a second review a moment later must not overwrite the first.
+        lock_for_change(override, "reviewed_at", "reviewed_by_id", "ended_at")
+        if override.reviewed_at is not None:
+            raise ApplicationError(_already_reviewed(override))
         override.reviewed_by = actor
         override.reviewed_at = timezone.now()
         override.review_outcome = outcome
@@ -533,6 +552,9 @@ def parent_withholding_end(*, actor: User, withholding: ParentWithholding) -> Pa
     if withholding.ended_on is not None:
         raise ApplicationError("This has already ended.")
     with transaction.atomic():
+        lock_for_change(withholding, "ended_on")
+        if withholding.ended_on is not None:
+            raise ApplicationError("This has already ended.")
         withholding.ended_on = _today()
         withholding.save(update_fields=["ended_on"])
         child_access_resync(child=withholding.child)

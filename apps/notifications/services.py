@@ -68,11 +68,12 @@ those whose worker died mid-send.
 """
 
 import logging
+import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -231,7 +232,9 @@ def delivery_send(*, delivery_id: int) -> bool:
     the row is marked sent, ``deliveries_retry_sweep`` later reclaims it and the person gets it twice.
     No system can close that window without the provider taking an idempotency key; Notify's
     ``reference`` carries the delivery's public id so a repeat is traceable. A repeat says only "you
-    have a new message", so it does no harm beyond the noise.
+    have a new message", so it does no harm beyond the noise. A database blip in that window (the
+    connection dropped or the server restarted) does not reopen it: the mark is retried through a new
+    connection (``_delivery_mark_sent``).
     """
     now = timezone.now()
     claimed = Delivery.objects.filter(pk=delivery_id, status=Status.PENDING).update(
@@ -281,10 +284,48 @@ def delivery_send(*, delivery_id: int) -> bool:
         if gave_up:
             return False
         raise
-    Delivery.objects.filter(pk=delivery_id, status=Status.SENDING, claimed_at=now).update(
-        status=Status.SENT, sent_at=timezone.now(), provider_reference=provider_reference
-    )
+    _delivery_mark_sent(delivery_id=delivery_id, claimed_at=now, provider_reference=provider_reference)
     return True
+
+
+# How often, and how long apart, the "sent" mark is tried through a new database connection: about 7.5
+# seconds in all, well inside the task's soft time limit (45 s), and long enough for a failover or a
+# restart of PostgreSQL's connection pooler.
+MARK_SENT_ATTEMPTS = 5
+MARK_SENT_FIRST_PAUSE_SECONDS = 0.5
+
+
+def _delivery_mark_sent(*, delivery_id: int, claimed_at: datetime, provider_reference: str) -> None:
+    """Mark a delivery sent once the provider has accepted it, through a database blip.
+
+    The provider has the message: if this update were lost, the retry sweep would reclaim the delivery
+    and send it again. So a dropped connection (``OperationalError`` / ``InterfaceError``) is closed and
+    the update tried again on a new one, a few times with a growing pause. The update is conditional on
+    this claim (its ``claimed_at``), so repeating it is harmless; it also matches a delivery the sweep put
+    back to pending meanwhile but nobody has claimed again, which it must not send twice. Inside a
+    transaction (an eager task in a test) a broken connection cannot be replaced: the error is raised.
+    """
+    pause = MARK_SENT_FIRST_PAUSE_SECONDS
+    for attempt in range(1, MARK_SENT_ATTEMPTS + 1):
+        try:
+            Delivery.objects.filter(
+                pk=delivery_id, status__in=[Status.SENDING, Status.PENDING], claimed_at=claimed_at
+            ).update(status=Status.SENT, sent_at=timezone.now(), provider_reference=provider_reference)
+            return
+        except (OperationalError, InterfaceError):
+            if connection.in_atomic_block or attempt == MARK_SENT_ATTEMPTS:
+                logger.exception(
+                    "delivery sent but not marked sent: the retry sweep may send it again",
+                    extra={"delivery_id": delivery_id, "provider_reference": provider_reference},
+                )
+                raise
+            logger.warning(
+                "database connection lost marking a delivery sent; retrying on a new connection",
+                extra={"delivery_id": delivery_id, "attempt": attempt},
+            )
+            connection.close()  # The next query opens a new connection.
+            time.sleep(pause)
+            pause *= 2
 
 
 def _still_shared(notification: Notification) -> bool:

@@ -19,6 +19,7 @@ from apps.audit.services import audit_record
 from apps.children.models import Child
 from apps.consent.categories import SENSITIVE, Category
 from apps.core.exceptions import ApplicationError, NotPermitted
+from apps.core.locking import lock_for_change
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
 from apps.sharing.access import child_access
@@ -182,6 +183,17 @@ def team_member_end(
             field="membership",
         )
     with transaction.atomic():
+        lock_for_change(membership, "ended_on", "is_trusted_worker")
+        if membership.ended_on is not None:
+            raise ApplicationError(f"{membership.name} has already left the team.")
+        if membership.is_trusted_worker or current_lead_appointment(
+            child=membership.child, membership=membership
+        ):
+            raise ApplicationError(
+                f"{membership.name} has just become the lead professional or the trusted worker. Hand over "
+                "to a named successor before they leave.",
+                field="membership",
+            )
         membership.ended_on = ended_on
         membership.save(update_fields=["ended_on"])
         membership_access_revoke(membership=membership, revoked_by=actor)
@@ -211,23 +223,37 @@ def trusted_worker_name(*, actor: User, membership: TeamMembership) -> TeamMembe
             f"{current.name} is already the trusted worker. Use a handover to change the trusted worker.",
             field="membership",
         )
-    with transaction.atomic():
-        # Caregivers and trusted adults live in the young person's life: only other professionals step back.
-        TeamMembership.objects.current().filter(child=child, kind=TeamMembership.Kind.PROFESSIONAL).exclude(
-            pk=membership.pk
-        ).update(
-            has_direct_contact=False, direct_contact_reason="", direct_contact_reason_category=Category.TEAM
-        )
-        membership.is_trusted_worker = True
-        membership.has_direct_contact = True
-        membership.save(update_fields=["is_trusted_worker", "has_direct_contact"])
-        audit_record(
-            actor=actor,
-            action=AuditEvent.Action.UPDATE,
-            target=membership,
-            child=child,
-            detail={"fields": ["is_trusted_worker"]},
-        )
+    try:
+        with transaction.atomic():
+            lock_for_change(membership, "ended_on", "is_trusted_worker")
+            if membership.ended_on is not None:
+                raise ApplicationError(f"{membership.name} is no longer in the team.", field="membership")
+            # Caregivers and trusted adults live in the young person's life: only other professionals step
+            # back.
+            TeamMembership.objects.current().filter(
+                child=child, kind=TeamMembership.Kind.PROFESSIONAL
+            ).exclude(pk=membership.pk).update(
+                has_direct_contact=False,
+                direct_contact_reason="",
+                direct_contact_reason_category=Category.TEAM,
+            )
+            membership.is_trusted_worker = True
+            membership.has_direct_contact = True
+            membership.save(update_fields=["is_trusted_worker", "has_direct_contact"])
+            audit_record(
+                actor=actor,
+                action=AuditEvent.Action.UPDATE,
+                target=membership,
+                child=child,
+                detail={"fields": ["is_trusted_worker"]},
+            )
+    except IntegrityError as error:  # Someone else was named the trusted worker at the same moment.
+        current = TeamMembership.objects.current().filter(child=child, is_trusted_worker=True).first()
+        raise ApplicationError(
+            f"{current.name if current else 'Someone else'} has just been named the trusted worker. Use a "
+            "handover to change the trusted worker.",
+            field="membership",
+        ) from error
     return membership
 
 
@@ -399,6 +425,13 @@ def _handover_validate(
         raise ValidationError(errors)
 
 
+def _lead_handed_over(appointment: LeadProfessionalAppointment) -> str:
+    return (
+        f"{appointment.membership.name} is no longer the lead professional: the role was handed over on "
+        f"{appointment.ended_on:%-d %B %Y}."
+    )
+
+
 def lead_professional_hand_over(
     *,
     actor: User,
@@ -413,11 +446,16 @@ def lead_professional_hand_over(
     they had to "start again" every time they met a new person.
     """
     if appointment.ended_on is not None:
-        raise ApplicationError("This appointment has already ended.")
+        raise ApplicationError(_lead_handed_over(appointment))
     outgoing = appointment.membership
     _handover_validate(outgoing=outgoing, successor=successor, note=note, overlap_until=overlap_until)
     today = _today()
     with transaction.atomic():
+        # Under the appointment's lock: a handover made a moment ago ended it, and a second one is refused
+        # before a second successor, task or message is written.
+        lock_for_change(appointment, "ended_on")
+        if appointment.ended_on is not None:
+            raise ApplicationError(_lead_handed_over(appointment))
         appointment.ended_on = today
         appointment.save(update_fields=["ended_on"])
         LeadProfessionalAppointment.objects.create(
@@ -465,6 +503,16 @@ def trusted_worker_hand_over(
         raise ApplicationError(f"{outgoing.name} is not the trusted worker.", field="membership")
     _handover_validate(outgoing=outgoing, successor=successor, note=note, overlap_until=overlap_until)
     with transaction.atomic():
+        # The outgoing worker's row first, then the successor's (one order: see apps/core/locking.py).
+        lock_for_change(outgoing, "is_trusted_worker", "ended_on")
+        if not outgoing.is_trusted_worker or outgoing.ended_on is not None:
+            raise ApplicationError(
+                f"{outgoing.name} is no longer the trusted worker: the role has just been handed over.",
+                field="membership",
+            )
+        lock_for_change(successor, "ended_on")
+        if successor.ended_on is not None:
+            raise ValidationError({"successor": "The successor must be in the team around this child"})
         outgoing.is_trusted_worker = False
         outgoing.save(update_fields=["is_trusted_worker"])
         successor.is_trusted_worker = True
@@ -736,6 +784,11 @@ def action_complete(*, actor: User, action: Action, completed_on: date | None = 
     if completed_on > _today():
         raise ValidationError({"completed_on": "The date it was done must be today or in the past"})
     with transaction.atomic():
+        lock_for_change(action, "completed_on")
+        if action.completed_on is not None:
+            raise ApplicationError(
+                f"This action was already marked as done on {action.completed_on:%-d %B %Y}."
+            )
         action.completed_on = completed_on
         action.save(update_fields=["completed_on"])
         audit_record(

@@ -11,7 +11,15 @@ DATABASES["default"]["OPTIONS"] = {"options": "-c jit=off"}  # See base.py: JIT 
 REDIS_URL = env("REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+# Rate limits live here; while Redis is down they count in each process's memory (apps/core/cache.py), and a
+# Redis that does not answer costs a request at most a second before that.
+CACHES = {
+    "default": {
+        "BACKEND": "apps.core.cache.FailSafeRedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+}
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

@@ -524,6 +524,29 @@ def test_the_safeguarding_lead_reviews_an_override(child, override, safeguarding
     assert response.json()["ended_at"] is not None
 
 
+def test_a_second_review_of_a_reviewed_override_is_a_400_and_the_first_stands(
+    child, override, safeguarding_lead, social_care
+):
+    first = client_for(safeguarding_lead).post(
+        _review_url(child, override), {"outcome": "upheld", "note": "Justified: risk of harm."}, format="json"
+    )
+    assert first.status_code == 200, first.json()
+    colleague = ProfessionalFactory(organisation=social_care, organisation__role="safeguarding-lead")
+
+    second = client_for(colleague).post(
+        _review_url(child, override), {"outcome": "not_upheld", "note": "Could have waited."}, format="json"
+    )
+
+    assert second.status_code == 400
+    assert "already been reviewed" in second.json()["errors"][0]["detail"]
+    override.refresh_from_db()
+    assert (override.reviewed_by, override.review_outcome, override.ended_at) == (
+        safeguarding_lead,
+        "upheld",
+        None,
+    )
+
+
 @pytest.mark.parametrize(
     ("who", "status"), [("lead_professional", 403), ("read_only_professional", 403), ("outsider", 404)]
 )

@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.referrals.models import Consultation, Referral, WaitingContact
+from apps.notifications.models import Notification
+from apps.referrals.models import Consultation, DeclineAlternative, Referral, WaitingContact, WaitingListEntry
 from tests.referrals.factories import NEEDS, accepted_referral, referral_for
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +74,41 @@ def test_a_decline_with_no_alternative_names_the_field_and_saves_nothing(
     assert "without an alternative" in error["detail"]
     referral.refresh_from_db()
     assert referral.status == Referral.Status.RECEIVED
+
+
+def test_a_second_decision_on_a_declined_referral_is_a_400_and_changes_nothing(
+    api_client, lead_professional, child, camhs, spa_clinician
+):
+    referral = referral_for(child, lead_professional, camhs)
+    alternative = {
+        "kind": "named_service",
+        "service_name": "Kooth",
+        "detail": "Online counselling this week.",
+    }
+    decline = {
+        "reason": "not_specialist_need",
+        "explanation": "Better met at school.",
+        "alternatives": [alternative],
+    }
+    api_client.force_authenticate(spa_clinician)
+    assert (
+        api_client.post(_referral_url("referral-decline", referral), decline, format="json").status_code
+        == 200
+    )
+    told = Notification.objects.count()
+
+    again = api_client.post(_referral_url("referral-decline", referral), decline, format="json")
+    accept = api_client.post(_referral_url("referral-accept", referral), {}, format="json")
+
+    assert again.status_code == 400
+    assert again.json()["errors"][0]["detail"].endswith("alternative arranged: it cannot be declined now.")
+    assert accept.status_code == 400
+    assert accept.json()["errors"][0]["detail"].endswith("alternative arranged: it cannot be accepted now.")
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.DECLINED
+    assert DeclineAlternative.objects.filter(referral=referral).count() == 1
+    assert not WaitingListEntry.objects.filter(referral=referral).exists()
+    assert Notification.objects.count() == told
 
 
 def test_triage_accept_and_a_worse_waiting_contact(

@@ -1,13 +1,11 @@
 """The team around the child: membership and access, the lead, handover, TAW, meetings and sweeps."""
 
 import datetime
-import threading
 
 import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils import timezone
 
 from apps.accounts.models import OrganisationMembership, ProfessionalRole
@@ -32,6 +30,7 @@ from apps.teams.services import (
     trusted_worker_name,
 )
 from tests.auth import sign_in
+from tests.concurrency import one_wins, run_together
 from tests.factories import ChildFactory, ProfessionalFactory
 
 pytestmark = pytest.mark.django_db
@@ -161,27 +160,17 @@ def test_one_lead_professional_holds_when_two_appointments_race():
     AccessGrant.objects.create(child=child, user=manager, basis=AccessGrant.Basis.CREATOR)
     first = _join(manager, child, ProfessionalFactory())
     second = _join(manager, child, ProfessionalFactory())
-    barrier = threading.Barrier(2)
-    outcomes = []
+    outcomes = run_together(
+        *(
+            lambda membership=membership: lead_professional_appoint(
+                actor=manager, membership=membership, route=ROUTE
+            )
+            for membership in (first, second)
+        )
+    )
 
-    def appoint(membership):
-        try:
-            barrier.wait(timeout=10)
-            lead_professional_appoint(actor=manager, membership=membership, route=ROUTE)
-            outcomes.append("appointed")
-        except ApplicationError as error:
-            outcomes.append(error.message)
-        finally:
-            connection.close()  # Each thread has its own connection; close it before the test ends.
-
-    threads = [threading.Thread(target=appoint, args=(m,)) for m in (first, second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-
-    assert sorted(o == "appointed" for o in outcomes) == [False, True]
-    assert any("already this child's lead professional" in o for o in outcomes)
+    _, refusal = one_wins(outcomes, refused=ApplicationError)
+    assert "already this child's lead professional" in refusal.message
     assert LeadProfessionalAppointment.objects.filter(child=child, ended_on__isnull=True).count() == 1
 
 

@@ -14,6 +14,7 @@ from apps.audit.services import audit_record
 from apps.children.models import Child, SocialWorkInvolvement
 from apps.consent.categories import Category
 from apps.core.exceptions import ApplicationError, NotPermitted
+from apps.core.locking import lock_for_change
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
 from apps.referrals.models import (
@@ -125,6 +126,13 @@ def referral_create(
         .first()
     )
     with transaction.atomic():
+        if consultation is not None:
+            # Under the consultation's lock: two referrals made from it at once become one, not a 500.
+            lock_for_change(consultation, "child_id")
+            if Referral.objects.filter(consultation=consultation).exists():
+                raise ApplicationError(
+                    "This consultation has already become a referral.", field="consultation"
+                )
         referral = Referral.objects.create(
             child=child,
             consultation=consultation,
@@ -187,6 +195,28 @@ def referral_create(
     return referral
 
 
+# The fields that say where a referral is in its journey: read again under the row's lock before a change.
+STATE_FIELDS = ("status", "decided_by_id", "decided_at", "triaged_at", "urgency")
+TRIAGE_FIELDS = (
+    "urgency",
+    "urgency_rank",
+    "triage_note",
+    "triaged_by",
+    "triaged_at",
+    "target_at",
+    "needs_retriage",
+    "retriage_reason",
+)
+
+
+def _triage_check(referral: Referral) -> None:
+    if referral.status not in (Referral.Status.RECEIVED, Referral.Status.TRIAGED, Referral.Status.ACCEPTED):
+        raise ApplicationError(
+            f"This referral is {referral.get_status_display().lower()}: it cannot be triaged.",
+            field="urgency",
+        )
+
+
 def referral_triage(
     *,
     actor: User,
@@ -206,13 +236,12 @@ def referral_triage(
     _check_choice(
         urgency, Referral.Urgency, field="urgency", message="Choose the urgency from the risk assessment."
     )
-    if referral.status not in (Referral.Status.RECEIVED, Referral.Status.TRIAGED, Referral.Status.ACCEPTED):
-        raise ApplicationError(
-            f"This referral is {referral.get_status_display().lower()}: it cannot be triaged.",
-            field="urgency",
-        )
+    _triage_check(referral)
     now = _when(triaged_at, after=referral.received_at, field="triaged_at")
     with transaction.atomic():
+        # A decline decided a moment ago must not be turned back into "triaged" (see apps/core/locking.py).
+        lock_for_change(referral, *STATE_FIELDS)
+        _triage_check(referral)
         referral.urgency = urgency
         referral.urgency_rank = URGENCY_RANK[urgency]
         referral.triage_note = triage_note.strip()
@@ -225,7 +254,7 @@ def referral_triage(
         referral.retriage_reason = ""
         if referral.status == Referral.Status.RECEIVED:
             referral.status = Referral.Status.TRIAGED
-        referral.save()
+        referral.save(update_fields=[*TRIAGE_FIELDS, "status"])
         audit_record(
             actor=actor,
             action=AuditEvent.Action.UPDATE,
@@ -249,6 +278,16 @@ def _waiting_priority(referral: Referral) -> list[str]:
     return reasons
 
 
+def _accept_check(referral: Referral) -> None:
+    if referral.status != Referral.Status.TRIAGED:
+        raise ApplicationError(
+            "Triage the referral (set its urgency) before accepting it."
+            if referral.status == Referral.Status.RECEIVED
+            else f"This referral is {referral.get_status_display().lower()}: it cannot be accepted now.",
+            field="status",
+        )
+
+
 def referral_accept(
     *, actor: User, referral: Referral, unstable_situation: bool = False, accepted_at: datetime | None = None
 ) -> Referral:
@@ -260,13 +299,7 @@ def referral_accept(
     _require_receiving_staff(
         actor=actor, organisation_id=referral.receiving_organisation_id, doing="accept it"
     )
-    if referral.status != Referral.Status.TRIAGED:
-        raise ApplicationError(
-            "Triage the referral (set its urgency) before accepting it."
-            if referral.status == Referral.Status.RECEIVED
-            else f"This referral is {referral.get_status_display().lower()}: it cannot be accepted now.",
-            field="status",
-        )
+    _accept_check(referral)
     now = _when(accepted_at, after=referral.triaged_at, field="accepted_at")
     reasons = _waiting_priority(referral)
     if unstable_situation:
@@ -278,6 +311,9 @@ def referral_accept(
     )
     first_due = timezone.localdate(now) + timedelta(days=days)
     with transaction.atomic():
+        # Read the status again under the row's lock: a decline or an acceptance a moment ago wins.
+        lock_for_change(referral, *STATE_FIELDS)
+        _accept_check(referral)
         referral.status = Referral.Status.ACCEPTED
         referral.decided_by = actor
         referral.decided_at = now
@@ -354,6 +390,14 @@ def _alternatives_build(
     return built
 
 
+def _decline_check(referral: Referral) -> None:
+    if referral.status not in (Referral.Status.RECEIVED, Referral.Status.TRIAGED):
+        raise ApplicationError(
+            f"This referral is {referral.get_status_display().lower()}: it cannot be declined now.",
+            field="reason",
+        )
+
+
 def referral_decline(
     *,
     actor: User,
@@ -372,11 +416,7 @@ def referral_decline(
     _require_receiving_staff(
         actor=actor, organisation_id=referral.receiving_organisation_id, doing="decline it"
     )
-    if referral.status not in (Referral.Status.RECEIVED, Referral.Status.TRIAGED):
-        raise ApplicationError(
-            f"This referral is {referral.get_status_display().lower()}: it cannot be declined now.",
-            field="reason",
-        )
+    _decline_check(referral)
     _check_choice(
         reason,
         Referral.DeclineReason,
@@ -392,13 +432,26 @@ def referral_decline(
     needs_senior = reason in INSTABILITY_REASONS
     decided_at = _when(declined_at, after=referral.triaged_at or referral.received_at, field="declined_at")
     with transaction.atomic():
+        # Under the row's lock: a second decline (or an acceptance) a moment ago is refused here, before a
+        # second set of alternatives is written or the family is told twice.
+        lock_for_change(referral, *STATE_FIELDS)
+        _decline_check(referral)
         referral.status = Referral.Status.DECLINE_PENDING_REVIEW if needs_senior else Referral.Status.DECLINED
         referral.decline_reason = reason
         referral.decline_explanation = explanation.strip()
         referral.is_equity_risk_decline = needs_senior
         referral.decided_by = actor
         referral.decided_at = decided_at
-        referral.save()
+        referral.save(
+            update_fields=[
+                "status",
+                "decline_reason",
+                "decline_explanation",
+                "is_equity_risk_decline",
+                "decided_by",
+                "decided_at",
+            ]
+        )
         DeclineAlternative.objects.bulk_create(built)
         audit_record(
             actor=actor,
@@ -441,14 +494,22 @@ def _tell_declined(*, referral: Referral, actor: User) -> None:
     )
 
 
+def _senior_review_check(referral: Referral) -> None:
+    if referral.status != Referral.Status.DECLINE_PENDING_REVIEW:
+        raise ApplicationError(
+            "This referral is not waiting for a senior review."
+            + (" Its decline has already been reviewed." if referral.senior_reviewer_id else ""),
+            field="outcome",
+        )
+
+
 def referral_senior_review(*, actor: User, referral: Referral, outcome: str, note: str) -> Referral:
     """A senior reviewer agrees with, or overturns, a decline for an instability reason (R40).
 
     Agreed: the decline takes effect and everyone is told. Overturned: the referral goes back to triage.
     The reviewer must be a team manager or clinical lead of the receiving service, and not the decider.
     """
-    if referral.status != Referral.Status.DECLINE_PENDING_REVIEW:
-        raise ApplicationError("This referral is not waiting for a senior review.", field="outcome")
+    _senior_review_check(referral)
     if not works_at(
         user=actor, organisation_id=referral.receiving_organisation_id, roles=SENIOR_REVIEWER_ROLES
     ):
@@ -468,6 +529,9 @@ def referral_senior_review(*, actor: User, referral: Referral, outcome: str, not
     if not note.strip():
         raise ApplicationError("Record the reasons for your review decision.", field="note")
     with transaction.atomic():
+        # A second reviewer a moment later finds the decision already reviewed and changes nothing.
+        lock_for_change(referral, *STATE_FIELDS, "senior_reviewer_id")
+        _senior_review_check(referral)
         referral.senior_reviewer = actor
         referral.senior_reviewed_at = timezone.now()
         referral.senior_review_outcome = outcome
@@ -477,7 +541,15 @@ def referral_senior_review(*, actor: User, referral: Referral, outcome: str, not
         else:
             # Back to triage; the attempted instability decline stays recorded for equity reporting.
             referral.status = Referral.Status.TRIAGED if referral.urgency else Referral.Status.RECEIVED
-        referral.save()
+        referral.save(
+            update_fields=[
+                "senior_reviewer",
+                "senior_reviewed_at",
+                "senior_review_outcome",
+                "senior_review_note",
+                "status",
+            ]
+        )
         audit_record(
             actor=actor,
             action=AuditEvent.Action.UPDATE,
@@ -529,6 +601,13 @@ def referral_clock_record(*, actor: User, referral: Referral, clock: str, at: da
     if clock == "treatment_started" and referral.first_appointment_at is None:
         raise ApplicationError("Record the first appointment before the start of treatment.", field="clock")
     with transaction.atomic():
+        lock_for_change(referral, "status", *fields.values())
+        if referral.status != Referral.Status.ACCEPTED or getattr(referral, fields[clock]) is not None:
+            raise ApplicationError("This step has already been recorded.", field="clock")
+        if clock == "treatment_started" and referral.first_appointment_at is None:
+            raise ApplicationError(
+                "Record the first appointment before the start of treatment.", field="clock"
+            )
         setattr(referral, fields[clock], at)
         referral.save(update_fields=[fields[clock]])
         if clock == "first_appointment":

@@ -13,6 +13,7 @@ from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
 from apps.consent.categories import Category
 from apps.core.exceptions import ApplicationError
+from apps.core.locking import lock_for_change
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
 from apps.referrals.models import (
@@ -81,14 +82,19 @@ def waiting_contact_record(
     interval = settings.BEACON_WAITING_CONTACT_INTERVAL_DAYS
     if interval < 1:  # Refused at start-up too (apps/referrals/checks.py).
         raise ApplicationError("The waiting-contact interval must be at least one day.", field="contacted_at")
-    trust_built = entry.contacts.filter(kind=WaitingContact.Kind.TRUST_BUILDING).exists()
-    kind = (
-        WaitingContact.Kind.TRUST_BUILDING
-        if explained_service and not trust_built
-        else WaitingContact.Kind.REGULAR
-    )
     referral = entry.referral
     with transaction.atomic():
+        # Under the entry's lock: a child taken off the list a moment ago gets no contact recorded, and two
+        # contacts recorded at once cannot both be the trust-building one.
+        lock_for_change(entry, "ended_at")
+        if entry.ended_at is not None:
+            raise ApplicationError("This child is no longer on the waiting list.", field="contacted_at")
+        trust_built = entry.contacts.filter(kind=WaitingContact.Kind.TRUST_BUILDING).exists()
+        kind = (
+            WaitingContact.Kind.TRUST_BUILDING
+            if explained_service and not trust_built
+            else WaitingContact.Kind.REGULAR
+        )
         contact = WaitingContact.objects.create(
             entry=entry,
             kind=kind,

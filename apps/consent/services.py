@@ -450,6 +450,12 @@ def safeguarding_override_young_person_told(
     if told_on > _today():
         raise ValidationError({"told_on": "The date must be today or in the past"})
     with transaction.atomic():
+        lock_for_change(override, "young_person_told_on")
+        if override.young_person_told_on is not None:
+            told = f"{override.young_person_told_on:%-d %B %Y}"
+            raise ApplicationError(
+                f"Telling the young person was already recorded, on {told}.", field="told_on"
+            )
         override.young_person_told_on = told_on
         override.young_person_told_by = actor
         override.save(update_fields=["young_person_told_on", "young_person_told_by"])

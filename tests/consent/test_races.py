@@ -17,6 +17,7 @@ from apps.consent.services import (
     consent_withdraw,
     safeguarding_override_open,
     safeguarding_override_review,
+    safeguarding_override_young_person_told,
 )
 from apps.core.exceptions import ApplicationError
 from apps.sharing.models import AccessGrant
@@ -115,3 +116,30 @@ def test_a_consent_review_completed_twice_at_once_is_done_once(lead_professional
     assert refusal.message == "This review is already done."
     review.refresh_from_db()
     assert review.outcome_note == winner.outcome_note
+
+
+def test_telling_the_young_person_is_recorded_once_when_two_record_it_at_once(lead_professional, child):
+    override = safeguarding_override_open(
+        actor=lead_professional,
+        child=child,
+        lawful_basis=SafeguardingOverride.LawfulBasis.CHILD_PROTECTION_ENQUIRY,
+        justification="Section 47 enquiry opened today after a disclosure at school.",
+        categories=["assessments"],
+    )
+    first, second = (SafeguardingOverride.objects.get(pk=override.pk) for _ in range(2))
+    today = timezone.localdate()
+
+    outcomes = run_together(
+        lambda: safeguarding_override_young_person_told(
+            actor=lead_professional, override=first, told_on=today
+        ),
+        lambda: safeguarding_override_young_person_told(
+            actor=lead_professional, override=second, told_on=today - timedelta(days=1)
+        ),
+    )
+
+    winner, refusal = one_wins(outcomes, refused=ApplicationError)
+    assert refusal.message.startswith("Telling the young person was already recorded, on ")
+    override.refresh_from_db()
+    assert override.young_person_told_on == winner.young_person_told_on
+    assert _audited(override, AuditEvent.Action.UPDATE) == 1

@@ -11,6 +11,7 @@ from apps.core.exceptions import ApplicationError
 from apps.notifications.models import Notification
 from apps.referrals.models import Consultation, DeclineAlternative, Referral, WaitingListEntry
 from apps.referrals.services import (
+    consultation_advise,
     consultation_request,
     referral_accept,
     referral_decline,
@@ -179,3 +180,38 @@ def test_two_referrals_from_one_consultation_at_once_make_one(lead_professional,
     _, refusal = one_wins(outcomes, refused=ApplicationError)
     assert refusal.message == "This consultation has already become a referral."
     assert Referral.objects.filter(consultation=consultation).count() == 1
+
+
+def test_advice_is_never_written_on_a_consultation_that_became_a_referral_at_the_same_moment(
+    lead_professional, child, camhs, spa_clinician
+):
+    consultation = consultation_request(
+        actor=lead_professional,
+        receiving_organisation=camhs,
+        route="social_care",
+        channel="phone",
+        concern="Year 9 pupil self-harming, parents unsure what to do.",
+        child_description="Year 9 girl at Hillside Academy",
+    )
+    for_advice, for_referral = (Consultation.objects.get(pk=consultation.pk) for _ in range(2))
+
+    advice, referral = run_together(
+        lambda: consultation_advise(
+            actor=spa_clinician,
+            consultation=for_advice,
+            advice="Refer for an assessment.",
+            outcome="formal_referral",
+        ),
+        lambda: referral_for(child, lead_professional, camhs, consultation=for_referral),
+    )
+
+    assert isinstance(referral, Referral)
+    consultation.refresh_from_db()
+    if isinstance(advice, Exception):
+        # The referral took the consultation first: the advice is refused and nothing of it is written.
+        assert isinstance(advice, ApplicationError)
+        assert advice.message == "This consultation has already become a referral."
+        assert (consultation.advice, consultation.advised_by_id) == ("", None)
+    else:
+        # The advice took it first and the referral followed it, as in the ordinary journey.
+        assert consultation.advice == "Refer for an assessment."

@@ -11,11 +11,13 @@ from apps.audit.services import audit_record
 from apps.children.models import Child
 from apps.consent.categories import Category
 from apps.core.exceptions import ApplicationError, NotPermitted
+from apps.core.locking import lock_for_change
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
 from apps.referrals.models import (
     Consultation,
     PreferredSupport,
+    Referral,
     Route,
 )
 from apps.referrals.services.common import (
@@ -120,6 +122,10 @@ def consultation_advise(
     if hasattr(consultation, "referral") and consultation.referral is not None:
         raise ApplicationError("This consultation has already become a referral.", field="outcome")
     with transaction.atomic():
+        # Under the consultation's lock, so advice cannot be written on a consultation becoming a referral.
+        lock_for_change(consultation, "advice")
+        if Referral.objects.filter(consultation=consultation).exists():
+            raise ApplicationError("This consultation has already become a referral.", field="outcome")
         consultation.advice = advice.strip()
         consultation.outcome = outcome
         consultation.advised_by = actor

@@ -65,13 +65,30 @@ SQLITE_ALLOW_CHAINING = SQLITE_REFUSE_UPDATE.format(
 )
 
 
+SQLITE_REFUSE_DELETE = (
+    "CREATE TRIGGER audit_auditevent_no_delete BEFORE DELETE ON audit_auditevent BEGIN "
+    "SELECT RAISE(ABORT, 'The audit log is append-only: DELETE on audit_auditevent is refused.'); END;"
+)
+
+
+def _sqlite_triggers(schema_editor, *, update: str) -> None:
+    """Both of migration 0003's SQLite triggers, the UPDATE one as given.
+
+    SQLite cannot drop a unique constraint in place: Django rebuilds the table for the AlterField above,
+    and the old table's triggers go with it, so both are made again here.
+    """
+    for name in ("audit_auditevent_no_update", "audit_auditevent_no_delete"):
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}", params=None)
+    schema_editor.execute(update, params=None)
+    schema_editor.execute(SQLITE_REFUSE_DELETE, params=None)
+
+
 def allow_chaining(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
         schema_editor.execute(POSTGRESQL_ALLOW_CHAINING, params=None)
     elif vendor == "sqlite":
-        schema_editor.execute("DROP TRIGGER IF EXISTS audit_auditevent_no_update", params=None)
-        schema_editor.execute(SQLITE_ALLOW_CHAINING, params=None)
+        _sqlite_triggers(schema_editor, update=SQLITE_ALLOW_CHAINING)
 
 
 def refuse_every_update(apps, schema_editor):
@@ -79,8 +96,7 @@ def refuse_every_update(apps, schema_editor):
     if vendor == "postgresql":
         schema_editor.execute(POSTGRESQL_REFUSE_ALL, params=None)
     elif vendor == "sqlite":
-        schema_editor.execute("DROP TRIGGER IF EXISTS audit_auditevent_no_update", params=None)
-        schema_editor.execute(SQLITE_REFUSE_UPDATE.format(when=""), params=None)
+        _sqlite_triggers(schema_editor, update=SQLITE_REFUSE_UPDATE.format(when=""))
 
 
 class Migration(migrations.Migration):

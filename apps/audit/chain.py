@@ -163,6 +163,8 @@ def chain_extend(model, *, batch_size: int = 2000) -> int:
                     "WHERE id = %s AND sequence = 0",
                     links,
                 )
+                if cursor.rowcount != len(links):  # Never under the lock; if it did, no gap is committed.
+                    raise RuntimeError("Another chainer placed some of these rows: nothing was chained.")
         chained += len(pending)
         if len(pending) < batch_size:
             return chained

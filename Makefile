@@ -38,6 +38,11 @@ BENCH_LARGE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/beacon_bench_larg
 bench-large: install
 	BENCH_LARGE_DATABASE_URL=$(BENCH_LARGE_DATABASE_URL) $(PY) bench/large_authority.py $(BENCH_ARGS)
 
+## make bench-audit: audited reads per second at 1, 4 and 8 clients, and a view during a long write (issue 12).
+BENCH_AUDIT_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/beacon_bench_audit
+bench-audit: install
+	BENCH_AUDIT_DATABASE_URL=$(BENCH_AUDIT_DATABASE_URL) $(PY) bench/audit_throughput.py $(BENCH_ARGS)
+
 install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml

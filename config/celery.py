@@ -89,6 +89,12 @@ app.conf.beat_schedule = {
         "task": "apps.referrals.tasks.waiting_sweep",
         "schedule": crontab(minute="*/15"),
     },
+    # Every minute: chain the audit rows committed since the last run (audited requests append without
+    # waiting for one another; this seals them into the hash chain in turn). Safe to overlap.
+    "audit-chain-extend": {
+        "task": "apps.audit.tasks.audit_chain_extend_task",
+        "schedule": crontab(),
+    },
     # Every 5 minutes, offset by 1: copy the audit chain's newest sequence and hash outside the database
     # (a file and the log), so rows cut from the end of the chain are found (verify_audit_chain --head-file).
     "audit-head-export": {

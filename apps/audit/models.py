@@ -5,9 +5,11 @@ audit row and no audited write goes unrecorded. Rows hold identifiers and field 
 such as names, dates of birth or NHS numbers.
 
 The log is append-only: the application refuses to change or delete a row (below), and the database
-refuses UPDATE and DELETE (row triggers, migration 0003) and TRUNCATE (a statement trigger, migration
-0005). Each row carries an HMAC keyed from outside the database and chained to the row before it
-(apps/audit/chain.py), which ``manage.py verify_audit_chain`` checks.
+refuses UPDATE and DELETE (row triggers, migrations 0003 and 0008) and TRUNCATE (a statement trigger,
+migration 0005). The one change it lets through is the chainer's: a row appended with sequence 0 is given
+its place in the chain, once. Each row carries an HMAC keyed from outside the database over its own
+contents, and once chained one linking it to the row before it (apps/audit/chain.py), which
+``manage.py verify_audit_chain`` checks.
 """
 
 from django.conf import settings
@@ -69,8 +71,12 @@ class AuditEvent(models.Model):
     basis = models.CharField(max_length=200, blank=True)
     # Field names changed, counts, search kinds: never the personal data itself.
     detail = models.JSONField(default=dict, blank=True)
-    # The hash chain: 1, 2, 3... with no gaps; hash is HMAC-SHA256 over this row's contents and previous_hash.
-    sequence = models.BigIntegerField(unique=True, editable=False)
+    # HMAC-SHA256 over this row's contents alone, set when it is appended (apps.audit.chain.seal). NULL on
+    # rows written before migration 0008, whose chain hash was written with them.
+    row_hash = models.CharField(max_length=64, blank=True, null=True, editable=False)
+    # The hash chain: 1, 2, 3... with no gaps, set by the chainer (apps.audit.chain.chain_extend); 0, with
+    # empty hashes, until then. hash is HMAC-SHA256 over this row's contents, sequence and previous_hash.
+    sequence = models.BigIntegerField(default=0, editable=False)
     previous_hash = models.CharField(max_length=64, editable=False)
     hash = models.CharField(max_length=64, editable=False)
 
@@ -78,7 +84,17 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-occurred_at", "-pk"]
-        indexes = [models.Index(fields=["child", "-occurred_at"], name="audit_child_time")]
+        indexes = [
+            models.Index(fields=["child", "-occurred_at"], name="audit_child_time"),
+            # The chainer's queue: small, because rows leave it within a minute or so.
+            models.Index(fields=["id"], condition=models.Q(sequence=0), name="audit_unchained"),
+        ]
+        constraints = [
+            # Chained rows hold each place once; unchained rows all wait at 0.
+            models.UniqueConstraint(
+                fields=["sequence"], condition=models.Q(sequence__gt=0), name="audit_sequence_chained"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.target_type}"

@@ -1,7 +1,8 @@
 """Writing the audit log. Call these inside the transaction of what they record.
 
-Each write locks the chain head (apps/audit/chain.py) until its transaction commits, so concurrent
-writers append one after another and the chain never forks.
+Each write is one INSERT of rows sealed with their own keyed hash, taking no lock, so audited requests
+never wait for one another. ``audit_chain_extend`` (every minute, and before each head export) then
+chains what has committed, under a lock only it takes (apps/audit/chain.py).
 """
 
 import json
@@ -11,12 +12,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.accounts.selectors import user_primary_membership
-from apps.audit.chain import ChainHead, canonical_json, chain_head, link
+from apps.audit.chain import UNCHAINED, ChainHead, canonical_json, chain_extend, seal
 from apps.audit.context import current_interface
 from apps.audit.models import AuditEvent
 from apps.core.logging import redact
@@ -62,11 +63,8 @@ def audit_record(
 ) -> AuditEvent:
     """Record one read or write of a child's information (R150)."""
     event = _event(actor=actor, action=action, child=child, target=target, basis=basis, detail=detail)
-    # savepoint=False: inside the caller's transaction this adds no query; outside one it opens a
-    # transaction, so the chain lock is held until the row is committed.
-    with transaction.atomic(savepoint=False):
-        link([event], head=chain_head(AuditEvent))
-        event.save(force_insert=True)
+    seal([event])
+    event.save(force_insert=True)
     return event
 
 
@@ -75,7 +73,7 @@ def audit_record_reads(
 ) -> None:
     """Record that each of these children was shown to ``actor`` (a list page or a search).
 
-    A fixed number of queries however many children: lock the chain, read its head, one bulk insert.
+    One query however many children: a bulk insert.
     """
     events = [
         _event(actor=actor, action=action, child=child, target=child, basis=basis, detail=detail)
@@ -83,9 +81,8 @@ def audit_record_reads(
     ]
     if not events:
         return
-    with transaction.atomic(savepoint=False):
-        link(events, head=chain_head(AuditEvent))
-        AuditEvent.objects.bulk_create(events)
+    seal(events)
+    AuditEvent.objects.bulk_create(events)
 
 
 def audit_record_refusal(*, actor: User, method: str, path: str, status: int) -> AuditEvent:
@@ -106,9 +103,8 @@ def audit_record_refusal(*, actor: User, method: str, path: str, status: int) ->
             {"method": method, "path": redact(path.split("?", 1)[0])[:300], "status": status}
         ),
     )
-    with transaction.atomic(savepoint=False):
-        link([event], head=chain_head(AuditEvent))
-        event.save(force_insert=True)
+    seal([event])
+    event.save(force_insert=True)
     return event
 
 
@@ -137,15 +133,31 @@ def refusal_count_up(*, user: User) -> int:
         return 1
 
 
+def audit_chain_extend() -> int:
+    """Chain every audit row committed since the last run; return how many (apps/audit/chain.py).
+
+    Safe to run at any time and from several places at once: runs take turns on a lock no audited request
+    takes, and a row is chained once. The scheduler runs it every minute; call it inline where the chain
+    must be current (the head export, tests).
+    """
+    return chain_extend(AuditEvent)
+
+
 def audit_head_export() -> dict | None:
-    """Write the chain's newest (sequence, id, hash) outside the database, so a cut tail is found later.
+    """Chain what has committed, then write the chain's newest (sequence, id, hash) outside the database.
 
     Removing the newest rows leaves a chain that is whole, only shorter; a head copied somewhere the
     database role cannot reach shows that rows after it are missing (``verify_audit_chain --head-file``).
     The head is appended, one JSON line per export, to ``BEACON_AUDIT_HEAD_DIR/audit-head.jsonl`` and
     written to the JSON log (which production ships off the machine). An empty log exports nothing.
     """
-    head = AuditEvent.objects.order_by("-sequence").values("sequence", "id", "hash").first()
+    audit_chain_extend()
+    head = (
+        AuditEvent.objects.filter(sequence__gt=UNCHAINED)
+        .order_by("-sequence")
+        .values("sequence", "id", "hash")
+        .first()
+    )
     if head is None:
         return None
     exported = {**head, "exported_at": timezone.now().isoformat(timespec="seconds")}

@@ -1,6 +1,12 @@
 from celery import shared_task
 
-from apps.audit.services import audit_head_export
+from apps.audit.services import audit_chain_extend, audit_head_export
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def audit_chain_extend_task() -> None:
+    """Chain the audit rows committed since the last run; the scheduler sends this every minute."""
+    audit_chain_extend()
 
 
 @shared_task(ignore_result=True, acks_late=True)

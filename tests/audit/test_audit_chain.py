@@ -9,9 +9,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
-from apps.audit.chain import GENESIS_HASH, hash_of, unkeyed_hash_of
+from apps.audit.chain import GENESIS_HASH, hash_of, row_hash_of, unkeyed_hash_of
 from apps.audit.models import AppendOnlyError, AuditEvent
-from apps.audit.services import audit_record, audit_record_reads
+from apps.audit.services import audit_chain_extend, audit_record, audit_record_reads
 from tests.factories import ChildFactory, ProfessionalFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,8 +51,10 @@ def events():
     children = ChildFactory.create_batch(3)
     first = _record(actor, children[0], basis="creator", detail={"fields": ("given_name",), "n": 1})
     audit_record_reads(actor=actor, action=AuditEvent.Action.LIST, children=children)
-    last = _record(actor, children[2])
-    return list(AuditEvent.objects.filter(sequence__gte=first.sequence, sequence__lte=last.sequence))
+    _record(actor, children[2])
+    audit_chain_extend()
+    first.refresh_from_db()
+    return list(AuditEvent.objects.filter(sequence__gte=first.sequence))
 
 
 def test_each_row_is_chained_to_the_one_before(events):
@@ -80,8 +82,11 @@ def test_the_hash_is_keyed_with_the_audit_key_from_settings(events, settings):
     assert hash_of(event) != event.hash
 
 
-def _rehash_in_sql(events, *, alter_sequence: int, hash_with) -> None:
-    """Alter one row and rehash it and every row after it, as someone with the database but not the key."""
+def _rehash_in_sql(events, *, alter_sequence: int, hash_with, row_hash_with=None) -> None:
+    """Alter one row and rehash it and every row after it, as someone with the database but not the key.
+
+    ``row_hash_with`` reseals the altered row's own hash too, as only someone holding the key can.
+    """
     previous_hash = None
     for event in sorted(events, key=lambda event: event.sequence):
         event.refresh_from_db()
@@ -90,11 +95,14 @@ def _rehash_in_sql(events, *, alter_sequence: int, hash_with) -> None:
             continue
         if event.sequence == alter_sequence:
             event.basis = "forged"
+            if row_hash_with:
+                event.row_hash = row_hash_with(event)
         event.previous_hash = previous_hash or GENESIS_HASH
         event.hash = previous_hash = hash_with(event)
         _in_sql(
-            "UPDATE audit_auditevent SET basis = %s, previous_hash = %s, hash = %s WHERE id = %s",
-            [event.basis, event.previous_hash, event.hash, event.pk],
+            "UPDATE audit_auditevent SET basis = %s, row_hash = %s, previous_hash = %s, hash = %s "
+            "WHERE id = %s",
+            [event.basis, event.row_hash, event.previous_hash, event.hash, event.pk],
         )
 
 
@@ -118,7 +126,7 @@ def test_a_chain_rehashed_without_the_key_is_detected_at_the_altered_row(events,
 
 def test_a_chain_rehashed_with_the_key_verifies_which_is_why_the_key_stays_out_of_the_database(events):
     # The limit of the control, stated: whoever holds the key can rewrite the chain undetected.
-    _rehash_in_sql(events, alter_sequence=2, hash_with=hash_of)
+    _rehash_in_sql(events, alter_sequence=2, hash_with=hash_of, row_hash_with=row_hash_of)
 
     assert _verify().strip() == "Audit chain intact: 5 events"
 
@@ -147,8 +155,8 @@ def test_a_row_rehashed_after_altering_breaks_the_link_after_it(events):
     altered = chain[1]
     altered.basis = "forged"
     _in_sql(
-        "UPDATE audit_auditevent SET basis = %s, hash = %s WHERE id = %s",
-        ["forged", hash_of(altered), altered.pk],
+        "UPDATE audit_auditevent SET basis = %s, row_hash = %s, hash = %s WHERE id = %s",
+        ["forged", row_hash_of(altered), hash_of(altered), altered.pk],
     )
 
     with pytest.raises(CommandError) as error:
@@ -209,7 +217,7 @@ def test_recording_reads_takes_a_fixed_number_of_queries(django_assert_num_queri
     children = ChildFactory.create_batch(10)
     audit_record_reads(actor=actor, action=AuditEvent.Action.LIST, children=children[:1])  # caches the org
 
-    with django_assert_num_queries(3):  # lock the chain, read its head, one bulk insert
+    with django_assert_num_queries(1):  # one bulk insert: no lock, no read of the chain head
         audit_record_reads(actor=actor, action=AuditEvent.Action.LIST, children=children)
     with django_assert_num_queries(0):  # nothing shown, nothing to record
         audit_record_reads(actor=actor, action=AuditEvent.Action.LIST, children=[])
@@ -242,5 +250,6 @@ def test_concurrent_writers_on_two_connections_leave_an_unbroken_chain():
         thread.join(timeout=60)
 
     assert failures == []
+    assert audit_chain_extend() == 2 * 15 * 5
     assert sorted(AuditEvent.objects.values_list("sequence", flat=True)) == list(range(1, 2 * 15 * 5 + 1))
     assert _verify().strip() == f"Audit chain intact: {2 * 15 * 5} events"

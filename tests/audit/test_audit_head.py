@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from apps.audit.models import AuditEvent
-from apps.audit.services import audit_record
+from apps.audit.services import audit_chain_extend, audit_record
 from apps.audit.tasks import audit_head_export_task
 from tests.factories import ChildFactory, ProfessionalFactory
 
@@ -26,9 +26,13 @@ def head_dir(settings, tmp_path):
 @pytest.fixture
 def chain():
     actor, child = ProfessionalFactory(), ChildFactory()
-    return [
+    events = [
         audit_record(actor=actor, action=AuditEvent.Action.VIEW, target=child, child=child) for _ in range(5)
     ]
+    audit_chain_extend()
+    for event in events:
+        event.refresh_from_db()
+    return events
 
 
 def _verify(*args) -> str:
@@ -82,6 +86,7 @@ def test_a_chain_that_grew_past_the_exported_head_is_intact(head_dir, chain):
     call_command("export_audit_head", stdout=StringIO())
     actor, child = ProfessionalFactory(), ChildFactory()
     audit_record(actor=actor, action=AuditEvent.Action.VIEW, target=child, child=child)
+    audit_chain_extend()
 
     assert _verify("--head-file", str(head_dir / "audit-head.jsonl")) == (
         "Audit chain intact: 6 events, reaching the exported head (event 5)"
@@ -100,6 +105,19 @@ def test_a_head_that_does_not_match_the_row_is_named(chain):
 def test_a_malformed_head_is_refused_clearly(head):
     with pytest.raises(CommandError, match="is not a head: give the event number and its hash"):
         _verify("--head", head)
+
+
+def test_the_export_chains_what_has_committed_before_it_exports_the_head(head_dir):
+    actor, child = ProfessionalFactory(), ChildFactory()
+    appended = audit_record(actor=actor, action=AuditEvent.Action.VIEW, target=child, child=child)
+    assert appended.sequence == 0  # Appended, not yet chained.
+
+    audit_head_export_task.delay()
+
+    appended.refresh_from_db()
+    assert appended.sequence == 1
+    line = json.loads((head_dir / "audit-head.jsonl").read_text())
+    assert (line["sequence"], line["id"], line["hash"]) == (1, appended.pk, appended.hash)
 
 
 def test_an_empty_log_exports_nothing(head_dir):

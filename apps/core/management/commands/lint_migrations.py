@@ -14,7 +14,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         # The linter is a development dependency: imported here, so the command list works without it.
-        from apps.core.migration_safety import ReleaseSafetyLinter
+        try:
+            from apps.core.migration_safety import ReleaseSafetyLinter
+        except ImportError as error:
+            raise CommandError(
+                f"{error}: the linter is a development dependency (pip install -e '.[dev]')"
+            ) from error
 
         logging.getLogger("django_migration_linter").setLevel(logging.WARNING)  # Not a line per sqlmigrate.
         linter = ReleaseSafetyLinter()

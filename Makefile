@@ -43,6 +43,14 @@ BENCH_AUDIT_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/beacon_bench_audi
 bench-audit: install
 	BENCH_AUDIT_DATABASE_URL=$(BENCH_AUDIT_DATABASE_URL) $(PY) bench/audit_throughput.py $(BENCH_ARGS)
 
+## make migrations-lint: refuse a migration that the release still running would not survive (docs/releases.md).
+## It reads each migration's SQL over a PostgreSQL connection and writes nothing, so any database will do.
+MIGRATIONS_LINT_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+.PHONY: migrations-lint
+migrations-lint: install
+	DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL=$(MIGRATIONS_LINT_DATABASE_URL) \
+		$(PY) manage.py lint_migrations
+
 install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml

@@ -4,33 +4,20 @@ Partner agencies' systems sign in as a professional and send ``Authorization: To
 every request. Tokens are stored hashed (django-rest-knox), expire, and can all be revoked at once.
 """
 
-from django.contrib.auth import authenticate, user_logged_in, user_logged_out, user_login_failed
+from django.contrib.auth import user_logged_out
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from knox.auth import TokenAuthentication
-from knox.models import AuthToken
-from knox.settings import knox_settings
-from rest_framework import exceptions, serializers, status
+from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny, IsAdminUser, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from apps.accounts import two_factor
 from apps.accounts.models import OrganisationType
 from apps.accounts.selectors import organisation_list
-from apps.accounts.services import organisation_create, user_sign_out_everywhere
-from apps.core.exceptions import ApplicationError
-
-# One answer for every refusal: a wrong username, password or code, an account that is not a
-# professional's, or one without two-factor sign-in set up. Anything else would confirm a correct
-# password, and say what kind of account it opens, to someone guessing.
-WRONG_CREDENTIALS_OR_CODE = (
-    "Enter a correct username, password and current one-time code. The username and password are "
-    "case-sensitive. API tokens are for professionals who have set up two-factor sign-in on the Beacon "
-    "website."
-)
+from apps.accounts.services import api_token_issue, organisation_create, user_sign_out_everywhere
 
 
 @extend_validation_errors(["invalid_credentials"], field_name="non_field_errors")
@@ -84,38 +71,15 @@ class TokenSignInApi(APIView):
     def post(self, request):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        # Django's ModelBackend refuses inactive users and hashes a password even for unknown usernames,
-        # so neither the answer nor its timing tells which of the two was wrong.
         data = serializer.validated_data
-        user = authenticate(request._request, username=data["username"], password=data["password"])
-        if user is None:
-            raise self._wrong_credentials()
-        if not user.is_professional or not two_factor.has_second_factor(user):
-            # A correct password that can never get a token is counted by django-axes like a wrong one,
-            # so that the answer, the work done and the lockout are all the same as for a wrong password.
-            user_login_failed.send(
-                sender=__name__, credentials={"username": data["username"]}, request=request._request
-            )
-            raise self._wrong_credentials()
-        try:
-            two_factor.second_factor_check(request=request._request, user=user, code=data["otp_code"])
-        except ApplicationError:
-            raise self._wrong_credentials() from None
-        # Never issued for longer than its absolute lifetime, whatever the idle time is set to.
-        expiry = min(knox_settings.TOKEN_TTL, knox_settings.AUTO_REFRESH_MAX_TTL or knox_settings.TOKEN_TTL)
-        instance, token = AuthToken.objects.create(user, expiry=expiry, prefix=knox_settings.TOKEN_PREFIX)
-        user_logged_in.send(sender=user.__class__, request=request._request, user=user)
-        return Response(self.OutputSerializer({"token": token, "expiry": instance.expiry}).data)
-
-    @staticmethod
-    def _wrong_credentials() -> exceptions.ValidationError:
-        return exceptions.ValidationError(
-            {
-                "non_field_errors": [
-                    exceptions.ErrorDetail(WRONG_CREDENTIALS_OR_CODE, code="invalid_credentials")
-                ]
-            }
+        # Every refusal is the service's one ApplicationError, which the API answers as a 400.
+        instance, token = api_token_issue(
+            request=request._request,
+            username=data["username"],
+            password=data["password"],
+            otp_code=data["otp_code"],
         )
+        return Response(self.OutputSerializer({"token": token, "expiry": instance.expiry}).data)
 
 
 class TokenSignOutApi(APIView):

@@ -9,10 +9,14 @@ import secrets
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.contrib.auth import password_validation
+from django.contrib.auth import authenticate, password_validation, user_logged_in, user_login_failed
 from django.db import models, transaction
+from django.http import HttpRequest
 from django.utils import timezone
+from knox.models import AuthToken
+from knox.settings import knox_settings
 
+from apps.accounts import two_factor
 from apps.accounts.models import (
     Organisation,
     OrganisationMembership,
@@ -180,6 +184,48 @@ def user_sign_out_everywhere(*, user: User) -> User:
         AuthToken.objects.filter(user=user).delete()
     user.refresh_from_db(fields=["session_epoch"])
     return user
+
+
+# One answer for every refusal: a wrong username, password or code, an account that is not a
+# professional's, or one without two-factor sign-in set up. Anything else would confirm a correct
+# password, and say what kind of account it opens, to someone guessing.
+WRONG_CREDENTIALS_OR_CODE = (
+    "Enter a correct username, password and current one-time code. The username and password are "
+    "case-sensitive. API tokens are for professionals who have set up two-factor sign-in on the Beacon "
+    "website."
+)
+
+
+def api_token_issue(
+    *, request: HttpRequest, username: str, password: str, otp_code: str
+) -> tuple[AuthToken, str]:
+    """An API token for an active professional who gives their password and a current one-time code;
+    returns the token's row and the token itself (shown once: only its hash is kept).
+
+    Only professionals with a second factor get tokens (OWASP ASVS 2.2, 3.5): the same people who may use
+    the website. Every refusal is the one ``ApplicationError`` above, counted by django-axes as a failed
+    sign-in, so neither the answer, the work done nor the lockout tells which part was wrong. A token lives
+    no longer than its absolute lifetime, whatever the idle time is set to. Sign-ins and failures are
+    recorded as for the website: django-axes logs each from the signals sent here.
+    """
+    wrong = ApplicationError(WRONG_CREDENTIALS_OR_CODE, code="invalid_credentials")
+    # Django's ModelBackend refuses inactive users and hashes a password even for unknown usernames, so
+    # neither the answer nor its timing tells which of the two was wrong.
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        raise wrong
+    if not user.is_professional or not two_factor.has_second_factor(user):
+        # A correct password that can never get a token is counted like a wrong one.
+        user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
+        raise wrong
+    try:
+        two_factor.second_factor_check(request=request, user=user, code=otp_code)
+    except ApplicationError:
+        raise wrong from None
+    expiry = min(knox_settings.TOKEN_TTL, knox_settings.AUTO_REFRESH_MAX_TTL or knox_settings.TOKEN_TTL)
+    instance, token = AuthToken.objects.create(user, expiry=expiry, prefix=knox_settings.TOKEN_PREFIX)
+    user_logged_in.send(sender=user.__class__, request=request, user=user)
+    return instance, token
 
 
 def young_person_create(

@@ -51,6 +51,7 @@ class FollowUpOutputSerializer(serializers.Serializer):
     assigned_as = serializers.ChoiceField(choices=FollowUp.AssignedAs.choices)
     due_on = serializers.DateField(help_text="In working days from the missed appointment's recording.")
     status = serializers.ChoiceField(choices=FollowUp.Status.choices)
+    is_overdue = serializers.BooleanField(help_text="Still to do, and due before today (Europe/London).")
     missed_in_a_row = serializers.IntegerField()
     escalated_at = serializers.DateTimeField(
         allow_null=True, help_text="When the safeguarding lead was told."

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.appointments.models import Appointment, MissedAppointmentFollowUp
-from apps.core.forms import EventDateField
-from apps.teams.forms import DATE_HINT, PublicIdChoiceField, _parse_time
+from apps.core.forms import EventDateField, TimeOfDayField
+from apps.teams.forms import DATE_HINT, PublicIdChoiceField
 
 FollowUp = MissedAppointmentFollowUp
 
@@ -55,9 +55,8 @@ class AppointmentBookForm(forms.Form):
         error_messages={"required": "Enter what the appointment is for"},
     )
     on = EventDateField(name="Date", label="Date", help_text=DATE_HINT)
-    at = forms.CharField(
+    at = TimeOfDayField(
         label="Time",
-        max_length=10,
         help_text="For example, 16:30 or 4:30pm. After school is best for most young people.",
         error_messages={"required": "Enter the time of the appointment"},
     )
@@ -133,9 +132,6 @@ class AppointmentBookForm(forms.Form):
             Field.checkboxes("practical_support", small=True),
             Button.primary("book", "Book appointment"),
         )
-
-    def clean_at(self):
-        return _parse_time(self.cleaned_data["at"])
 
     def service_arguments(self) -> dict:
         data = self.cleaned_data

@@ -9,10 +9,12 @@ to be safe, and what was offered instead; repeated misses reach the safeguarding
 """
 
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from apps.core.validation import validate_event_date, validate_printable_name
 
@@ -152,6 +154,10 @@ class MissedAppointmentFollowUpQuerySet(models.QuerySet):
     def open(self) -> "MissedAppointmentFollowUpQuerySet":
         return self.filter(status=MissedAppointmentFollowUp.Status.OPEN)
 
+    def overdue(self, *, today: date | None = None) -> "MissedAppointmentFollowUpQuerySet":
+        """Open follow-ups past their due date: ``MissedAppointmentFollowUp.is_overdue`` in the database."""
+        return self.open().filter(due_on__lt=today or timezone.localdate())
+
 
 class MissedAppointmentFollowUp(models.Model):
     """The mandatory follow-up of a missed appointment (R57, R60): find out why, check safe, offer another."""
@@ -255,3 +261,9 @@ class MissedAppointmentFollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"Missed appointment follow-up due {self.due_on:%d %b %Y}"
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still to do, and its due date (a Europe/London day) has passed: what the pages and the API show,
+        the caseload counts and the daily sweep escalates to the team manager (R57)."""
+        return self.status == self.Status.OPEN and self.due_on < timezone.localdate()

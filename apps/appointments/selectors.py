@@ -132,7 +132,12 @@ def caseload_attendance_annotations(*, user: User, today: date, now: datetime) -
     mine = MissedAppointmentFollowUp.objects.open().filter(child=OuterRef("pk"), assigned_to=user)
     open_count = mine.order_by().values("child").annotate(count=Count("pk")).values("count")
     overdue_count = (
-        mine.filter(due_on__lt=today).order_by().values("child").annotate(count=Count("pk")).values("count")
+        MissedAppointmentFollowUp.objects.overdue(today=today)
+        .filter(child=OuterRef("pk"), assigned_to=user)
+        .order_by()
+        .values("child")
+        .annotate(count=Count("pk"))
+        .values("count")
     )
     return {
         "can_see_appointments": Exists(

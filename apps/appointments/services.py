@@ -514,7 +514,7 @@ def follow_up_overdue_sweep(*, today: date | None = None) -> dict[str, int]:
     """
     today = today or _today()
     counts = {"overdue": 0, "escalated": 0}
-    overdue = FollowUp.objects.open().filter(due_on__lt=today).select_related("child", "assigned_to")
+    overdue = FollowUp.objects.overdue(today=today).select_related("child", "assigned_to")
     for follow_up in overdue:
         child = follow_up.child
         _, created = notification_send(

@@ -85,7 +85,6 @@ def appointments_page(request: HttpRequest, public_id) -> HttpResponse:
         "past": [a for a in appointments if a.starts_at < now],
         "attendance": child_attendance(child=child) if sees_all else None,
         "follow_ups": list(follow_ups_visible(child=child, access=access)),
-        "today": timezone.localdate(),
     }
     return render(request, "appointments/list.html", context)
 
@@ -167,12 +166,13 @@ def _follow_up_for(request: HttpRequest, public_id, follow_up_id) -> tuple[Child
     return child, follow_up
 
 
-def _may_complete(user: User, follow_up: MissedAppointmentFollowUp) -> bool:
+def _completion_refusal(user: User, follow_up: MissedAppointmentFollowUp) -> NotPermitted | None:
+    """Why ``user`` may not complete the follow-up, in the service's words, or None if they may."""
     try:
         services.follow_up_check_may_complete(actor=user, follow_up=follow_up)
-    except NotPermitted:
-        return False
-    return True
+    except NotPermitted as refusal:
+        return refusal
+    return None
 
 
 @professional_required
@@ -182,11 +182,10 @@ def follow_up_page(request: HttpRequest, public_id, follow_up_id) -> HttpRespons
     is_open = follow_up.status == MissedAppointmentFollowUp.Status.OPEN
     # Anyone who may see the follow-up reads it; the form is for those who may complete it (the service
     # decides, for every interface), so a link to it never ends in a 403.
-    may_complete = _may_complete(request.user, follow_up)
-    if request.method == "POST" and not may_complete:
-        raise PermissionDenied(
-            "Only the person this follow-up is assigned to, or the lead professional, can complete it."
-        )
+    refusal = _completion_refusal(request.user, follow_up)
+    may_complete = refusal is None
+    if request.method == "POST" and refusal is not None:
+        raise PermissionDenied(refusal.message)
     form = FollowUpCompleteForm(_post_or_none(request)) if is_open and may_complete else None
     if form is not None and form.is_bound and form.is_valid():
         try:
@@ -203,7 +202,7 @@ def follow_up_page(request: HttpRequest, public_id, follow_up_id) -> HttpRespons
         "follow_up": follow_up,
         "appointment": follow_up.appointment,
         "form": form,
-        "is_overdue": is_open and follow_up.due_on < timezone.localdate(),
+        "is_overdue": follow_up.is_overdue,
     }
     return render(request, "appointments/follow_up.html", context)
 
@@ -222,5 +221,5 @@ def my_follow_ups(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "appointments/my_follow_ups.html",
-        {"follow_ups": follow_ups, "today": timezone.localdate()},
+        {"follow_ups": follow_ups},
     )

@@ -13,7 +13,6 @@ import uuid
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -49,6 +48,7 @@ from apps.consent.services import (
     coordination_objection_record,
     parent_withholding_end,
     parent_withholding_record,
+    safeguarding_override_check_may_record_told,
     safeguarding_override_open,
     safeguarding_override_review,
     safeguarding_override_young_person_told,
@@ -113,8 +113,10 @@ class FamilyMemberReferenceSerializer(serializers.Serializer):
 
 class ConsentOutputSerializer(serializers.Serializer):
     public_id = serializers.UUIDField()
-    status = serializers.SerializerMethodField(
-        help_text="`in_force`, `not_started`, `expired` (its end date has passed) or `withdrawn`."
+    status = serializers.ChoiceField(
+        choices=Consent.Status.choices,
+        source="status_on",
+        help_text="`in_force`, `not_started`, `expired` (its end date has passed) or `withdrawn`, today.",
     )
     grantor = serializers.ChoiceField(choices=Consent.Grantor.choices)
     grantor_name = serializers.CharField(source="get_grantor_display")
@@ -154,16 +156,6 @@ class ConsentOutputSerializer(serializers.Serializer):
             data.update(purpose="", evidence="", withdrawn_reason="")
         return data
 
-    def get_status(self, consent: Consent) -> str:
-        today = timezone.localdate()
-        if consent.withdrawn_at is not None:
-            return "withdrawn"
-        if consent.valid_until is not None and consent.valid_until < today:
-            return "expired"
-        if consent.valid_from > today:
-            return "not_started"
-        return "in_force"
-
     def get_categories(self, consent: Consent) -> list[str]:
         return [row.category for row in consent.categories.all()]
 
@@ -192,6 +184,9 @@ class SafeguardingOverrideOutputSerializer(serializers.Serializer):
     starts_at = serializers.DateTimeField()
     expires_at = serializers.DateTimeField()
     ended_at = serializers.DateTimeField(allow_null=True)
+    is_in_force = serializers.BooleanField(
+        help_text="Started, not yet run out and not ended: it gives access."
+    )
     reviewed_by = PersonReferenceSerializer(allow_null=True)
     reviewed_at = serializers.DateTimeField(allow_null=True)
     review_outcome = serializers.ChoiceField(
@@ -729,14 +724,20 @@ class SafeguardingOverrideToldApi(APIView):
     @extend_schema(
         operation_id="children_safeguarding_overrides_told",
         summary="Record that the young person was told",
+        description=(
+            "By the person who opened the override, someone who may change the child's record, or a "
+            "safeguarding lead (else 403), as on the website."
+        ),
         tags=TAGS,
         parameters=[CHILD_PUBLIC_ID, OVERRIDE_ID],
         request=InputSerializer,
         responses={200: SafeguardingOverrideOutputSerializer},
     )
     def post(self, request, public_id: str, override_id: str):
-        child = access_child(request.user, public_id, perm=CHANGE, audit=False)
+        # Anyone who can see the child may ask; the service decides who may record it, for both interfaces.
+        child = access_child(request.user, public_id, audit=False)
         override = _get_through_child(child.safeguarding_overrides.all(), override_id)
+        safeguarding_override_check_may_record_told(actor=request.user, override=override)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         override = safeguarding_override_young_person_told(

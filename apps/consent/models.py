@@ -7,10 +7,12 @@ history stays.
 """
 
 import uuid
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from apps.consent.categories import Category
 
@@ -69,6 +71,14 @@ class Consent(models.Model):
     class Form(models.TextChoices):
         VERBAL = "verbal", "Verbal"
         WRITTEN = "written", "Written"
+
+    class Status(models.TextChoices):
+        """Where a consent stands on a day (computed, not stored): ``Consent.status_on``."""
+
+        IN_FORCE = "in_force", "In force"
+        NOT_STARTED = "not_started", "Not started yet"
+        EXPIRED = "expired", "Expired"
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     child = models.ForeignKey("children.Child", on_delete=models.CASCADE, related_name="consents")
@@ -149,6 +159,19 @@ class Consent(models.Model):
     def __str__(self) -> str:
         return f"Consent for {self.recipient_label} from {self.valid_from:%d %b %Y}"
 
+    def status_on(self, day: date | None = None) -> "Consent.Status":
+        """Where this consent stands on ``day`` (today in Europe/London by default): withdrawn, expired (its
+        last day has passed), not started yet, or in force. In force exactly when ``ConsentQuerySet.in_force``
+        includes it, so the register, the API and the access decision never disagree."""
+        day = day or timezone.localdate()
+        if self.withdrawn_at is not None:
+            return self.Status.WITHDRAWN
+        if self.valid_until is not None and self.valid_until < day:
+            return self.Status.EXPIRED
+        if self.valid_from > day:
+            return self.Status.NOT_STARTED
+        return self.Status.IN_FORCE
+
     @property
     def recipient_label(self) -> str:
         if self.recipient_kind == self.RecipientKind.PERSON:
@@ -167,6 +190,13 @@ class ConsentCategory(models.Model):
 
     def __str__(self) -> str:
         return self.get_category_display()
+
+
+class SafeguardingOverrideQuerySet(models.QuerySet):
+    def in_force(self, at: datetime | None = None) -> "SafeguardingOverrideQuerySet":
+        """Overrides that give access at ``at`` (now by default): ``SafeguardingOverride.is_in_force``."""
+        at = at or timezone.now()
+        return self.filter(ended_at__isnull=True, starts_at__lte=at, expires_at__gt=at)
 
 
 class SafeguardingOverride(models.Model):
@@ -208,6 +238,8 @@ class SafeguardingOverride(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
+    objects = SafeguardingOverrideQuerySet.as_manager()
+
     class Meta:
         ordering = ["-starts_at", "-pk"]
         constraints = [
@@ -222,6 +254,12 @@ class SafeguardingOverride(models.Model):
 
     def __str__(self) -> str:
         return f"Safeguarding override from {self.starts_at:%d %b %Y %H:%M}"
+
+    @property
+    def is_in_force(self) -> bool:
+        """Started, not yet run out and not ended: while it is, it gives its opener access (R76)."""
+        now = timezone.now()
+        return self.ended_at is None and self.starts_at <= now < self.expires_at
 
 
 class ConsentReview(models.Model):

@@ -115,10 +115,7 @@ def consent_audience(*, consent: Consent) -> list[User]:
 
 def overrides_in_force(*, child: Child, user: User) -> QuerySet[SafeguardingOverride]:
     """The user's own safeguarding overrides on this child that have not run out or been ended."""
-    now = timezone.now()
-    return SafeguardingOverride.objects.filter(
-        child=child, opened_by=user, ended_at__isnull=True, starts_at__lte=now, expires_at__gt=now
-    )
+    return SafeguardingOverride.objects.in_force().filter(child=child, opened_by=user)
 
 
 def competence_current(*, child: Child, scope: str, today: date | None = None) -> CompetenceAssessment | None:

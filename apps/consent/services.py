@@ -43,6 +43,7 @@ from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.locking import lock_for_change
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
+from apps.sharing.access import child_access
 from apps.sharing.services import child_access_resync
 
 SAFEGUARDING_LEAD_ROLE = "safeguarding-lead"
@@ -443,10 +444,32 @@ def safeguarding_override_review(
     return override
 
 
+OVERRIDE_TOLD_REFUSED = (
+    "Only the person who opened it, the safeguarding lead or the child's lead can record this."
+)
+
+
+def safeguarding_override_check_may_record_told(*, actor: User, override: SafeguardingOverride) -> None:
+    """Who may record that the young person was told about an override (R76): the person who opened it,
+    someone who may change the child's record (the lead professional), or a safeguarding lead. Anyone else
+    gets ``NotPermitted``: whether and when to tell a young person is a safeguarding judgement."""
+    if actor.pk == override.opened_by_id:
+        return
+    if (
+        OrganisationMembership.objects.current()
+        .filter(user=actor, role__code=SAFEGUARDING_LEAD_ROLE)
+        .exists()
+    ):
+        return
+    if not child_access(user=actor, child=override.child).can_change:
+        raise NotPermitted(OVERRIDE_TOLD_REFUSED)
+
+
 def safeguarding_override_young_person_told(
     *, actor: User, override: SafeguardingOverride, told_on: date
 ) -> SafeguardingOverride:
     """Record that the young person has been told about the override, once it was judged safe to (R76)."""
+    safeguarding_override_check_may_record_told(actor=actor, override=override)
     if told_on > _today():
         raise ValidationError({"told_on": "The date must be today or in the past"})
     with transaction.atomic():

@@ -91,15 +91,19 @@ def category_labels(categories) -> list[str]:
     return [labels.get(category, category) for category in categories]
 
 
+# Each of a consent's standings (``Consent.status_on``) as a GOV.UK tag colour.
+STATUS_COLOURS = {
+    Consent.Status.WITHDRAWN: "red",
+    Consent.Status.EXPIRED: "grey",
+    Consent.Status.NOT_STARTED: "blue",
+    Consent.Status.IN_FORCE: "green",
+}
+
+
 def _consent_status(consent: Consent, today) -> tuple[str, str]:
     """In words, and as a GOV.UK tag colour."""
-    if consent.withdrawn_at:
-        return "Withdrawn", "red"
-    if consent.valid_until and consent.valid_until < today:
-        return "Expired", "grey"
-    if consent.valid_from > today:
-        return "Not started yet", "blue"
-    return "In force", "green"
+    status = consent.status_on(today)
+    return status.label, STATUS_COLOURS[status]
 
 
 # --- The consent register -----------------------------------------------------------------------
@@ -109,7 +113,7 @@ def _consent_status(consent: Consent, today) -> tuple[str, str]:
 @require_GET
 def consent_page(request: HttpRequest, public_id) -> HttpResponse:
     child = _child(request.user, public_id, perm=VIEW)
-    today, now = timezone.localdate(), timezone.now()
+    today = timezone.localdate()
     can_change = child.access.can_change
     consents = list(consent_history(child=child).select_related("withdrawn_by"))
     for consent in consents:
@@ -123,7 +127,7 @@ def consent_page(request: HttpRequest, public_id) -> HttpResponse:
         child.safeguarding_overrides.select_related("opened_by", "reviewed_by", "young_person_told_by")
     )
     for override in overrides:
-        override.is_open = override.ended_at is None and override.starts_at <= now < override.expires_at
+        override.is_open = override.is_in_force
         override.category_labels = category_labels(override.categories)
     context = {
         "child": child,
@@ -350,15 +354,10 @@ def override_review(request: HttpRequest, public_id, override_id) -> HttpRespons
 def override_told(request: HttpRequest, public_id, override_id) -> HttpResponse:
     child = _child(request.user, public_id, perm=VIEW)
     override = get_object_or_404(child.safeguarding_overrides, public_id=override_id)
-    may_record = (
-        override.opened_by_id == request.user.pk
-        or child.access.can_change
-        or _lead_organisations(request.user)
-    )
-    if not may_record:
-        raise PermissionDenied(
-            "Only the person who opened it, the safeguarding lead or the child's lead can record this."
-        )
+    try:
+        services.safeguarding_override_check_may_record_told(actor=request.user, override=override)
+    except NotPermitted as refusal:
+        raise PermissionDenied(refusal.message) from refusal
     form = OverrideToldForm(_post_or_none(request))
     if form.is_bound and form.is_valid():
         try:

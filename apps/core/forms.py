@@ -1,11 +1,12 @@
-"""Form helpers shared by every browser interface: GOV.UK date input, and service errors onto a form.
+"""Form helpers shared by every browser interface: GOV.UK date input, a typed time, and service errors onto
+a form.
 
 Forms here only parse what was typed. The rules of the domain live in the services, which raise
 ``ValidationError`` (a dict of field errors) or ``ApplicationError``; ``add_service_errors`` puts either
 onto the form so the page shows them the GOV.UK way, in the error summary and beside the field.
 """
 
-from datetime import date
+from datetime import date, time
 
 from crispy_forms_gds.fields import DateInputField
 from django import forms
@@ -14,7 +15,7 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 
 from apps.core.exceptions import ApplicationError
-from apps.core.validation import validate_date_of_birth, validate_event_date
+from apps.core.validation import parse_time_of_day, validate_date_of_birth, validate_event_date
 
 _PARTS = ("day", "month", "year")
 
@@ -86,3 +87,18 @@ class EventDateField(GovukDateField):
     """The day of a meeting or appointment: within 10 years back and 5 years ahead (apps.core.validation)."""
 
     default_validators = [validate_event_date]
+
+
+class TimeOfDayField(forms.CharField):
+    """A typed time of day, "14:30" or "2:30pm", read by the one parser every interface uses
+    (``apps.core.validation.parse_time_of_day``)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("help_text", "For example, 14:30 or 2:30pm")
+        super().__init__(**kwargs)
+
+    def clean(self, value) -> time | None:
+        # No length limit of its own: anything too long to be a time gets the parser's "Enter a time, like
+        # 14:30", not a count of characters.
+        text = super().clean(value)
+        return parse_time_of_day(text) if text else None

@@ -1,4 +1,5 @@
-"""What Beacon accepts as a name, a date of birth and the date of a meeting or appointment: one place.
+"""What Beacon accepts as a name, a date of birth, the date of a meeting or appointment and a typed time of
+day: one place.
 
 Model fields carry these as validators, so ModelForms, ModelSerializers and every service's
 ``full_clean()`` enforce them; explicit form and serializer fields use the shared field classes in
@@ -11,6 +12,7 @@ line break in free text.
 """
 
 import datetime
+import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
@@ -125,3 +127,36 @@ def validate_event_date(value: datetime.date | datetime.datetime) -> None:
             code="date_out_of_range",
             params={"earliest": f"{earliest:%-d %B %Y}", "latest": f"{latest:%-d %B %Y}"},
         )
+
+
+# "14:30", "09:30", "9.30", "2pm", "2:30 pm", "12am": the ways people write a time of day.
+_TIME_OF_DAY = re.compile(r"^(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<half>am|pm)?$", re.IGNORECASE)
+TIME_OF_DAY_EXAMPLE = "Enter a time, like 14:30 or 2:30pm"
+
+
+def parse_time_of_day(value: str) -> datetime.time:
+    """The time of day someone typed, on the 24-hour clock (``14:30``, ``09:30``, ``9.30``) or the 12-hour
+    clock (``2pm``, ``2:30 pm``, ``9.30am``), for the time of a meeting, an appointment or a contact.
+
+    On the 12-hour clock the hour is 1 to 12, and ``12am`` is midnight, ``12pm`` midday. ``13pm`` or ``0am``
+    is a mistake, not a time: which one was meant cannot be known, so it is refused rather than guessed
+    (a meeting recorded twelve hours out is a meeting nobody comes to). Every interface that takes a typed
+    time uses this one parser, so the same words always give the same time or the same message.
+    """
+    match = _TIME_OF_DAY.match((value or "").strip())
+    if not match:
+        raise ValidationError(TIME_OF_DAY_EXAMPLE, code="time_format")
+    hour, minute, half = int(match["hour"]), int(match["minute"] or 0), (match["half"] or "").lower()
+    if minute > 59:
+        raise ValidationError("Enter a real time: minutes go up to 59, like 14:59", code="time_not_real")
+    if half:
+        if not 1 <= hour <= 12:
+            raise ValidationError(
+                "Enter an hour from 1 to 12 before am or pm, like 2:30pm, or use the 24-hour clock, "
+                "like 14:30",
+                code="time_hour_not_12_hour_clock",
+            )
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    elif hour > 23:
+        raise ValidationError("Enter a real time: hours go up to 23, like 23:30", code="time_not_real")
+    return datetime.time(hour, minute)

@@ -4,7 +4,7 @@ They parse what was typed; every rule (an alternative for every decline, a risk 
 a child for every referral) is ``apps.referrals.services``'s, and the views put its errors back here.
 """
 
-from datetime import datetime, time
+from datetime import datetime
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Button, Field, Fieldset, Fluid, Layout, Size
@@ -12,7 +12,7 @@ from django import forms
 from django.utils import timezone
 
 from apps.accounts.models import Organisation
-from apps.core.forms import GovukDateField
+from apps.core.forms import GovukDateField, TimeOfDayField
 from apps.referrals.models import (
     ConcernLevel,
     Consultation,
@@ -22,7 +22,6 @@ from apps.referrals.models import (
     Route,
     WaitingContact,
 )
-from apps.teams.forms import TIME_PATTERN
 
 ALTERNATIVE_ROWS = 3
 
@@ -44,18 +43,6 @@ class OrganisationChoiceField(forms.ModelChoiceField):
 
 def _choices(choices, empty: str) -> list:
     return [("", empty), *[(value, label) for value, label in choices if value]]
-
-
-def _time_of_day(value: str, *, name: str) -> time:
-    match = TIME_PATTERN.match((value or "").strip())
-    if not match:
-        raise forms.ValidationError(f"Enter the {name} like 14:30 or 2:30pm")
-    hour, minute = int(match["hour"]), int(match["minute"] or 0)
-    if match["half"]:
-        hour = hour % 12 + (12 if match["half"].lower() == "pm" else 0)
-    if hour > 23 or minute > 59:
-        raise forms.ValidationError(f"Enter a real {name}, like 14:30")
-    return time(hour, minute)
 
 
 class ConsultationForm(forms.Form):
@@ -345,7 +332,7 @@ class ClockForm(forms.Form):
         error_messages={"required": "Select the step"},
     )
     on = GovukDateField(name="Date", label="Date", help_text="For example, 27 3 2026")
-    at_time = forms.CharField(label="Time", max_length=10, help_text="For example, 14:30 or 2:30pm")
+    at_time = TimeOfDayField(label="Time")
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -359,12 +346,7 @@ class ClockForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("on") and data.get("at_time"):
-            try:
-                data["at"] = timezone.make_aware(
-                    datetime.combine(data["on"], _time_of_day(data["at_time"], name="time"))
-                )
-            except forms.ValidationError as error:
-                self.add_error("at_time", error)
+            data["at"] = timezone.make_aware(datetime.combine(data["on"], data["at_time"]))
         return data
 
 
@@ -378,7 +360,7 @@ class WaitingContactForm(forms.Form):
     contacted_on = GovukDateField(
         name="Date of the contact", label="Date", help_text="For example, 27 3 2026"
     )
-    contacted_time = forms.CharField(label="Time", max_length=10, help_text="For example, 14:30 or 2:30pm")
+    contacted_time = TimeOfDayField(label="Time")
     explained_service = forms.BooleanField(
         label="I explained what the service offers, its role and what it will ask", required=False
     )
@@ -410,9 +392,6 @@ class WaitingContactForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("contacted_on") and data.get("contacted_time"):
-            try:
-                moment = _time_of_day(data["contacted_time"], name="time of the contact")
-                data["contacted_at"] = timezone.make_aware(datetime.combine(data["contacted_on"], moment))
-            except forms.ValidationError as error:
-                self.add_error("contacted_time", error)
+            moment = data["contacted_time"]
+            data["contacted_at"] = timezone.make_aware(datetime.combine(data["contacted_on"], moment))
         return data

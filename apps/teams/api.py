@@ -11,7 +11,6 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
@@ -289,15 +288,12 @@ class ActionOutputSerializer(serializers.Serializer):
     owner = PersonReferenceSerializer()
     due_on = serializers.DateField()
     completed_on = serializers.DateField(allow_null=True)
-    is_overdue = serializers.SerializerMethodField()
+    is_overdue = serializers.BooleanField(help_text="Not done, and due before today (Europe/London).")
     meeting = serializers.UUIDField(source="meeting.public_id", allow_null=True)
     handover = serializers.UUIDField(source="handover.public_id", allow_null=True)
 
     class Meta:
         ref_name = "Action"
-
-    def get_is_overdue(self, action: Action) -> bool:
-        return action.completed_on is None and action.due_on < timezone.localdate()
 
 
 class HandoverOutputSerializer(serializers.Serializer):

@@ -6,7 +6,6 @@ starts, an action needs an owner) belongs to ``apps.teams.services``; the views 
 errors back onto these forms. People are named in choices by their public id, never a database id.
 """
 
-import re
 from datetime import date, datetime, time
 
 from crispy_forms.utils import TEMPLATE_PACK, render_field
@@ -31,15 +30,13 @@ from django.utils import timezone
 
 from apps.accounts.models import OrganisationMembership, User
 from apps.consent.categories import Category
-from apps.core.forms import GovukDateField
+from apps.core.forms import GovukDateField, TimeOfDayField
 from apps.teams.free_text import described_category_choices
 from apps.teams.models import LeadProfessionalAppointment, Meeting, TeamMembership
 
 # Rows for actions on the meeting form; blank rows are ignored.
 MEETING_ACTION_ROWS = 3
 DATE_HINT = "For example, 27 3 2026"
-# "14:30", "9.15", "2pm", "2:30 pm": the ways people write a time.
-TIME_PATTERN = re.compile(r"^(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<half>am|pm)?$", re.IGNORECASE)
 
 
 def _helper(*layout) -> FormHelper:
@@ -392,20 +389,6 @@ class HandoverForm(forms.Form):
         )
 
 
-def _parse_time(value: str) -> time:
-    match = TIME_PATTERN.match(value.strip())
-    if not match:
-        raise forms.ValidationError("Enter a time, like 14:30 or 2:30pm")
-    hour, minute, half = int(match["hour"]), int(match["minute"] or 0), (match["half"] or "").lower()
-    if half:
-        if not 1 <= hour <= 12:
-            raise forms.ValidationError("Enter a time, like 14:30 or 2:30pm")
-        hour = hour % 12 + (12 if half == "pm" else 0)
-    if hour > 23 or minute > 59:
-        raise forms.ValidationError("Enter a real time, like 14:30 or 2:30pm")
-    return time(hour, minute)
-
-
 def _owner_field(owners: list[User], *, label: str = "Owner", required: bool = False) -> PublicIdChoiceField:
     return PublicIdChoiceField(
         label=label,
@@ -455,12 +438,7 @@ class MeetingForm(forms.Form):
         error_messages={"required": "Select the type of meeting"},
     )
     held_on = _date_field("Meeting date", "Date")
-    held_time = forms.CharField(
-        label="Time",
-        max_length=10,
-        help_text="For example, 14:30 or 2:30pm",
-        error_messages={"required": "Enter the time of the meeting"},
-    )
+    held_time = TimeOfDayField(label="Time", error_messages={"required": "Enter the time of the meeting"})
     location = forms.CharField(
         label="Where (optional)",
         max_length=200,
@@ -555,9 +533,6 @@ class MeetingForm(forms.Form):
             ),
             Button.primary("record", "Record meeting"),
         )
-
-    def clean_held_time(self) -> time:
-        return _parse_time(self.cleaned_data["held_time"])
 
     def clean(self) -> dict:
         cleaned = super().clean()

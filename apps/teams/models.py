@@ -7,13 +7,14 @@ around them, real: who is involved, what each offers, who coordinates, and who t
 """
 
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from apps.consent.categories import SENSITIVE, Category
-from apps.core.validation import validate_event_date, validate_printable_name
+from apps.core.validation import london_today, validate_event_date, validate_printable_name
 
 
 def _described_category(home: Category, what: str) -> models.CharField:
@@ -311,9 +312,19 @@ class MeetingParticipant(models.Model):
         return self.membership.name if self.membership_id else self.name
 
 
+# Who may mark an action done, in the words every interface refuses with.
+ACTION_COMPLETE_REFUSED = (
+    "Only the action's owner, or someone who can change the child's record, can mark it done."
+)
+
+
 class ActionQuerySet(models.QuerySet):
     def open(self) -> "ActionQuerySet":
         return self.filter(completed_on__isnull=True)
+
+    def overdue(self, *, today: date | None = None) -> "ActionQuerySet":
+        """Open actions whose due date has passed: the same rule as ``Action.is_overdue``, in the database."""
+        return self.open().filter(due_on__lt=today or london_today())
 
 
 class Action(models.Model):
@@ -352,6 +363,20 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return f"Action due {self.due_on:%d %b %Y}"
+
+    @property
+    def is_overdue(self) -> bool:
+        """Not done, and its due date (a Europe/London day) has passed: due today is not yet overdue.
+
+        The team page, the API, the caseload's count and the lead professional's escalation all use this
+        rule (or ``ActionQuerySet.overdue``, the same rule in the database).
+        """
+        return self.completed_on is None and self.due_on < london_today()
+
+    def may_be_completed_by(self, user, *, can_change_record: bool) -> bool:
+        """Whether ``user`` may mark this action done: its owner always; anyone else only if they can change
+        the child's record (``can_change_record``, from the one access decision)."""
+        return self.owner_id == user.pk or can_change_record
 
 
 # Each record's free text, with the field holding the category it describes and its home category: what the

@@ -151,8 +151,8 @@ def caseload(*, user: User, sort: str = "name", only: str = "") -> list[Caseload
     now = timezone.now()
     current_status = SocialWorkInvolvement.objects.filter(child=OuterRef("pk"), ended_on__isnull=True)
     overdue = (
-        Action.objects.open()
-        .filter(child=OuterRef("pk"), due_on__lt=today)
+        Action.objects.overdue(today=today)
+        .filter(child=OuterRef("pk"))
         .values("child")
         .annotate(count=Count("pk"))
         .values("count")

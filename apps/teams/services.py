@@ -27,6 +27,7 @@ from apps.sharing.models import AccessGrant
 from apps.sharing.services import child_access_grant, child_coordination_set, membership_access_revoke
 from apps.teams.free_text import described_category_clean, free_text_shown
 from apps.teams.models import (
+    ACTION_COMPLETE_REFUSED,
     Action,
     Handover,
     LeadProfessionalAppointment,
@@ -774,10 +775,9 @@ def action_complete(*, actor: User, action: Action, completed_on: date | None = 
 
     The owner marks their own action done; anyone else needs to be able to change the child's record.
     """
-    if action.owner_id != actor.pk and not child_access(user=actor, child=action.child).can_change:
-        raise NotPermitted(
-            "Only the action's owner, or someone who can change the child's record, can mark it done."
-        )
+    can_change_record = child_access(user=actor, child=action.child).can_change
+    if not action.may_be_completed_by(actor, can_change_record=can_change_record):
+        raise NotPermitted(ACTION_COMPLETE_REFUSED)
     if action.completed_on is not None:
         raise ApplicationError(f"This action was already marked as done on {action.completed_on:%-d %B %Y}.")
     completed_on = completed_on or _today()
@@ -836,7 +836,7 @@ def action_reminder_sweep(*, today: date | None = None) -> dict[str, int]:
             link=_child_link(action.child),
         )
         counts["due_soon"] += created
-    overdue = list(open_actions.filter(due_on__lt=today))
+    overdue = list(Action.objects.overdue(today=today).select_related("child", "owner"))
     leads = {
         appointment.child_id: appointment.membership.user
         for appointment in LeadProfessionalAppointment.objects.filter(

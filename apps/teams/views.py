@@ -38,7 +38,7 @@ from apps.teams.forms import (
     MemberOfferForm,
 )
 from apps.teams.free_text import free_text_shown
-from apps.teams.models import TeamMembership
+from apps.teams.models import ACTION_COMPLETE_REFUSED, TeamMembership
 from apps.teams.selectors import (
     CASELOAD_SORTS,
     TEAM_MANAGER_ROLE,
@@ -157,12 +157,11 @@ def team_page(request: HttpRequest, public_id) -> HttpResponse:
     past = sorted(
         (member for member in roster if not member.is_current), key=lambda m: m.ended_on, reverse=True
     )
-    now, today = timezone.now(), timezone.localdate()
+    now = timezone.now()
     meetings = list(child.meetings.all()) if can_see_plans else []
     actions = list(child.actions.open().select_related("owner")) if can_see_plans else []
     for action in actions:
-        action.is_overdue = action.due_on < today
-        action.can_complete = can_change or action.owner_id == request.user.pk
+        action.can_complete = action.may_be_completed_by(request.user, can_change_record=can_change)
     context = {
         "child": child,
         "can_change": can_change,
@@ -539,11 +538,9 @@ def action_complete(request: HttpRequest, public_id, action_id) -> HttpResponse:
     action = get_object_or_404(
         child.actions.select_related("owner"), public_id=action_id, completed_on__isnull=True
     )
-    if action.owner_id != request.user.pk and not child.access.can_change:
-        # Checked before the form is shown too; the service holds the rule for every interface.
-        raise PermissionDenied(
-            "Only the action's owner, or someone who can change the record, can mark it done."
-        )
+    if not action.may_be_completed_by(request.user, can_change_record=child.access.can_change):
+        # Asked before the form is shown too, by the same rule and in the same words as the service's.
+        raise PermissionDenied(ACTION_COMPLETE_REFUSED)
     form = ActionCompleteForm(_post_or_none(request), initial={"completed_on": timezone.localdate()})
     if form.is_bound and form.is_valid():
         try:

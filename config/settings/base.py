@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "apps.appointments",
     "apps.passport",
     "apps.portal",
+    # The synthetic demo data (manage.py load_demo_data): on top, using every app beneath it.
+    "apps.demo",
 ]
 
 MIDDLEWARE = [
@@ -97,7 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.core.context_processors.session_idle",
-                "apps.core.context_processors.signed_in_fully",
+                "apps.accounts.context_processors.signed_in_fully",
             ],
         },
     },
@@ -153,7 +155,7 @@ CRISPY_TEMPLATE_PACK = "gds"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "knox.auth.TokenAuthentication",
-        "apps.core.api.authentication.VerifiedSessionAuthentication",
+        "apps.accounts.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["apps.core.api.permissions.IsProfessional"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

@@ -23,8 +23,8 @@ from apps.consent.models import (
     SafeguardingOverride,
 )
 from apps.consent.selectors import PRESUMED_COMPETENT_AGE
-from apps.core.management.commands.load_demo_data import DEFAULT_FIXTURE
 from apps.core.nhs_number import validate_nhs_number
+from apps.demo.loader import DEFAULT_FIXTURE
 from apps.notifications.models import Notification
 from apps.passport.models import Passport, PassportProposal, PassportShare, PassportVersion
 from apps.passport.selectors import passport_sections_visible_to

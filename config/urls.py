@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("apps.accounts.invite_urls")),
     path("", include("apps.portal.urls")),
     path("children/", include("apps.children.urls")),
+    path("", include("apps.caseload.urls")),
     path("", include("apps.teams.urls")),
     path("", include("apps.consent.urls")),
     path("", include("apps.referrals.urls")),

@@ -55,7 +55,7 @@ def start(request: HttpRequest) -> HttpResponse:
     """Where "Beacon" in the header leads: the caseload for professionals, the portal for young people."""
     if request.user.is_young_person:
         return redirect("portal:home")
-    return redirect("teams:caseload")
+    return redirect("caseload:caseload")
 
 
 @young_person_required

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "apps.appointments",
     "apps.passport",
     "apps.portal",
+    # The caseload read model: above teams, appointments and referrals, whose facts it gathers.
+    "apps.caseload",
     # The synthetic demo data (manage.py load_demo_data): on top, using every app beneath it.
     "apps.demo",
 ]
@@ -128,7 +130,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:sign-in"
-LOGIN_REDIRECT_URL = "teams:caseload"
+LOGIN_REDIRECT_URL = "caseload:caseload"
 LOGOUT_REDIRECT_URL = "accounts:sign-in"
 
 # django-guardian: no anonymous user row; Beacon never grants anything to anonymous visitors.

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Organisation, OrganisationMembership, User
 from apps.audit.models import AuditEvent
+from apps.caseload.selectors import caseload
 from apps.children.models import Child, FamilyMember, SocialWorkInvolvement, VulnerabilityFlag
 from apps.consent.categories import PERMISSION, SENSITIVE, Category
 from apps.consent.models import (
@@ -38,7 +39,6 @@ from apps.teams.models import (
     TeamMembership,
 )
 from apps.teams.selectors import (
-    caseload,
     child_continuity,
     children_without_lead_professional,
     lead_professional_caseload_sizes,

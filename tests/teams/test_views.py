@@ -23,7 +23,7 @@ from tests.teams.factories import action_for, caseload_child, lead_for, planned_
 
 pytestmark = pytest.mark.django_db
 
-CASELOAD = reverse("teams:caseload")
+CASELOAD = reverse("caseload:caseload")
 MANAGER = reverse("teams:manager")
 SIGN_IN = reverse("accounts:sign-in")
 

@@ -130,8 +130,8 @@ def build_data(args: argparse.Namespace) -> dict:
         ProfessionalRole,
         User,
     )
+    from apps.children.categories import PERMISSION, Category
     from apps.children.models import Child, SocialWorkInvolvement, VulnerabilityFlag, VulnerabilityType
-    from apps.consent.categories import PERMISSION, Category
     from apps.consent.models import Consent, ConsentCategory
     from apps.referrals.models import ConcernLevel, Referral, Route
     from apps.sharing.models import AccessGrant, AccessGroup, OrganisationAccessGrant

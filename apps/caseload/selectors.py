@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.appointments.selectors import caseload_attendance_annotations
+from apps.children.categories import Category
 from apps.children.models import Child, SocialWorkInvolvement, VulnerabilityFlag
-from apps.consent.categories import Category
 from apps.referrals.selectors import caseload_waiting_annotations
 from apps.teams.models import Action, LeadProfessionalAppointment, Meeting
 

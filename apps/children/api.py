@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
 from apps.accounts.models import Organisation
+from apps.children.categories import Category
 from apps.children.models import (
     Child,
     ChildIdentifier,
@@ -45,7 +46,6 @@ from apps.children.services import (
     vulnerability_flag_add,
 )
 from apps.children.throttling import PossibleMatchThrottle
-from apps.consent.categories import Category
 from apps.core.api.fields import PublicIdRelatedField
 from apps.core.api.pagination import CountedPagination
 from apps.sharing.access import child_access

@@ -12,19 +12,19 @@ from django.http import Http404
 from apps.accounts.models import User
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record, audit_record_reads
+from apps.children.categories import (
+    CATEGORY_FOR_PERMISSION,
+    CHANGE_CHILD,
+    RECORD_APPOINTMENTS,
+    VIEW_CHILD,
+    Category,
+)
 from apps.children.models import (
     Child,
     ChildIdentifier,
     SocialWorkInvolvement,
     VulnerabilityFlag,
     visible_child_count,
-)
-from apps.consent.categories import (
-    CATEGORY_FOR_PERMISSION,
-    CHANGE_CHILD,
-    RECORD_APPOINTMENTS,
-    VIEW_CHILD,
-    Category,
 )
 from apps.consent.services import disclosure_record, disclosures_record_listed
 from apps.core.nhs_number import normalise_nhs_number

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.decorators import professional_required
 from apps.accounts.selectors import user_primary_membership
+from apps.children.categories import Category
 from apps.children.forms import (
     ChildForm,
     FamilyMemberForm,
@@ -52,7 +53,6 @@ from apps.children.services import (
     vulnerability_flag_end,
 )
 from apps.children.throttling import possible_match_wait_seconds
-from apps.consent.categories import Category
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.forms import add_service_errors
 from apps.core.htmx import wants_fragment

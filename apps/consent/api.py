@@ -29,9 +29,9 @@ from apps.children.api import (
     VulnerabilityOutputSerializer,
     child_detail_data,
 )
+from apps.children.categories import COORDINATED, SENSITIVE, Category
 from apps.children.models import Child
 from apps.children.selectors import CHANGE, access_child
-from apps.consent.categories import COORDINATED, SENSITIVE, Category
 from apps.consent.models import CompetenceAssessment, Consent, ConsentReview, Disclosure, SafeguardingOverride
 from apps.consent.selectors import (
     consent_detail_visible,

@@ -11,7 +11,7 @@ from django import forms
 from django.utils import timezone
 
 from apps.accounts.models import Organisation, ProfessionalRole
-from apps.consent.categories import COORDINATED, SENSITIVE, Category
+from apps.children.categories import COORDINATED, SENSITIVE, Category
 from apps.consent.models import CompetenceAssessment, Consent, SafeguardingOverride
 from apps.core.forms import GovukDateField
 from apps.teams.forms import (

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from apps.consent.categories import Category
+from apps.children.categories import Category
 
 
 class CompetenceAssessment(models.Model):

@@ -20,10 +20,10 @@ from apps.accounts.decorators import professional_required
 from apps.accounts.models import OrganisationMembership, User
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
+from apps.children.categories import SENSITIVE, Category
 from apps.children.models import Child
 from apps.children.selectors import CHANGE, VIEW, access_child
 from apps.consent import services
-from apps.consent.categories import SENSITIVE, Category
 from apps.consent.forms import (
     CompetenceForm,
     ConsentForm,

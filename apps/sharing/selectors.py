@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
-from apps.consent.categories import CATEGORY_FOR_PERMISSION, Category
+from apps.children.categories import CATEGORY_FOR_PERMISSION, Category
 from apps.sharing.models import (
     BASIS_IN_PLAIN_WORDS,
     AccessGroup,

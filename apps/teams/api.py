@@ -22,9 +22,9 @@ from rest_framework.views import APIView
 
 from apps.accounts.models import Organisation, ProfessionalRole, User
 from apps.children.api import OrganisationReferenceSerializer
+from apps.children.categories import Category
 from apps.children.models import Child
 from apps.children.selectors import CHANGE, access_child, child_owned
-from apps.consent.categories import Category
 from apps.core.api.fields import PublicIdRelatedField
 from apps.core.exceptions import ApplicationError
 from apps.sharing.access import ChildAccess

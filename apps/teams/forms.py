@@ -30,7 +30,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from apps.accounts.models import OrganisationMembership, User
-from apps.consent.categories import Category
+from apps.children.categories import Category
 from apps.core.forms import GovukDateField
 from apps.teams.free_text import described_category_choices
 from apps.teams.models import LeadProfessionalAppointment, Meeting, TeamMembership

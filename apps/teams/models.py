@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from apps.consent.categories import SENSITIVE, Category
+from apps.children.categories import SENSITIVE, Category
 from apps.core.validation import validate_event_date, validate_printable_name
 
 

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.decorators import professional_required
 from apps.accounts.models import User
+from apps.children.categories import Category
 from apps.children.models import Child
 from apps.children.selectors import CHANGE, access_child, child_list_audit
-from apps.consent.categories import Category
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.forms import add_service_errors
 from apps.teams import services

@@ -222,7 +222,7 @@ SPECTACULAR_SETTINGS = {
         "TeamTextCategoryEnum": "apps.teams.free_text.TEAM_TEXT_CATEGORIES",
         "PlansTextCategoryEnum": "apps.teams.free_text.PLANS_TEXT_CATEGORIES",
         # The consent API: categories appear under several field names; two choice sets are "outcome".
-        "InformationCategoryEnum": "apps.consent.categories.Category",
+        "InformationCategoryEnum": "apps.children.categories.Category",
         "CompetenceOutcomeEnum": "apps.consent.models.CompetenceAssessment.Outcome",
         "OverrideReviewOutcomeEnum": "apps.consent.models.SafeguardingOverride.ReviewOutcome",
         # Referrals: where a referral comes from is "route", as is the lead professional's appointment route.

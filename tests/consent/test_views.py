@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import OrganisationMembership, ProfessionalRole
+from apps.children.categories import Category
 from apps.children.models import VulnerabilityFlag
-from apps.consent.categories import Category
 from apps.consent.models import CompetenceAssessment, Consent, ConsentReview, Disclosure, SafeguardingOverride
 from apps.consent.services import competence_assess, consent_record, safeguarding_override_open
 from apps.notifications.models import Notification

@@ -14,8 +14,8 @@ from django.utils import timezone
 from apps.accounts.models import Organisation, OrganisationMembership, User
 from apps.audit.models import AuditEvent
 from apps.caseload.selectors import caseload
+from apps.children.categories import PERMISSION, SENSITIVE, Category
 from apps.children.models import Child, FamilyMember, SocialWorkInvolvement, VulnerabilityFlag
-from apps.consent.categories import PERMISSION, SENSITIVE, Category
 from apps.consent.models import (
     CompetenceAssessment,
     Consent,

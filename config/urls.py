@@ -23,7 +23,7 @@ urlpatterns = [
     # Professionals start at their caseload, young people at their own portal.
     path("", portal_views.start, name="start"),
     path("accounts/", include("apps.accounts.urls")),
-    path("", include("apps.accounts.invite_urls")),
+    path("", include("apps.portal.invite_urls")),
     path("", include("apps.portal.urls")),
     path("children/", include("apps.children.urls")),
     path("", include("apps.caseload.urls")),

@@ -155,3 +155,17 @@ def lead_professional_caseload_sizes(*, user: User) -> QuerySet[User]:
 def user_is_team_manager(*, user: User) -> bool:
     """Whether ``user`` currently holds the team manager role in any organisation (the manager's view)."""
     return OrganisationMembership.objects.current().filter(user=user, role__code=TEAM_MANAGER_ROLE).exists()
+
+
+def lead_professional_deactivation_refusal(user: User) -> str | None:
+    """Why ``user`` cannot be deactivated yet, or None: a lead professional hands over first (R24).
+
+    Registered with ``apps.accounts.services.DEACTIVATION_CHECKS`` by TeamsConfig.ready().
+    """
+    leading = lead_professional_children(user=user).count()
+    if not leading:
+        return None
+    children = "child" if leading == 1 else "children"
+    return (
+        f"{user} is the lead professional for {leading} {children}. Hand each one over to a successor first."
+    )

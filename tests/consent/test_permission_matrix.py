@@ -273,7 +273,7 @@ def world(lead_professional, child, social_care):
     camhs = camhs_organisation()
     spa = ProfessionalFactory(username="spa.matrix", organisation=camhs, organisation__role="camhs-clinician")
     referral = accepted_referral(child, lead_professional, camhs, spa, presenting_needs=REFERRAL_NEEDS)
-    from apps.accounts.services import young_person_invite_create
+    from apps.portal.services import young_person_invite_create
 
     invite, _token = young_person_invite_create(actor=lead_professional, child=child)
     ids = {

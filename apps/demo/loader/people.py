@@ -12,7 +12,6 @@ from apps.accounts.services import (
     organisation_create,
     professional_create,
     professional_deactivate,
-    young_person_create,
 )
 from apps.children.models import Child, VulnerabilityType
 from apps.children.services import (
@@ -27,6 +26,7 @@ from apps.children.services import (
 from apps.core.exceptions import ApplicationError
 from apps.demo.loader.base import DemoLoaderBase, birth_date, demo_totp_key_hex
 from apps.notifications.services import contact_preference_set
+from apps.portal.services import young_person_create
 
 
 class PeopleLoader(DemoLoaderBase):

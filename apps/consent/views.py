@@ -21,6 +21,7 @@ from apps.accounts.models import OrganisationMembership, User
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
 from apps.children.categories import SENSITIVE, Category
+from apps.children.easy_read import wants_easy_read
 from apps.children.models import Child
 from apps.children.selectors import CHANGE, VIEW, access_child
 from apps.consent import services
@@ -44,7 +45,6 @@ from apps.consent.selectors import (
 )
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.forms import add_service_errors
-from apps.portal.easy_read import wants_easy_read
 from apps.sharing.access import child_access
 from apps.sharing.selectors import who_can_see
 

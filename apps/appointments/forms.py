@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.appointments.models import Appointment, MissedAppointmentFollowUp
-from apps.core.forms import EventDateField
-from apps.teams.forms import DATE_HINT, PublicIdChoiceField, _parse_time
+from apps.core.forms import DATE_HINT, EventDateField, PublicIdChoiceField
+from apps.teams.forms import _parse_time
 
 FollowUp = MissedAppointmentFollowUp
 

@@ -135,7 +135,7 @@ MATRIX: dict[str, Row] = {
     "teams-api:meeting": Row("plans", api=True, marker=MEETING_PLACE),
     "teams-api:actions": Row("plans", api=True),
     "teams-api:action-complete": Row("change", method="post", api=True),  # or the action's owner
-    "consent-api:information": Row("plans", api=True, marker=MEETING_PLACE),  # every category, or withheld
+    "caseload-api:information": Row("plans", api=True, marker=MEETING_PLACE),  # every category, or withheld
     "consent-api:consents": Row("view", api=True),
     "consent-api:consent-withdraw": Row("change", method="post", api=True),
     "consent-api:competence-assessments": Row("view", api=True),

@@ -619,8 +619,9 @@ def run_benchmarks(args: argparse.Namespace, ids: dict) -> list[tuple[str, list[
     from rest_framework.test import APIClient
 
     from apps.accounts.models import User
-    from apps.children.selectors import access_child, child_list, child_list_count
+    from apps.children.selectors import child_list, child_list_count
     from apps.sharing.access import child_access
+    from apps.sharing.selectors import access_child
 
     client = APIClient()
     results: list[tuple[str, list[float]]] = []

@@ -26,9 +26,10 @@ from apps.appointments.services import (
 )
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record_reads
-from apps.children.categories import Category
-from apps.children.selectors import RECORD_APPOINTMENTS, VIEW, access_child, child_owned
+from apps.children.categories import RECORD_APPOINTMENTS, Category
+from apps.children.selectors import VIEW
 from apps.core.api.fields import EventDateTimeField, NameField, PublicIdRelatedField
+from apps.sharing.selectors import access_child, child_owned
 from apps.teams.api import ChildScopedPublicIdField, PersonReferenceSerializer
 
 TAGS = ["Appointments"]

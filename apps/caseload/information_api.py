@@ -19,8 +19,8 @@ from apps.children.api import (
 )
 from apps.children.categories import SENSITIVE, Category
 from apps.children.models import Child
-from apps.children.selectors import access_child
 from apps.consent.api import CHILD_PUBLIC_ID, IsProfessionalOrParentCarer
+from apps.sharing.selectors import access_child
 from apps.teams.api import (
     ActionOutputSerializer,
     MeetingOutputSerializer,

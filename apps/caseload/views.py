@@ -7,8 +7,8 @@ from django.views.decorators.http import require_GET
 
 from apps.accounts.decorators import professional_required
 from apps.caseload.selectors import CASELOAD_SORTS, caseload
-from apps.children.selectors import child_list_audit
 from apps.core.htmx import wants_fragment
+from apps.sharing.selectors import child_list_audit
 from apps.teams.selectors import user_is_team_manager
 
 CASELOAD_FILTERS = [

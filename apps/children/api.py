@@ -28,15 +28,7 @@ from apps.children.models import (
     SocialWorkInvolvement,
     VulnerabilityType,
 )
-from apps.children.selectors import (
-    CHANGE,
-    access_child,
-    child_detail,
-    child_list,
-    child_list_audit,
-    child_list_count,
-    child_possible_matches,
-)
+from apps.children.selectors import CHANGE, child_detail, child_list, child_list_count, child_possible_matches
 from apps.children.services import (
     child_create,
     child_identifier_add,
@@ -49,6 +41,7 @@ from apps.children.throttling import PossibleMatchThrottle
 from apps.core.api.fields import PublicIdRelatedField
 from apps.core.api.pagination import CountedPagination
 from apps.sharing.access import child_access
+from apps.sharing.selectors import access_child, child_list_audit
 
 CHILD_PUBLIC_ID = OpenApiParameter(
     "public_id",

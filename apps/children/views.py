@@ -32,15 +32,7 @@ from apps.children.forms import (
     VulnerabilityFlagForm,
 )
 from apps.children.models import Child
-from apps.children.selectors import (
-    CHANGE,
-    access_child,
-    child_detail,
-    child_list,
-    child_list_audit,
-    child_list_count,
-    child_possible_matches,
-)
+from apps.children.selectors import CHANGE, child_detail, child_list, child_list_count, child_possible_matches
 from apps.children.services import (
     child_create,
     child_identifier_add,
@@ -57,6 +49,7 @@ from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.forms import add_service_errors
 from apps.core.htmx import wants_fragment
 from apps.core.pagination import CountedPaginator
+from apps.sharing.selectors import access_child, child_list_audit
 from apps.teams.selectors import current_lead_appointment, team_roster
 
 # What was searched for on "Add a child", carried to the create form in the session rather than the

@@ -27,7 +27,7 @@ from apps.children.api import (
     OrganisationReferenceSerializer,
 )
 from apps.children.categories import COORDINATED, Category
-from apps.children.selectors import CHANGE, access_child
+from apps.children.selectors import CHANGE
 from apps.consent.models import CompetenceAssessment, Consent, ConsentReview, Disclosure, SafeguardingOverride
 from apps.consent.selectors import (
     consent_detail_visible,
@@ -52,6 +52,7 @@ from apps.consent.services import (
 from apps.core.api.fields import PublicIdRelatedField
 from apps.core.exceptions import NotPermitted
 from apps.sharing.access import child_access
+from apps.sharing.selectors import access_child
 from apps.teams.api import (
     ChildScopedPublicIdField,
     PersonReferenceSerializer,

@@ -268,6 +268,12 @@ def consent_review_schedule(*, child: Child, reason: str, due_on: date) -> tuple
     return review, True
 
 
+def placement_change_review_schedule(*, child: Child, started_on: date) -> None:
+    """A looked-after child's placement changed: new people around them, so consent is looked at again
+    from the day it began (R82). Registered with ``apps.children.services.PLACEMENT_CHANGE_HOOKS``."""
+    consent_review_schedule(child=child, reason=ConsentReview.Reason.PLACEMENT_CHANGE, due_on=started_on)
+
+
 def consent_review_complete(*, actor: User, review: ConsentReview, outcome_note: str) -> ConsentReview:
     """Record that consent and competence were reviewed with the young person; parental consents apply again
     where they are still valid."""

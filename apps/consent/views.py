@@ -23,7 +23,7 @@ from apps.audit.services import audit_record
 from apps.children.categories import SENSITIVE, Category
 from apps.children.easy_read import wants_easy_read
 from apps.children.models import Child
-from apps.children.selectors import CHANGE, VIEW, access_child
+from apps.children.selectors import CHANGE, VIEW
 from apps.consent import services
 from apps.consent.forms import (
     CompetenceForm,
@@ -46,7 +46,7 @@ from apps.consent.selectors import (
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.forms import add_service_errors
 from apps.sharing.access import child_access
-from apps.sharing.selectors import who_can_see
+from apps.sharing.selectors import access_child, who_can_see
 
 DISCLOSURES_PAGE_SIZE = 50
 

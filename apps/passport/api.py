@@ -26,7 +26,6 @@ from rest_framework.views import APIView
 from apps.accounts.models import Organisation, User
 from apps.children.api import OrganisationReferenceSerializer
 from apps.children.models import FamilyMember
-from apps.children.selectors import access_child
 from apps.core.api.fields import PublicIdRelatedField
 from apps.passport import services
 from apps.passport.models import SECTION_TEXT_MAX_LENGTH, Passport, PassportProposal, PassportShare, Section
@@ -47,6 +46,7 @@ from apps.passport.selectors import (
     passports_owned_by,
     passports_shared_with,
 )
+from apps.sharing.selectors import access_child
 from apps.teams.api import PersonReferenceSerializer
 
 TAGS = ["Passport"]

@@ -26,10 +26,11 @@ from apps.accounts.selectors import (
     young_person_invite_problem,
 )
 from apps.children.models import Child
-from apps.children.selectors import CHANGE, access_child
+from apps.children.selectors import CHANGE
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.forms import add_service_errors
 from apps.portal import services as portal_services
+from apps.sharing.selectors import access_child
 
 
 def _invite_child(user: User, public_id) -> Child:

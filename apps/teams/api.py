@@ -24,10 +24,11 @@ from apps.accounts.models import Organisation, ProfessionalRole, User
 from apps.children.api import OrganisationReferenceSerializer
 from apps.children.categories import Category
 from apps.children.models import Child
-from apps.children.selectors import CHANGE, access_child, child_owned
+from apps.children.selectors import CHANGE
 from apps.core.api.fields import PublicIdRelatedField
 from apps.core.exceptions import ApplicationError
 from apps.sharing.access import ChildAccess
+from apps.sharing.selectors import access_child, child_owned
 from apps.sharing.services import VIEW_CHILD_TEAM
 from apps.teams.free_text import ShownText, described_category_choices, free_text_shown
 from apps.teams.models import (
@@ -77,7 +78,7 @@ MEETING_ID = OpenApiParameter("meeting_id", OpenApiTypes.UUID, OpenApiParameter.
 ACTION_ID = OpenApiParameter("action_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 
 
-# The one child-scoped lookup (apps.children.selectors.child_owned), under the name this module's views use.
+# The one child-scoped lookup (apps.sharing.selectors.child_owned), under the name this module's views use.
 _get_through_child = child_owned
 
 

@@ -19,9 +19,10 @@ from apps.accounts.decorators import professional_required
 from apps.accounts.models import User
 from apps.children.categories import Category
 from apps.children.models import Child
-from apps.children.selectors import CHANGE, access_child, child_list_audit
+from apps.children.selectors import CHANGE
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.forms import add_service_errors
+from apps.sharing.selectors import access_child, child_list_audit
 from apps.teams import services
 from apps.teams.forms import (
     ActionCompleteForm,

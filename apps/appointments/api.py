@@ -28,9 +28,14 @@ from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record_reads
 from apps.children.categories import RECORD_APPOINTMENTS, Category
 from apps.children.selectors import VIEW
-from apps.core.api.fields import EventDateTimeField, NameField, PublicIdRelatedField
+from apps.core.api.fields import (
+    ChildScopedPublicIdField,
+    EventDateTimeField,
+    NameField,
+    PersonReferenceSerializer,
+    PublicIdRelatedField,
+)
 from apps.sharing.selectors import access_child, child_owned
-from apps.teams.api import ChildScopedPublicIdField, PersonReferenceSerializer
 
 TAGS = ["Appointments"]
 FollowUp = MissedAppointmentFollowUp

@@ -49,14 +49,10 @@ from apps.consent.services import (
     safeguarding_override_review,
     safeguarding_override_young_person_told,
 )
-from apps.core.api.fields import PublicIdRelatedField
+from apps.core.api.fields import ChildScopedPublicIdField, PersonReferenceSerializer, PublicIdRelatedField
 from apps.core.exceptions import NotPermitted
 from apps.sharing.access import child_access
 from apps.sharing.selectors import access_child
-from apps.teams.api import (
-    ChildScopedPublicIdField,
-    PersonReferenceSerializer,
-)
 
 TAGS = ["Consent"]
 CHILD_PUBLIC_ID = OpenApiParameter(

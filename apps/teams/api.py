@@ -6,8 +6,6 @@ that child*, so an id from another child's team is simply "not found". The seria
 every rule (one lead professional, handover needs a successor, an action needs an owner) is the services'.
 """
 
-from collections.abc import Callable
-
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
@@ -25,7 +23,7 @@ from apps.children.api import OrganisationReferenceSerializer
 from apps.children.categories import Category
 from apps.children.models import Child
 from apps.children.selectors import CHANGE
-from apps.core.api.fields import PublicIdRelatedField
+from apps.core.api.fields import ChildScopedPublicIdField, PersonReferenceSerializer, PublicIdRelatedField
 from apps.core.exceptions import ApplicationError
 from apps.sharing.access import ChildAccess
 from apps.sharing.selectors import access_child, child_owned
@@ -92,18 +90,6 @@ def _team_users(child: Child) -> QuerySet[User]:
 
 
 @extend_schema_field(OpenApiTypes.UUID)
-class ChildScopedPublicIdField(PublicIdRelatedField):
-    """A record of *this* child's, by public id. The child comes from the serializer's context, so an id
-    from another child's team is "no such ...", naming this field, and never reaches a service."""
-
-    def __init__(self, *, scope: Callable[[Child], QuerySet], **kwargs) -> None:
-        self.scope = scope
-        super().__init__(**kwargs)
-
-    def get_queryset(self) -> QuerySet:
-        return self.scope(self.context["child"])
-
-
 def _membership_field(**kwargs) -> ChildScopedPublicIdField:
     return ChildScopedPublicIdField(
         what="team member", scope=lambda child: child.team_memberships.all(), **kwargs
@@ -184,14 +170,6 @@ def _described_category_input(home: Category, text_field: str) -> serializers.Ch
 
 
 # --- Output shapes ---------------------------------------------------------------------------------
-
-
-class PersonReferenceSerializer(serializers.Serializer):
-    public_id = serializers.UUIDField()
-    name = serializers.CharField(source="__str__")
-
-    class Meta:
-        ref_name = "PersonReference"
 
 
 class TeamMemberOutputSerializer(serializers.Serializer):

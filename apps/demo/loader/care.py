@@ -7,6 +7,12 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from apps.appointments.models import Appointment
+from apps.appointments.services import (
+    appointment_book,
+    appointment_outcome_record,
+    follow_up_complete,
+)
 from apps.children.models import Child
 from apps.core.exceptions import ApplicationError
 from apps.demo.loader.base import DemoLoaderBase
@@ -18,6 +24,16 @@ from apps.passport.services import (
     passport_proposal_reject,
     passport_section_write,
     passport_share,
+)
+from apps.referrals.models import Consultation, Referral
+from apps.referrals.services import (
+    consultation_advise,
+    consultation_request,
+    referral_accept,
+    referral_create,
+    referral_decline,
+    referral_triage,
+    waiting_contact_record,
 )
 
 
@@ -76,12 +92,6 @@ class CareLoader(DemoLoaderBase):
 
         A child who already has appointments keeps them: an outcome is history, recorded once.
         """
-        from apps.appointments.models import Appointment
-        from apps.appointments.services import (
-            appointment_book,
-            appointment_outcome_record,
-            follow_up_complete,
-        )
 
         entries = self.data.get("appointments", {}).get("entries", [])
         booked_for = set(
@@ -132,16 +142,6 @@ class CareLoader(DemoLoaderBase):
         Each step is recorded when it happened ("days ago"), so the wait clocks and contacts due are real.
         A child who already has a referral keeps it, and a consultation already asked is not asked again.
         """
-        from apps.referrals.models import Consultation, Referral
-        from apps.referrals.services import (
-            consultation_advise,
-            consultation_request,
-            referral_accept,
-            referral_create,
-            referral_decline,
-            referral_triage,
-            waiting_contact_record,
-        )
 
         section = self.data.get("referrals", {})
         now = timezone.now()

@@ -25,7 +25,7 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.urls")),
     path("", include("apps.portal.invite_urls")),
     path("", include("apps.portal.urls")),
-    path("children/", include("apps.children.urls")),
+    path("children/", include("apps.caseload.children_urls")),
     path("", include("apps.caseload.urls")),
     path("", include("apps.teams.urls")),
     path("", include("apps.consent.urls")),

@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class CaseloadConfig(AppConfig):
-    """The caseload read model and its page and endpoint: above teams, appointments and referrals."""
+    """Read models and the pages that gather several apps (the caseload, the child's page, the child's
+    information by category): above teams, appointments and referrals, whose facts they show."""
 
     name = "apps.caseload"
     label = "caseload"

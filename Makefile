@@ -11,7 +11,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 # make run serves here; honcho gives the web process this port.
 PORT ?= 8000
 
-.PHONY: run test install assets lint format clean bench bench-large
+.PHONY: run test install assets lint format clean bench bench-large imports
 
 ## make run: install, migrate, load the demo data, and serve with a Celery worker and scheduler.
 run: install assets
@@ -27,6 +27,11 @@ run: install assets
 test: install assets
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+## make imports: the layering contract ([tool.importlinter] in pyproject.toml): apps/core imports no app,
+## apps import only the apps beneath them, the demo data on top.
+imports: install
+	$(VENV)/bin/lint-imports
 
 ## make bench: the children list benchmark (bench/README.md), in its own database, dropped and made afresh.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/beacon_bench

@@ -305,7 +305,8 @@ def run_benchmarks(args: argparse.Namespace, data: dict) -> list[tuple[str, list
     from rest_framework.test import APIClient
 
     from apps.accounts.models import User
-    from apps.children.selectors import child_list, child_list_audit
+    from apps.children.selectors import child_list
+    from apps.sharing.selectors import child_list_audit
 
     subject_id = data["subject_id"]
     floor_params = [subject_id, data["view_child_id"]]

@@ -130,8 +130,8 @@ def build_data(args: argparse.Namespace) -> dict:
         ProfessionalRole,
         User,
     )
+    from apps.children.categories import PERMISSION, Category
     from apps.children.models import Child, SocialWorkInvolvement, VulnerabilityFlag, VulnerabilityType
-    from apps.consent.categories import PERMISSION, Category
     from apps.consent.models import Consent, ConsentCategory
     from apps.referrals.models import ConcernLevel, Referral, Route
     from apps.sharing.models import AccessGrant, AccessGroup, OrganisationAccessGrant
@@ -619,8 +619,9 @@ def run_benchmarks(args: argparse.Namespace, ids: dict) -> list[tuple[str, list[
     from rest_framework.test import APIClient
 
     from apps.accounts.models import User
-    from apps.children.selectors import access_child, child_list, child_list_count
+    from apps.children.selectors import child_list, child_list_count
     from apps.sharing.access import child_access
+    from apps.sharing.selectors import access_child
 
     client = APIClient()
     results: list[tuple[str, list[float]]] = []

@@ -23,9 +23,10 @@ urlpatterns = [
     # Professionals start at their caseload, young people at their own portal.
     path("", portal_views.start, name="start"),
     path("accounts/", include("apps.accounts.urls")),
-    path("", include("apps.accounts.invite_urls")),
+    path("", include("apps.portal.invite_urls")),
     path("", include("apps.portal.urls")),
-    path("children/", include("apps.children.urls")),
+    path("children/", include("apps.caseload.children_urls")),
+    path("", include("apps.caseload.urls")),
     path("", include("apps.teams.urls")),
     path("", include("apps.consent.urls")),
     path("", include("apps.referrals.urls")),

@@ -5,6 +5,9 @@ from crispy_forms_gds.layout import Button, Field, Fluid, Layout
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.db.models import Prefetch, QuerySet
+
+from apps.accounts.models import OrganisationMembership, User
 
 
 class SignInForm(AuthenticationForm):
@@ -106,3 +109,32 @@ class InviteCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.layout = Layout(Button.primary("make_link", submit_label))
+
+
+# Choosing a professional (a team member, a consent's recipient): began in apps/teams/forms.py.
+def active_professionals(*, exclude_child=None) -> QuerySet[User]:
+    """Professionals who can join a team, each with where they work today (for the choice's label)."""
+    professionals = (
+        User.objects.filter(is_active=True, kind=User.Kind.PROFESSIONAL)
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=OrganisationMembership.objects.current().select_related("organisation", "role"),
+                to_attr="current_work",
+            )
+        )
+        .order_by("display_name", "username", "pk")
+    )
+    if exclude_child is not None:
+        professionals = professionals.exclude(
+            team_memberships__child=exclude_child, team_memberships__ended_on__isnull=True
+        )
+    return professionals
+
+
+class ProfessionalChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        work = getattr(obj, "current_work", [])
+        if not work:
+            return str(obj)
+        return f"{obj} ({work[0].role}, {work[0].organisation})"

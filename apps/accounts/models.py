@@ -43,6 +43,20 @@ class User(AbstractUser):
     def is_parent_or_carer(self) -> bool:
         return self.kind == self.Kind.PARENT_CARER
 
+    def primary_membership(self) -> "OrganisationMembership | None":
+        """The membership shown beside a person's name: their earliest current one.
+
+        On the model so that apps beneath accounts (the audit log records the actor's organisation) can
+        ask it of the user they are given without importing accounts.
+        """
+        return (
+            OrganisationMembership.objects.current()
+            .filter(user=self)
+            .select_related("organisation", "role")
+            .order_by("started_on", "pk")
+            .first()
+        )
+
 
 class OrganisationType(models.Model):
     """A kind of body: NHS CAMHS, local authority children's social care, school, youth justice ..."""

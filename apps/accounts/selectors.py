@@ -13,14 +13,8 @@ def user_current_organisations(*, user: User) -> QuerySet[Organisation]:
 
 
 def user_primary_membership(*, user: User) -> OrganisationMembership | None:
-    """The membership shown beside a person's name: their earliest current one."""
-    return (
-        OrganisationMembership.objects.current()
-        .filter(user=user)
-        .select_related("organisation", "role")
-        .order_by("started_on", "pk")
-        .first()
-    )
+    """The membership shown beside a person's name (``User.primary_membership``)."""
+    return user.primary_membership()
 
 
 def organisation_list(*, search: str = "", type_code: str = "") -> QuerySet[Organisation]:

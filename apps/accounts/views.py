@@ -2,38 +2,24 @@
 (apps/accounts/two_factor.py), the lockout page, the person's own account page, and young people's invite
 links to make their own account."""
 
-import secrets
-
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView, LogoutView
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from apps.accounts import services, two_factor
-from apps.accounts.decorators import professional_required
-from apps.accounts.forms import InviteAcceptForm, InviteCreateForm, SecondFactorForm, SignInForm
-from apps.accounts.models import User
-from apps.accounts.selectors import (
-    INVITE_PROBLEMS,
-    young_person_invite_current,
-    young_person_invite_for_token,
-    young_person_invite_problem,
-)
+from apps.accounts import two_factor
+from apps.accounts.forms import SecondFactorForm, SignInForm
 from apps.accounts.services import user_sign_out_everywhere
-from apps.children.models import Child
-from apps.children.selectors import CHANGE, access_child
-from apps.core.exceptions import ApplicationError, NotPermitted
+from apps.core.exceptions import ApplicationError
 from apps.core.forms import add_service_errors
 
 LOCKED_OUT = (
@@ -251,118 +237,3 @@ def session_keep_alive(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return HttpResponse(status=401)
     return HttpResponse(status=204)
-
-
-# --- Young people's invites (R86) ------------------------------------------------------------------
-
-
-def _invite_child(user: User, public_id) -> Child:
-    """The child, if ``user`` may change their record: 404 if not shared, 403 if shared read-only."""
-    try:
-        return access_child(user, public_id, perm=CHANGE)
-    except NotPermitted as error:
-        raise PermissionDenied(error.message) from error
-
-
-@professional_required
-@require_http_methods(["GET", "POST"])
-def invite_create(request: HttpRequest, public_id) -> HttpResponse:
-    """The lead professional's page for the young person's account: make a link, or see where things are.
-
-    A new link is shown on the response to the POST and nowhere else (only its hash is stored), so it is
-    rendered rather than redirected to; the page is never cached (no-store, like every page).
-    """
-    child = _invite_child(request.user, public_id)
-    current = young_person_invite_current(child=child)
-    form = InviteCreateForm(
-        request.POST if request.method == "POST" else None,
-        submit_label="Make a new link" if current else "Make an invite link",
-    )
-    link = None
-    if form.is_bound and form.is_valid():
-        try:
-            current, token = services.young_person_invite_create(actor=request.user, child=child)
-        except NotPermitted as error:
-            raise PermissionDenied(error.message) from error
-        except ApplicationError as error:
-            add_service_errors(form, error)
-        else:
-            link = request.build_absolute_uri(reverse("invites:accept", args=[token]))
-    context = {
-        "child": child,
-        "form": form,
-        "link": link,
-        "invite": current,
-        "invite_expired": current is not None and current.expires_at <= timezone.now(),
-        "invite_days": settings.BEACON_INVITE_DAYS,
-    }
-    return render(request, "accounts/invite_create.html", context)
-
-
-@professional_required
-@require_POST
-def invite_revoke(request: HttpRequest, public_id, invite_id) -> HttpResponse:
-    child = _invite_child(request.user, public_id)
-    invite = get_object_or_404(child.account_invites, public_id=invite_id)
-    try:
-        services.young_person_invite_revoke(actor=request.user, invite=invite)
-    except ApplicationError as error:
-        messages.info(request, error.message)
-    else:
-        messages.success(request, "The link has been withdrawn. It no longer works.")
-    return redirect("invites:create", public_id=child.public_id)
-
-
-@require_http_methods(["GET", "POST"])
-def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
-    """The young person opens their link, chooses a username and password, and is signed in to their portal.
-
-    A link that is unknown, used, replaced or out of date gets a plain page saying what to do, and
-    changes nothing (410 Gone for a link that once worked, 404 for one that never did).
-    """
-    if request.user.is_authenticated:
-        return render(request, "accounts/invite_signed_in.html", status=409)
-    invite = young_person_invite_for_token(token=token)
-    problem = young_person_invite_problem(invite=invite)
-    if problem is not None:
-        return _invite_problem_page(request, problem)
-    form = InviteAcceptForm(
-        request.POST if request.method == "POST" else None,
-        initial={"username": _suggested_username(invite.child)},
-    )
-    if form.is_bound and form.is_valid():
-        try:
-            user = services.young_person_invite_accept(
-                token=token, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
-            )
-        except ApplicationError as error:
-            if error.code in INVITE_PROBLEMS:
-                return _invite_problem_page(request, INVITE_PROBLEMS[error.code])
-            add_service_errors(form, error)
-        except ValidationError as error:
-            # The password rules (length, too common, too like the username) speak about the password.
-            add_service_errors(form, error, fallback_field="password")
-        else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, "Welcome to Beacon. Your account is ready.")
-            return redirect("portal:home")
-    return render(
-        request,
-        "accounts/invite_accept.html",
-        {"form": form, "first_name": invite.child.preferred_name or invite.child.given_name},
-    )
-
-
-def _invite_problem_page(request: HttpRequest, problem) -> HttpResponse:
-    status = 404 if problem.code == "unknown" else 410
-    return render(request, "accounts/invite_problem.html", {"problem": problem}, status=status)
-
-
-def _suggested_username(child: Child) -> str:
-    """A starting suggestion the young person can change: their first name and a few random digits."""
-    first = "".join(ch for ch in (child.preferred_name or child.given_name).lower() if ch.isalnum()) or "me"
-    for _ in range(5):
-        candidate = f"{first}{secrets.randbelow(9000) + 1000}"
-        if not User.objects.filter(username__iexact=candidate).exists():
-            return candidate
-    return ""

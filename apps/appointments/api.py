@@ -26,10 +26,16 @@ from apps.appointments.services import (
 )
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record_reads
-from apps.children.selectors import RECORD_APPOINTMENTS, VIEW, access_child, child_owned
-from apps.consent.categories import Category
-from apps.core.api.fields import EventDateTimeField, NameField, PublicIdRelatedField
-from apps.teams.api import ChildScopedPublicIdField, PersonReferenceSerializer
+from apps.children.categories import RECORD_APPOINTMENTS, Category
+from apps.children.selectors import VIEW
+from apps.core.api.fields import (
+    ChildScopedPublicIdField,
+    EventDateTimeField,
+    NameField,
+    PersonReferenceSerializer,
+    PublicIdRelatedField,
+)
+from apps.sharing.selectors import access_child, child_owned
 
 TAGS = ["Appointments"]
 FollowUp = MissedAppointmentFollowUp

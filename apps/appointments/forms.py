@@ -14,8 +14,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.appointments.models import Appointment, MissedAppointmentFollowUp
-from apps.core.forms import EventDateField, TimeOfDayField
-from apps.teams.forms import DATE_HINT, PublicIdChoiceField
+from apps.core.forms import DATE_HINT, EventDateField, PublicIdChoiceField, TimeOfDayField
 
 FollowUp = MissedAppointmentFollowUp
 

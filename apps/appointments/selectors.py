@@ -10,8 +10,8 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.appointments.models import MISSED_OUTCOMES, Appointment, MissedAppointmentFollowUp
 from apps.appointments.services import missed_in_a_row
+from apps.children.categories import PERMISSION, Category
 from apps.children.models import Child
-from apps.consent.categories import PERMISSION, Category
 from apps.sharing.access import visible_items
 
 # Appointments are the "appointments and attendance" category of a child's information: seen by the lead

@@ -28,8 +28,8 @@ from apps.appointments.models import (
 )
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
+from apps.children.categories import Category
 from apps.children.models import Child, SocialWorkInvolvement
-from apps.consent.categories import Category
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.working_days import working_days_after
 from apps.notifications.models import Notification

@@ -27,11 +27,12 @@ from apps.appointments.selectors import (
 )
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record, audit_record_reads
+from apps.children.categories import RECORD_APPOINTMENTS, Category
 from apps.children.models import Child
-from apps.children.selectors import RECORD_APPOINTMENTS, VIEW, access_child, child_owned
-from apps.consent.categories import Category
+from apps.children.selectors import VIEW
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.forms import add_service_errors
+from apps.sharing.selectors import access_child, child_owned
 from apps.teams.models import TeamMembership
 
 

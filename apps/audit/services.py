@@ -11,12 +11,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractUser
 from django.core.cache import cache
 from django.db import models
 from django.utils import timezone
 
-from apps.accounts.models import User
-from apps.accounts.selectors import user_primary_membership
 from apps.audit.chain import UNCHAINED, ChainHead, canonical_json, chain_extend, seal
 from apps.audit.context import current_interface
 from apps.audit.models import AuditEvent
@@ -28,12 +27,12 @@ logger = logging.getLogger(__name__)
 HEAD_FILE_NAME = "audit-head.jsonl"
 
 
-def actor_organisation_id(actor: User | None) -> int | None:
+def actor_organisation_id(actor: AbstractUser | None) -> int | None:
     """The organisation a person acts for, looked up once per request and kept on the user object."""
     if actor is None or not actor.is_authenticated:
         return None
     if not hasattr(actor, "_audit_organisation_id"):
-        membership = user_primary_membership(user=actor)
+        membership = actor.primary_membership()
         actor._audit_organisation_id = membership.organisation_id if membership else None
     return actor._audit_organisation_id
 
@@ -54,7 +53,7 @@ def _event(*, actor, action, child, target, basis, detail) -> AuditEvent:
 
 def audit_record(
     *,
-    actor: User | None,
+    actor: AbstractUser | None,
     action: str,
     target: models.Model,
     child=None,
@@ -69,7 +68,7 @@ def audit_record(
 
 
 def audit_record_reads(
-    *, actor: User, action: str, children: Iterable, basis: str = "", detail: dict | None = None
+    *, actor: AbstractUser, action: str, children: Iterable, basis: str = "", detail: dict | None = None
 ) -> None:
     """Record that each of these children was shown to ``actor`` (a list page or a search).
 
@@ -85,7 +84,7 @@ def audit_record_reads(
     AuditEvent.objects.bulk_create(events)
 
 
-def audit_record_refusal(*, actor: User, method: str, path: str, status: int) -> AuditEvent:
+def audit_record_refusal(*, actor: AbstractUser, method: str, path: str, status: int) -> AuditEvent:
     """Record that a signed-in person was refused: a 404 (not found, or not shared) or a 403 (withheld).
 
     Refused reads are how someone probes for records they may not see (OWASP ASVS 16.3.2: log failed
@@ -108,21 +107,21 @@ def audit_record_refusal(*, actor: User, method: str, path: str, status: int) ->
     return event
 
 
-def _refusals_key(user: User) -> str:
+def _refusals_key(user: AbstractUser) -> str:
     return f"beacon:audit:refusals:{user.pk}"
 
 
-def refusals_count(*, user: User) -> int:
+def refusals_count(*, user: AbstractUser) -> int:
     """How many refusals ``user`` has had in the current window (BEACON_REFUSED_WINDOW seconds)."""
     return cache.get(_refusals_key(user), 0)
 
 
-def refusals_exceeded(*, user: User) -> bool:
+def refusals_exceeded(*, user: AbstractUser) -> bool:
     """Whether ``user`` has used up the refusals allowed in a window, and is answered 429 until it ends."""
     return refusals_count(user=user) >= settings.BEACON_REFUSED_LIMIT
 
 
-def refusal_count_up(*, user: User) -> int:
+def refusal_count_up(*, user: AbstractUser) -> int:
     """Count one more refusal for ``user``; the window starts at their first refusal and is fixed."""
     key = _refusals_key(user)
     cache.add(key, 0, timeout=settings.BEACON_REFUSED_WINDOW)

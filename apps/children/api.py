@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
 from apps.accounts.models import Organisation
+from apps.children.categories import Category
 from apps.children.models import (
     Child,
     ChildIdentifier,
@@ -27,15 +28,7 @@ from apps.children.models import (
     SocialWorkInvolvement,
     VulnerabilityType,
 )
-from apps.children.selectors import (
-    CHANGE,
-    access_child,
-    child_detail,
-    child_list,
-    child_list_audit,
-    child_list_count,
-    child_possible_matches,
-)
+from apps.children.selectors import CHANGE, child_detail, child_list, child_list_count, child_possible_matches
 from apps.children.services import (
     child_create,
     child_identifier_add,
@@ -45,10 +38,10 @@ from apps.children.services import (
     vulnerability_flag_add,
 )
 from apps.children.throttling import PossibleMatchThrottle
-from apps.consent.categories import Category
 from apps.core.api.fields import PublicIdRelatedField
 from apps.core.api.pagination import CountedPagination
 from apps.sharing.access import child_access
+from apps.sharing.selectors import access_child, child_list_audit
 
 CHILD_PUBLIC_ID = OpenApiParameter(
     "public_id",

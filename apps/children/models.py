@@ -14,7 +14,7 @@ from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q, Value
 from django.utils import timezone
 
-from apps.consent.categories import CHILD_CATEGORY_PERMISSIONS, Category
+from apps.children.categories import CHILD_CATEGORY_PERMISSIONS, Category
 from apps.core.nhs_number import format_nhs_number, validate_nhs_number
 from apps.core.validation import validate_date_of_birth, validate_printable_name
 

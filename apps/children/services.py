@@ -4,7 +4,7 @@ Callers (browser views, API views, the demo loader) have already fetched the chi
 ``access_child(..., perm="change_child")``; these functions trust that and own everything after it.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -50,6 +50,12 @@ DUPLICATE_NHS_NUMBER = (
     "A child with this NHS number already has a record in Beacon. Search for them and ask for access "
     "instead of creating a second record."
 )
+
+
+# What apps above the child's record do when a looked-after child's placement changes, inside the same
+# transaction: consent schedules a review (R82). Each registers from its AppConfig.ready(), so the record
+# needs no import of them; a hook takes the child and the day the new placement began.
+PLACEMENT_CHANGE_HOOKS: list[Callable[..., None]] = []
 
 
 def _today() -> date:
@@ -290,13 +296,9 @@ def social_work_status_record(
             current.save(update_fields=["ended_on"])
         period.save()
         if current and placement_type and current.placement_type and placement_type != current.placement_type:
-            # A new placement means new people around the child: look at consent again (R82).
-            from apps.consent.models import ConsentReview
-            from apps.consent.services import consent_review_schedule
-
-            consent_review_schedule(
-                child=child, reason=ConsentReview.Reason.PLACEMENT_CHANGE, due_on=started_on
-            )
+            # A new placement means new people around the child: consent registers its review (R82).
+            for hook in PLACEMENT_CHANGE_HOOKS:
+                hook(child=child, started_on=started_on)
         audit_record(
             actor=actor,
             action=AuditEvent.Action.CREATE,

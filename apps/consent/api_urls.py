@@ -3,7 +3,6 @@
 from django.urls import path
 
 from apps.consent.api import (
-    ChildInformationApi,
     CompetenceAssessmentListCreateApi,
     ConsentListCreateApi,
     ConsentReviewCompleteApi,
@@ -26,7 +25,6 @@ app_name = "consent-api"
 child = "children/<str:public_id>/"
 
 urlpatterns = [
-    path(f"{child}information/", ChildInformationApi.as_view(), name="information"),
     path(f"{child}consents/", ConsentListCreateApi.as_view(), name="consents"),
     path(
         f"{child}consents/<str:consent_id>/withdraw/", ConsentWithdrawApi.as_view(), name="consent-withdraw"

@@ -10,17 +10,11 @@ from crispy_forms_gds.layout import HTML, Button, ConditionalRadios, Field, Fiel
 from django import forms
 from django.utils import timezone
 
+from apps.accounts.forms import ProfessionalChoiceField, active_professionals
 from apps.accounts.models import Organisation, ProfessionalRole
-from apps.consent.categories import COORDINATED, SENSITIVE, Category
+from apps.children.categories import COORDINATED, SENSITIVE, Category
 from apps.consent.models import CompetenceAssessment, Consent, SafeguardingOverride
-from apps.core.forms import GovukDateField
-from apps.teams.forms import (
-    DATE_HINT,
-    ProfessionalChoiceField,
-    PublicIdChoiceField,
-    RevealingChoice,
-    active_professionals,
-)
+from apps.core.forms import DATE_HINT, GovukDateField, PublicIdChoiceField, RevealingChoice
 
 ORDINARY_CATEGORIES = [(c.value, c.label) for c in Category if c not in SENSITIVE]
 SENSITIVE_CATEGORIES = [(c.value, c.label) for c in Category if c in SENSITIVE]

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from apps.consent.categories import Category
+from apps.children.categories import Category
 
 
 class CompetenceAssessment(models.Model):

@@ -169,6 +169,6 @@ def consent_detail_visible(*, consent: Consent, access) -> bool:
     """Whether the consent's purpose and evidence may be shown: for a consent covering a sensitive category,
     only to someone the access decision lets see every sensitive category it covers, since the purpose of such
     a consent names the sensitive thing itself (R80)."""
-    from apps.consent.categories import SENSITIVE
+    from apps.children.categories import SENSITIVE
 
     return all(access.sees(row.category) for row in consent.categories.all() if row.category in SENSITIVE)

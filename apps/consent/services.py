@@ -19,8 +19,8 @@ from apps.accounts.selectors import user_primary_membership
 from apps.audit.context import current_interface
 from apps.audit.models import AuditEvent
 from apps.audit.services import actor_organisation_id, audit_record
+from apps.children.categories import Category
 from apps.children.models import Child, FamilyMember
-from apps.consent.categories import Category
 from apps.consent.models import (
     CompetenceAssessment,
     Consent,
@@ -272,6 +272,12 @@ def consent_review_schedule(*, child: Child, reason: str, due_on: date) -> tuple
     if due_on <= _today():
         _resync_everyone(child=child)
     return review, True
+
+
+def placement_change_review_schedule(*, child: Child, started_on: date) -> None:
+    """A looked-after child's placement changed: new people around them, so consent is looked at again
+    from the day it began (R82). Registered with ``apps.children.services.PLACEMENT_CHANGE_HOOKS``."""
+    consent_review_schedule(child=child, reason=ConsentReview.Reason.PLACEMENT_CHANGE, due_on=started_on)
 
 
 def consent_review_complete(*, actor: User, review: ConsentReview, outcome_note: str) -> ConsentReview:
@@ -603,7 +609,7 @@ def coordination_objection_record(
     or Gillick competent) can object, themselves or through a professional who records it with the judgement
     they made. From the next request the lead sees that category only with consent or a safeguarding override.
     """
-    from apps.consent.categories import COORDINATED
+    from apps.children.categories import COORDINATED
 
     if actor.is_young_person and child.account_id != actor.pk:
         raise NotPermitted("Only the young person themselves can object to who sees their information.")

@@ -20,10 +20,11 @@ from apps.accounts.decorators import professional_required
 from apps.accounts.models import OrganisationMembership, User
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
+from apps.children.categories import SENSITIVE, Category
+from apps.children.easy_read import wants_easy_read
 from apps.children.models import Child
-from apps.children.selectors import CHANGE, VIEW, access_child
+from apps.children.selectors import CHANGE, VIEW
 from apps.consent import services
-from apps.consent.categories import SENSITIVE, Category
 from apps.consent.forms import (
     CompetenceForm,
     ConsentForm,
@@ -44,9 +45,8 @@ from apps.consent.selectors import (
 )
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.forms import add_service_errors
-from apps.portal.easy_read import wants_easy_read
 from apps.sharing.access import child_access
-from apps.sharing.selectors import who_can_see
+from apps.sharing.selectors import access_child, who_can_see
 
 DISCLOSURES_PAGE_SIZE = 50
 

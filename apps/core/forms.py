@@ -8,10 +8,14 @@ onto the form so the page shows them the GOV.UK way, in the error summary and be
 
 from datetime import date, time
 
+from crispy_forms.utils import TEMPLATE_PACK, render_field
+from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.layout import ConditionalQuestion
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import RegexValidator
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from apps.core.exceptions import ApplicationError
@@ -102,3 +106,54 @@ class TimeOfDayField(forms.CharField):
         # 14:30", not a count of characters.
         text = super().clean(value)
         return parse_time_of_day(text) if text else None
+
+
+# The GOV.UK form pieces the teams, consent and appointments forms share (they began in apps/teams/forms.py).
+DATE_HINT = "For example, 27 3 2026"
+
+
+def _by_public_id(choices) -> dict[str, object]:
+    return {str(item.public_id): item for item in choices}
+
+
+class RevealingChoice(ConditionalQuestion):
+    """A radio that reveals more questions, its id numbered from 1 like every other radio.
+
+    crispy-forms-gds numbers conditional radios from 0 and plain ones from 1; the error summary links to
+    ``id_<field>_1``, the first radio, so these are numbered from 1 as well.
+    """
+
+    def render(self, bound_field, form, context, template_pack=TEMPLATE_PACK, **kwargs) -> str:
+        labels = [label for _, label in bound_field.field.choices]
+        position = labels.index(self.value)
+        revealed = "".join(
+            render_field(field, form, context, template_pack=template_pack, **kwargs) for field in self.fields
+        )
+        context.update(
+            {
+                "choice": bound_field.field.choices[position],
+                "field": bound_field,
+                "position": position + 1,
+                "conditional_content": revealed,
+            }
+        )
+        return render_to_string(self.get_template_name(template_pack), context.flatten())
+
+
+class PublicIdChoiceField(forms.ChoiceField):
+    """A choice among model objects named by their public id; cleans to the object itself (or None)."""
+
+    def __init__(self, *, objects, label_for, empty_label: str | None = None, hints=None, **kwargs) -> None:
+        self.objects = _by_public_id(objects)
+        hints = hints or {}
+        choices = [
+            Choice(key, label_for(item), hint=hints[key]) if key in hints else (key, label_for(item))
+            for key, item in self.objects.items()
+        ]
+        if empty_label is not None:
+            choices.insert(0, ("", empty_label))
+        super().__init__(choices=choices, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return self.objects.get(value) if value else None

@@ -12,7 +12,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from apps.consent.categories import Category
+from apps.children.categories import Category
 
 
 class Notification(models.Model):

@@ -3,7 +3,7 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 
 from apps.accounts.models import User
-from apps.consent.categories import Category
+from apps.children.categories import Category
 from apps.notifications.models import ContactPreference, Notification
 from apps.sharing.access import children_access
 

@@ -35,7 +35,7 @@ Tell someone at a due date (the due date lives in the database; ``reminder_due_s
     reminder_cancel(dedupe_key=...)                     # done before it was due: nothing is sent
 
 Who may be told: a message about a child names the ``category`` of the child's information it is about
-(``apps.consent.categories.Category``) and reaches a person only if the one access decision
+(``apps.children.categories.Category``) and reaches a person only if the one access decision
 (``apps.sharing.access.may_see``) lets them see that category today: asked when it is made (a person who
 may not see it gets nothing, ``(None, False)``), again by the worker just before each email or text
 leaves (access can end in between: the delivery is then "not needed" because the person no longer shares
@@ -80,7 +80,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from apps.accounts.models import User
-from apps.consent.categories import Category
+from apps.children.categories import Category
 from apps.core.exceptions import ApplicationError
 from apps.notifications import sms
 from apps.notifications.messages import outgoing_text

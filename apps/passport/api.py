@@ -26,8 +26,7 @@ from rest_framework.views import APIView
 from apps.accounts.models import Organisation, User
 from apps.children.api import OrganisationReferenceSerializer
 from apps.children.models import FamilyMember
-from apps.children.selectors import access_child
-from apps.core.api.fields import PublicIdRelatedField
+from apps.core.api.fields import PersonReferenceSerializer, PublicIdRelatedField
 from apps.passport import services
 from apps.passport.models import SECTION_TEXT_MAX_LENGTH, Passport, PassportProposal, PassportShare, Section
 from apps.passport.selectors import (
@@ -47,7 +46,7 @@ from apps.passport.selectors import (
     passports_owned_by,
     passports_shared_with,
 )
-from apps.teams.api import PersonReferenceSerializer
+from apps.sharing.selectors import access_child
 
 TAGS = ["Passport"]
 OWNER_TAGS = ["My passport"]

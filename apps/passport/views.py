@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.accounts.decorators import professional_required
 from apps.children.models import Child
-from apps.children.selectors import VIEW, access_child
+from apps.children.selectors import VIEW
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.forms import add_service_errors
 from apps.passport import services
@@ -32,6 +32,7 @@ from apps.passport.selectors import (
     passports_shared_with,
 )
 from apps.sharing.access import child_access
+from apps.sharing.selectors import access_child
 
 
 def _passport_url(passport_or_child) -> str:

@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.models import Organisation
+from apps.children.easy_read import choose_easy_read, wants_easy_read
 from apps.children.models import Child
 from apps.core.exceptions import ApplicationError
 from apps.core.forms import add_service_errors
@@ -34,7 +35,6 @@ from apps.passport.selectors import (
     passport_team_recipients,
 )
 from apps.portal.decorators import young_person_required
-from apps.portal.easy_read import choose_easy_read, wants_easy_read
 from apps.portal.forms import NewTeamForm, ProposalDecisionForm, SectionForm, ShareForm
 from apps.portal.selectors import my_upcoming_appointments, people_working_with_me
 
@@ -55,7 +55,7 @@ def start(request: HttpRequest) -> HttpResponse:
     """Where "Beacon" in the header leads: the caseload for professionals, the portal for young people."""
     if request.user.is_young_person:
         return redirect("portal:home")
-    return redirect("teams:caseload")
+    return redirect("caseload:caseload")
 
 
 @young_person_required

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from apps.accounts.models import Organisation
 from apps.children.api import OrganisationReferenceSerializer
 from apps.children.models import Child
-from apps.children.selectors import VIEW, access_child
+from apps.children.selectors import VIEW
 from apps.core.api.fields import PublicIdRelatedField
 from apps.core.exceptions import NotPermitted
 from apps.referrals import selectors, services
@@ -28,6 +28,7 @@ from apps.referrals.models import (
     Route,
     WaitingContact,
 )
+from apps.sharing.selectors import access_child
 
 TAGS = ["Referrals"]
 CHILD_PUBLIC_ID = OpenApiParameter(

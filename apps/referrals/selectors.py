@@ -16,11 +16,11 @@ from django.utils import timezone
 from apps.accounts.models import OrganisationMembership, User
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record, audit_record_reads
+from apps.children.categories import PERMISSION, Category
 from apps.children.models import Child, SocialWorkInvolvement
-from apps.children.selectors import access_child
-from apps.consent.categories import PERMISSION, Category
 from apps.referrals.models import Consultation, DeclineAlternative, Referral, WaitingContact, WaitingListEntry
 from apps.referrals.services import SENIOR_REVIEWER_ROLES, works_at
+from apps.sharing.selectors import access_child
 
 VIEW_REFERRALS = PERMISSION[Category.REFERRALS]
 QUEUE_STATUSES = (Referral.Status.RECEIVED, Referral.Status.TRIAGED, Referral.Status.DECLINE_PENDING_REVIEW)

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.decorators import professional_required
+from apps.children.categories import Category
 from apps.children.models import Child
-from apps.children.selectors import VIEW, access_child, child_list, child_list_audit
-from apps.consent.categories import Category
+from apps.children.selectors import VIEW, child_list
 from apps.consent.selectors import parent_withheld_categories
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.forms import add_service_errors
@@ -32,6 +32,7 @@ from apps.referrals.forms import (
     WaitingContactForm,
 )
 from apps.referrals.models import Referral
+from apps.sharing.selectors import access_child, child_list_audit
 
 SEARCH_LIMIT = 20
 

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.consent.categories import (
+from apps.children.categories import (
     CHANGE_CHILD,
     COORDINATED,
     PERMISSION,

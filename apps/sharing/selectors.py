@@ -1,12 +1,27 @@
-"""Reads of who may see a child, for the young person's "who has my information" (R75)."""
+"""Reads through the access decision: fetching a child (or one of their records) for a person and deciding
+what they may do with it, recording the read; and who may see a child, for the young person's "who has my
+information" (R75).
 
+``access_child`` and ``child_owned`` are the fetch-and-authorise helpers every app's pages and API use;
+they live here with the decision they apply (they began in apps/children/selectors.py).
+"""
+
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
-from apps.consent.categories import CATEGORY_FOR_PERMISSION, Category
+from apps.accounts.models import User
+from apps.audit.models import AuditEvent
+from apps.audit.services import audit_record, audit_record_reads
+from apps.children.categories import CATEGORY_FOR_PERMISSION, RECORD_APPOINTMENTS, Category
+from apps.children.models import Child
+from apps.children.selectors import CHANGE, VIEW, _with_summary
+from apps.consent.services import disclosure_record, disclosures_record_listed
+from apps.sharing.access import child_access_if_visible, children_access
 from apps.sharing.models import (
     BASIS_IN_PLAIN_WORDS,
     AccessGroup,
@@ -72,3 +87,74 @@ def who_can_see(*, child) -> list[WhoCanSee]:
         ),
         key=lambda row: (row.who, row.basis),
     )
+
+
+def child_list_audit(*, user: User, children, search: str = "") -> None:
+    """Record that this page of children was shown to ``user`` (R150): one row per child, one query."""
+    audit_record_reads(
+        actor=user,
+        action=AuditEvent.Action.LIST,
+        children=children,
+        detail={"searched": bool(search.strip())},
+    )
+    disclosures_record_listed(
+        children=children, viewer=user, access_by_child=children_access(user=user, children=children)
+    )
+
+
+def access_child(user: User, public_id, *, perm: str = VIEW, audit: bool = True) -> Child:
+    """Fetch a child for ``user``, decide what they may do with it, and record the read.
+
+    404 whether the child does not exist or is not shared. The decision (``apps.sharing.access``) rides on
+    the child as ``child.access``, so a page asks it for categories, changes and the lawful basis without
+    reading permissions again. Asking for a category the person may not see is ``Withheld`` (403, saying why
+    and what would open it); asking to change what they may only see is ``NotPermitted`` (403).
+    """
+    try:
+        public_id = uuid.UUID(str(public_id))
+    except ValueError:
+        raise Http404("No such child") from None
+    # The one child first, then the decision for it alone: restrict() here would build every child the
+    # person sees (40,000 for a service's staff) to find one. Not shared is 404 like not there.
+    child = (
+        _with_summary(Child.objects.filter(public_id=public_id))
+        .select_related("created_by_organisation")
+        .first()
+    )
+    access = None if child is None else child_access_if_visible(user=user, child=child)
+    if access is None:
+        raise Http404("No such child")
+    child.access = access
+    if perm == CHANGE:
+        access.require_change()
+    elif perm == RECORD_APPOINTMENTS:
+        access.require_record_appointments()
+    elif perm != VIEW:
+        category = CATEGORY_FOR_PERMISSION.get(perm)
+        if category is None:
+            raise ValueError(f"Unknown permission {perm!r}")
+        access.require(category)
+    if audit:
+        audit_record(
+            actor=user,
+            action=AuditEvent.Action.VIEW,
+            target=child,
+            child=child,
+            basis=access.basis_label(),
+        )
+        disclosure_record(child=child, viewer=user, access=access)
+    return child
+
+
+def child_owned(items: QuerySet, public_id) -> Model:
+    """One of a child's own records (an appointment, a referral, a meeting) by public id, from ``items``: a
+    queryset the caller has already narrowed to the child and to what the access decision lets this person
+    see. A malformed id, another child's record and one withheld from this person are all 404."""
+    try:
+        public_id = uuid.UUID(str(public_id))
+    except ValueError:
+        raise Http404("Not found") from None
+    found = items.filter(public_id=public_id).first()
+    if found is None:
+        raise Http404("Not found")
+    return found

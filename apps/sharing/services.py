@@ -23,7 +23,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from apps.accounts.models import Organisation, OrganisationMembership, ProfessionalRole, User
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
-from apps.consent.categories import (
+from apps.children.categories import (
     CHANGE_CHILD,
     COORDINATED,
     PERMISSION,

@@ -6,8 +6,6 @@ that child*, so an id from another child's team is simply "not found". The seria
 every rule (one lead professional, handover needs a successor, an action needs an owner) is the services'.
 """
 
-from collections.abc import Callable
-
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
@@ -20,15 +18,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.models import Organisation, ProfessionalRole, User
-from apps.audit.models import AuditEvent
-from apps.audit.services import audit_record_reads
 from apps.children.api import OrganisationReferenceSerializer
-from apps.children.models import Child, SocialWorkInvolvement
-from apps.children.selectors import CHANGE, access_child, child_owned
-from apps.consent.categories import Category
-from apps.core.api.fields import PublicIdRelatedField
+from apps.children.categories import Category
+from apps.children.models import Child
+from apps.children.selectors import CHANGE
+from apps.core.api.fields import ChildScopedPublicIdField, PersonReferenceSerializer, PublicIdRelatedField
 from apps.core.exceptions import ApplicationError
 from apps.sharing.access import ChildAccess
+from apps.sharing.selectors import access_child, child_owned
 from apps.sharing.services import VIEW_CHILD_TEAM
 from apps.teams.free_text import ShownText, described_category_choices, free_text_shown
 from apps.teams.models import (
@@ -40,8 +37,6 @@ from apps.teams.models import (
     TeamMembership,
 )
 from apps.teams.selectors import (
-    CASELOAD_SORTS,
-    caseload,
     child_continuity,
     current_lead_appointment,
     lead_professional_history,
@@ -78,16 +73,9 @@ MEMBERSHIP_ID = OpenApiParameter(
 )
 MEETING_ID = OpenApiParameter("meeting_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 ACTION_ID = OpenApiParameter("action_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
-CASELOAD_FILTERS = {
-    "overdue": "with overdue actions",
-    "flags": "with three or more current vulnerabilities",
-    "meeting": "with a meeting planned",
-    "missed": "with missed appointments in a row, or missed-appointment follow-ups for you to do",
-    "waiting": "on a waiting list (where you may see their referrals)",
-}
 
 
-# The one child-scoped lookup (apps.children.selectors.child_owned), under the name this module's views use.
+# The one child-scoped lookup (apps.sharing.selectors.child_owned), under the name this module's views use.
 _get_through_child = child_owned
 
 
@@ -101,18 +89,6 @@ def _team_users(child: Child) -> QuerySet[User]:
 
 
 @extend_schema_field(OpenApiTypes.UUID)
-class ChildScopedPublicIdField(PublicIdRelatedField):
-    """A record of *this* child's, by public id. The child comes from the serializer's context, so an id
-    from another child's team is "no such ...", naming this field, and never reaches a service."""
-
-    def __init__(self, *, scope: Callable[[Child], QuerySet], **kwargs) -> None:
-        self.scope = scope
-        super().__init__(**kwargs)
-
-    def get_queryset(self) -> QuerySet:
-        return self.scope(self.context["child"])
-
-
 def _membership_field(**kwargs) -> ChildScopedPublicIdField:
     return ChildScopedPublicIdField(
         what="team member", scope=lambda child: child.team_memberships.all(), **kwargs
@@ -193,14 +169,6 @@ def _described_category_input(home: Category, text_field: str) -> serializers.Ch
 
 
 # --- Output shapes ---------------------------------------------------------------------------------
-
-
-class PersonReferenceSerializer(serializers.Serializer):
-    public_id = serializers.UUIDField()
-    name = serializers.CharField(source="__str__")
-
-    class Meta:
-        ref_name = "PersonReference"
 
 
 class TeamMemberOutputSerializer(serializers.Serializer):
@@ -886,91 +854,3 @@ class ActionCompleteApi(APIView):
             actor=request.user, action=action, completed_on=serializer.validated_data.get("completed_on")
         )
         return Response(ActionOutputSerializer(action, context=free_text_context(child.access)).data)
-
-
-# --- The caseload ----------------------------------------------------------------------------------
-
-
-@extend_validation_errors(["invalid_choice"], field_name="sort", methods=["GET"])
-@extend_validation_errors(["invalid_choice"], field_name="only", methods=["GET"])
-class CaseloadListApi(GenericAPIView):
-    """The children the caller is the lead professional for, with what needs their attention (R18)."""
-
-    class QuerySerializer(serializers.Serializer):
-        sort = serializers.ChoiceField(choices=list(CASELOAD_SORTS), required=False, default="name")
-        only = serializers.ChoiceField(
-            choices=list(CASELOAD_FILTERS), required=False, allow_blank=True, default=""
-        )
-
-        class Meta:
-            ref_name = "CaseloadQuery"
-
-    class OutputSerializer(serializers.Serializer):
-        public_id = serializers.UUIDField(source="child.public_id")
-        known_as = serializers.CharField(source="child.known_as")
-        date_of_birth = serializers.DateField(source="child.date_of_birth")
-        current_social_work_status = serializers.ChoiceField(
-            source="child.current_social_work_status",
-            choices=SocialWorkInvolvement.Status.choices,
-            allow_null=True,
-        )
-        current_flag_count = serializers.IntegerField(
-            source="child.current_flag_count", help_text="Current vulnerabilities."
-        )
-        overdue_action_count = serializers.IntegerField(source="child.overdue_action_count")
-        next_meeting_at = serializers.DateTimeField(source="child.next_meeting_at", allow_null=True)
-        turns_18_on = serializers.DateField(
-            allow_null=True, help_text="The 18th birthday, when it is within two years: transition to plan."
-        )
-        missed_in_a_row = serializers.SerializerMethodField(
-            help_text="Appointments missed since the last one attended; null without consent to see "
-            "the appointments category."
-        )
-        open_follow_up_count = serializers.IntegerField(
-            source="child.open_follow_up_count", help_text="Missed-appointment follow-ups for you to do."
-        )
-        overdue_follow_up_count = serializers.IntegerField(source="child.overdue_follow_up_count")
-        waiting_since = serializers.SerializerMethodField(
-            help_text="On a waiting list since; null when not waiting or without consent to see referrals."
-        )
-        needs_attention = serializers.BooleanField()
-
-        class Meta:
-            ref_name = "CaseloadRow"
-
-        def get_missed_in_a_row(self, row) -> int | None:
-            return (row.child.missed_in_a_row or 0) if row.child.can_see_appointments else None
-
-        @extend_schema_field(serializers.DateTimeField(allow_null=True))
-        def get_waiting_since(self, row):
-            return row.child.waiting_since if row.child.can_see_referrals else None
-
-    @extend_schema(
-        operation_id="caseload_list",
-        summary="List your caseload as lead professional",
-        description="One query whatever the caseload size. Each child shown is recorded in the audit log.",
-        tags=TAGS,
-        parameters=[
-            OpenApiParameter("sort", str, enum=list(CASELOAD_SORTS), description="Defaults to `name`."),
-            OpenApiParameter(
-                "only",
-                str,
-                enum=list(CASELOAD_FILTERS),
-                description="Only children "
-                + "; ".join(f"`{key}`: {words}" for key, words in CASELOAD_FILTERS.items()),
-            ),
-        ],
-        responses={200: OutputSerializer(many=True)},
-    )
-    def get(self, request):
-        query = self.QuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        rows = caseload(user=request.user, **query.validated_data)
-        page = self.paginate_queryset(rows)
-        audit_record_reads(
-            actor=request.user,
-            action=AuditEvent.Action.LIST,
-            children=[row.child for row in page],
-            detail={"list": "caseload"},
-        )
-        return self.get_paginated_response(self.OutputSerializer(page, many=True).data)

@@ -5,7 +5,6 @@ from django.urls import path
 from apps.teams.api import (
     ActionCompleteApi,
     ActionListCreateApi,
-    CaseloadListApi,
     DirectContactGiveApi,
     LeadProfessionalAppointApi,
     LeadProfessionalHandOverApi,
@@ -26,7 +25,6 @@ child = "children/<str:public_id>/"
 member = f"{child}team/members/<str:membership_id>/"
 
 urlpatterns = [
-    path("caseload/", CaseloadListApi.as_view(), name="caseload"),
     path(f"{child}team/", TeamApi.as_view(), name="team"),
     path(f"{child}team/members/", TeamMemberCreateApi.as_view(), name="members"),
     path(f"{member}end/", TeamMemberEndApi.as_view(), name="member-end"),

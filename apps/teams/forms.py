@@ -8,13 +8,10 @@ errors back onto these forms. People are named in choices by their public id, ne
 
 from datetime import date, datetime, time
 
-from crispy_forms.utils import TEMPLATE_PACK, render_field
-from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import (
     HTML,
     Button,
-    ConditionalQuestion,
     ConditionalRadios,
     Field,
     Fieldset,
@@ -24,19 +21,24 @@ from crispy_forms_gds.layout import (
     Size,
 )
 from django import forms
-from django.db.models import Prefetch, QuerySet
-from django.template.loader import render_to_string
 from django.utils import timezone
 
-from apps.accounts.models import OrganisationMembership, User
-from apps.consent.categories import Category
-from apps.core.forms import GovukDateField, TimeOfDayField
+from apps.accounts.forms import ProfessionalChoiceField, active_professionals
+from apps.accounts.models import User
+from apps.children.categories import Category
+from apps.core.forms import (
+    DATE_HINT,
+    GovukDateField,
+    PublicIdChoiceField,
+    RevealingChoice,
+    TimeOfDayField,
+    _by_public_id,
+)
 from apps.teams.free_text import described_category_choices
 from apps.teams.models import LeadProfessionalAppointment, Meeting, TeamMembership
 
 # Rows for actions on the meeting form; blank rows are ignored.
 MEETING_ACTION_ROWS = 3
-DATE_HINT = "For example, 27 3 2026"
 
 
 def _helper(*layout) -> FormHelper:
@@ -67,81 +69,6 @@ def _described_category_field(home: Category, *, what: str = "this") -> forms.Ch
 def _member_label(membership: TeamMembership) -> str:
     organisation = f", {membership.organisation}" if membership.organisation_id else ""
     return f"{membership.name} ({membership.role_label}{organisation})"
-
-
-def _by_public_id(choices) -> dict[str, object]:
-    return {str(item.public_id): item for item in choices}
-
-
-class RevealingChoice(ConditionalQuestion):
-    """A radio that reveals more questions, its id numbered from 1 like every other radio.
-
-    crispy-forms-gds numbers conditional radios from 0 and plain ones from 1; the error summary links to
-    ``id_<field>_1``, the first radio, so these are numbered from 1 as well.
-    """
-
-    def render(self, bound_field, form, context, template_pack=TEMPLATE_PACK, **kwargs) -> str:
-        labels = [label for _, label in bound_field.field.choices]
-        position = labels.index(self.value)
-        revealed = "".join(
-            render_field(field, form, context, template_pack=template_pack, **kwargs) for field in self.fields
-        )
-        context.update(
-            {
-                "choice": bound_field.field.choices[position],
-                "field": bound_field,
-                "position": position + 1,
-                "conditional_content": revealed,
-            }
-        )
-        return render_to_string(self.get_template_name(template_pack), context.flatten())
-
-
-class PublicIdChoiceField(forms.ChoiceField):
-    """A choice among model objects named by their public id; cleans to the object itself (or None)."""
-
-    def __init__(self, *, objects, label_for, empty_label: str | None = None, hints=None, **kwargs) -> None:
-        self.objects = _by_public_id(objects)
-        hints = hints or {}
-        choices = [
-            Choice(key, label_for(item), hint=hints[key]) if key in hints else (key, label_for(item))
-            for key, item in self.objects.items()
-        ]
-        if empty_label is not None:
-            choices.insert(0, ("", empty_label))
-        super().__init__(choices=choices, **kwargs)
-
-    def clean(self, value):
-        value = super().clean(value)
-        return self.objects.get(value) if value else None
-
-
-def active_professionals(*, exclude_child=None) -> QuerySet[User]:
-    """Professionals who can join a team, each with where they work today (for the choice's label)."""
-    professionals = (
-        User.objects.filter(is_active=True, kind=User.Kind.PROFESSIONAL)
-        .prefetch_related(
-            Prefetch(
-                "memberships",
-                queryset=OrganisationMembership.objects.current().select_related("organisation", "role"),
-                to_attr="current_work",
-            )
-        )
-        .order_by("display_name", "username", "pk")
-    )
-    if exclude_child is not None:
-        professionals = professionals.exclude(
-            team_memberships__child=exclude_child, team_memberships__ended_on__isnull=True
-        )
-    return professionals
-
-
-class ProfessionalChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        work = getattr(obj, "current_work", [])
-        if not work:
-            return str(obj)
-        return f"{obj} ({work[0].role}, {work[0].organisation})"
 
 
 class MemberAddForm(forms.Form):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from apps.consent.categories import SENSITIVE, Category
+from apps.children.categories import SENSITIVE, Category
 from apps.sharing.access import ChildAccess
 from apps.teams.models import FREE_TEXT, Action
 

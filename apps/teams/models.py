@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from apps.consent.categories import SENSITIVE, Category
+from apps.children.categories import SENSITIVE, Category
 from apps.core.validation import london_today, validate_event_date, validate_printable_name
 
 

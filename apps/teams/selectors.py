@@ -3,19 +3,15 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from apps.accounts.models import OrganisationMembership, User
-from apps.children.models import Child, SocialWorkInvolvement, VulnerabilityFlag
-from apps.consent.categories import Category
-from apps.teams.models import Action, LeadProfessionalAppointment, Meeting, TeamMembership
+from apps.children.models import Child
+from apps.teams.models import LeadProfessionalAppointment, TeamMembership
 
 SOCIAL_WORKER_ROLE = "social-worker"
 TEAM_MANAGER_ROLE = "team-manager"
-# "Upcoming transition date": until transitions are planned one by one, an 18th birthday within this window.
-TRANSITION_WINDOW_DAYS = 2 * 365
 
 
 def current_lead_appointment(
@@ -116,119 +112,6 @@ def lead_professional_children(*, user: User) -> QuerySet[Child]:
     )
 
 
-@dataclass(frozen=True)
-class CaseloadRow:
-    child: Child
-    turns_18_on: date | None
-
-    @property
-    def needs_attention(self) -> bool:
-        return bool(
-            self.child.overdue_action_count
-            or self.child.current_flag_count >= 3
-            or self.child.overdue_follow_up_count
-            or (self.child.can_see_appointments and (self.child.missed_in_a_row or 0) >= 2)
-        )
-
-
-CASELOAD_SORTS = {
-    "name": ("family_name", "given_name", "pk"),
-    "overdue": ("-overdue_action_count", "family_name", "pk"),
-    "meeting": ("next_meeting_at", "family_name", "pk"),
-    "flags": ("-current_flag_count", "family_name", "pk"),
-    "age": ("-date_of_birth", "pk"),
-}
-
-
-def caseload(*, user: User, sort: str = "name", only: str = "") -> list[CaseloadRow]:
-    """The lead professional's caseload with what needs their attention (R18), in one query.
-
-    ``only`` narrows it: "overdue" (overdue actions), "flags" (three or more current vulnerabilities),
-    "meeting" (a meeting planned), "waiting" (on a waiting list, where ``user`` may see referrals).
-    Columns later issues fill (consent gaps) are shown as "none yet" by the page.
-    """
-    today = timezone.localdate()
-    now = timezone.now()
-    current_status = SocialWorkInvolvement.objects.filter(child=OuterRef("pk"), ended_on__isnull=True)
-    overdue = (
-        Action.objects.overdue(today=today)
-        .filter(child=OuterRef("pk"))
-        .values("child")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    next_meeting = (
-        Meeting.objects.filter(child=OuterRef("pk"), held_at__gte=now)
-        .values("child")
-        .annotate(first=Min("held_at"))
-        .values("first")
-    )
-    flag_count = (
-        # Core-record flags only: counting a sensitive one would reveal it (R80).
-        VulnerabilityFlag.objects.filter(
-            child=OuterRef("pk"), ended_on__isnull=True, type__category=Category.CORE
-        )
-        .order_by()
-        .values("child")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    is_lead = LeadProfessionalAppointment.objects.filter(
-        child=OuterRef("pk"), ended_on__isnull=True, membership__user=user
-    )
-    children = (
-        Child.objects.restrict(user, "view_child")
-        .filter(Exists(is_lead))
-        .annotate(
-            current_social_work_status=Subquery(current_status.values("status")[:1]),
-            current_flag_count=Coalesce(Subquery(flag_count[:1]), 0),
-            overdue_action_count=Subquery(overdue[:1]),
-            next_meeting_at=Subquery(next_meeting[:1]),
-        )
-    )
-    # Missed appointments and follow-ups (R59: the DNA history on the lead professional's dashboard).
-    from apps.appointments.selectors import caseload_attendance_annotations
-
-    children = children.annotate(**caseload_attendance_annotations(user=user, today=today, now=now))
-    # Waiting status (R63): on a waiting list, since when, the next contact due; within consent.
-    from apps.referrals.selectors import caseload_waiting_annotations
-
-    children = children.annotate(**caseload_waiting_annotations(user=user))
-    if only == "overdue":
-        children = children.filter(overdue_action_count__gt=0)
-    elif only == "flags":
-        children = children.filter(current_flag_count__gte=3)
-    elif only == "meeting":
-        children = children.filter(next_meeting_at__isnull=False)
-    elif only == "waiting":
-        children = children.filter(waiting_since__isnull=False, can_see_referrals=True)
-    elif only == "missed":
-        children = children.filter(
-            Q(missed_in_a_row__gt=0, can_see_appointments=True) | Q(open_follow_up_count__gt=0)
-        )
-    children = children.order_by(*CASELOAD_SORTS.get(sort, CASELOAD_SORTS["name"]))
-    rows = []
-    for child in children:
-        child.current_flag_count = child.current_flag_count or 0
-        child.overdue_action_count = child.overdue_action_count or 0
-        child.open_follow_up_count = child.open_follow_up_count or 0
-        child.overdue_follow_up_count = child.overdue_follow_up_count or 0
-        rows.append(
-            CaseloadRow(child=child, turns_18_on=_eighteenth_birthday_if_soon(child.date_of_birth, today))
-        )
-    return rows
-
-
-def _eighteenth_birthday_if_soon(date_of_birth: date, today: date) -> date | None:
-    try:
-        birthday = date_of_birth.replace(year=date_of_birth.year + 18)
-    except ValueError:  # Born on 29 February.
-        birthday = date_of_birth.replace(year=date_of_birth.year + 18, day=28)
-    if today <= birthday <= today + timedelta(days=TRANSITION_WINDOW_DAYS):
-        return birthday
-    return None
-
-
 def children_without_lead_professional(*, user: User) -> QuerySet[Child]:
     """Children the manager can see who have more than one service involved but no lead professional (R16)."""
     has_lead = LeadProfessionalAppointment.objects.filter(child=OuterRef("pk"), ended_on__isnull=True)
@@ -266,4 +149,23 @@ def lead_professional_caseload_sizes(*, user: User) -> QuerySet[User]:
             )
         )
         .order_by("-lead_for", "display_name", "username")
+    )
+
+
+def user_is_team_manager(*, user: User) -> bool:
+    """Whether ``user`` currently holds the team manager role in any organisation (the manager's view)."""
+    return OrganisationMembership.objects.current().filter(user=user, role__code=TEAM_MANAGER_ROLE).exists()
+
+
+def lead_professional_deactivation_refusal(user: User) -> str | None:
+    """Why ``user`` cannot be deactivated yet, or None: a lead professional hands over first (R24).
+
+    Registered with ``apps.accounts.services.DEACTIVATION_CHECKS`` by TeamsConfig.ready().
+    """
+    leading = lead_professional_children(user=user).count()
+    if not leading:
+        return None
+    children = "child" if leading == 1 else "children"
+    return (
+        f"{user} is the lead professional for {leading} {children}. Hand each one over to a successor first."
     )

@@ -16,8 +16,8 @@ from apps.accounts.models import Organisation, ProfessionalRole, User
 from apps.accounts.selectors import user_primary_membership
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
+from apps.children.categories import SENSITIVE, Category
 from apps.children.models import Child
-from apps.consent.categories import SENSITIVE, Category
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.locking import lock_for_change
 from apps.notifications.models import Notification

@@ -9,7 +9,6 @@ app_name = "teams"
 child = "children/<uuid:public_id>/"
 
 urlpatterns = [
-    path("caseload/", views.caseload_page, name="caseload"),
     path("caseload/manager/", views.manager_page, name="manager"),
     path(f"{child}team/", views.team_page, name="team"),
     path(f"{child}team/add/", views.member_add, name="member-add"),

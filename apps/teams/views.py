@@ -13,17 +13,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.decorators import professional_required
-from apps.accounts.models import OrganisationMembership, User
+from apps.accounts.models import User
+from apps.children.categories import Category
 from apps.children.models import Child
-from apps.children.selectors import CHANGE, access_child, child_list_audit
-from apps.consent.categories import Category
+from apps.children.selectors import CHANGE
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.forms import add_service_errors
-from apps.core.htmx import wants_fragment
+from apps.sharing.selectors import access_child, child_list_audit
 from apps.teams import services
 from apps.teams.forms import (
     ActionCompleteForm,
@@ -40,9 +39,6 @@ from apps.teams.forms import (
 from apps.teams.free_text import free_text_shown
 from apps.teams.models import ACTION_COMPLETE_REFUSED, TeamMembership
 from apps.teams.selectors import (
-    CASELOAD_SORTS,
-    TEAM_MANAGER_ROLE,
-    caseload,
     child_continuity,
     children_without_lead_professional,
     current_lead_appointment,
@@ -50,25 +46,10 @@ from apps.teams.selectors import (
     lead_professional_history,
     lead_professional_offer_first,
     team_roster,
+    user_is_team_manager,
 )
 
 VIEW_TEAM = "view_child_team"
-
-CASELOAD_FILTERS = [
-    ("", "All children"),
-    ("overdue", "With overdue actions"),
-    ("flags", "With 3 or more risk flags"),
-    ("meeting", "With a meeting planned"),
-    ("missed", "With missed appointments"),
-    ("waiting", "On a waiting list"),
-]
-CASELOAD_SORT_LABELS = [
-    ("name", "Name"),
-    ("overdue", "Most overdue actions"),
-    ("flags", "Most risk flags"),
-    ("meeting", "Next meeting"),
-    ("age", "Age, youngest first"),
-]
 
 
 # --- Helpers ------------------------------------------------------------------------------------
@@ -127,10 +108,6 @@ def _form_page(
     """A small form about one child's team on a page of its own."""
     context = {"child": child, "form": form, "title": title, "heading": heading, **extra}
     return render(request, "teams/form_page.html", context)
-
-
-def _is_team_manager(user: User) -> bool:
-    return OrganisationMembership.objects.current().filter(user=user, role__code=TEAM_MANAGER_ROLE).exists()
 
 
 def _post_or_none(request: HttpRequest):
@@ -566,36 +543,9 @@ def action_complete(request: HttpRequest, public_id, action_id) -> HttpResponse:
 
 @professional_required
 @require_GET
-def caseload_page(request: HttpRequest) -> HttpResponse:
-    """The lead professional's caseload (R18), sorted and filtered in place by htmx, or by a plain GET."""
-    sort = request.GET.get("sort", "name")
-    sort = sort if sort in CASELOAD_SORTS else "name"
-    only = request.GET.get("only", "")
-    only = only if only in dict(CASELOAD_FILTERS) else ""
-    rows = caseload(user=request.user, sort=sort, only=only)
-    child_list_audit(user=request.user, children=[row.child for row in rows])
-
-    fragment = wants_fragment(request)
-    context = {
-        "rows": rows,
-        "sort": sort,
-        "only": only,
-        "only_label": dict(CASELOAD_FILTERS)[only],
-        "sorts": CASELOAD_SORT_LABELS,
-        "filters": CASELOAD_FILTERS,
-        "fragment": fragment,
-        "is_manager": False if fragment else _is_team_manager(request.user),
-    }
-    response = render(request, "teams/caseload.html#results" if fragment else "teams/caseload.html", context)
-    patch_vary_headers(response, ["HX-Request"])  # One address, two representations.
-    return response
-
-
-@professional_required
-@require_GET
 def manager_page(request: HttpRequest) -> HttpResponse:
     """For team managers: children with no lead professional, and each lead professional's caseload size."""
-    if not _is_team_manager(request.user):
+    if not user_is_team_manager(user=request.user):
         raise PermissionDenied("This page is for team managers.")
     without_lead = list(children_without_lead_professional(user=request.user))
     child_list_audit(user=request.user, children=without_lead)

@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "apps.appointments",
     "apps.passport",
     "apps.portal",
+    # The caseload read model: above teams, appointments and referrals, whose facts it gathers.
+    "apps.caseload",
+    # The synthetic demo data (manage.py load_demo_data): on top, using every app beneath it.
+    "apps.demo",
 ]
 
 MIDDLEWARE = [
@@ -97,7 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.core.context_processors.session_idle",
-                "apps.core.context_processors.signed_in_fully",
+                "apps.accounts.context_processors.signed_in_fully",
             ],
         },
     },
@@ -126,7 +130,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:sign-in"
-LOGIN_REDIRECT_URL = "teams:caseload"
+LOGIN_REDIRECT_URL = "caseload:caseload"
 LOGOUT_REDIRECT_URL = "accounts:sign-in"
 
 # django-guardian: no anonymous user row; Beacon never grants anything to anonymous visitors.
@@ -153,7 +157,7 @@ CRISPY_TEMPLATE_PACK = "gds"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "knox.auth.TokenAuthentication",
-        "apps.core.api.authentication.VerifiedSessionAuthentication",
+        "apps.accounts.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["apps.core.api.permissions.IsProfessional"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -218,7 +222,7 @@ SPECTACULAR_SETTINGS = {
         "TeamTextCategoryEnum": "apps.teams.free_text.TEAM_TEXT_CATEGORIES",
         "PlansTextCategoryEnum": "apps.teams.free_text.PLANS_TEXT_CATEGORIES",
         # The consent API: categories appear under several field names; two choice sets are "outcome".
-        "InformationCategoryEnum": "apps.consent.categories.Category",
+        "InformationCategoryEnum": "apps.children.categories.Category",
         "CompetenceOutcomeEnum": "apps.consent.models.CompetenceAssessment.Outcome",
         "OverrideReviewOutcomeEnum": "apps.consent.models.SafeguardingOverride.ReviewOutcome",
         # Referrals: where a referral comes from is "route", as is the lead professional's appointment route.

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import User, YoungPersonInvite
-from apps.accounts.services import young_person_invite_create
 from apps.children.models import FamilyMember
 from apps.passport.models import Section
 from apps.passport.services import passport_create, passport_share
+from apps.portal.services import young_person_invite_create
 from tests.accessibility.browser import axe_violations, describe, needs_chromium, phone_browser, screenshot
 from tests.auth import browser_sign_in
 from tests.factories import ChildFactory, OrganisationFactory, UserFactory

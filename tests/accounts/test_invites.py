@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import User, YoungPersonInvite
-from apps.accounts.services import young_person_invite_accept, young_person_invite_create
 from apps.audit.models import AuditEvent
 from apps.core.exceptions import ApplicationError, NotPermitted
+from apps.portal.services import young_person_invite_accept, young_person_invite_create
 from tests.auth import sign_in
 from tests.factories import ProfessionalFactory
 from tests.teams.factories import lead_for, professional_joins

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 SIGN_IN = reverse("accounts:sign-in")
 CODE = reverse("accounts:sign-in-code")
 SET_UP = reverse("accounts:two-factor-set-up")
-CASELOAD = reverse("teams:caseload")
+CASELOAD = reverse("caseload:caseload")
 
 
 @pytest.fixture(autouse=True)

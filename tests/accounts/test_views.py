@@ -50,7 +50,7 @@ def test_correct_password_and_code_sign_in_and_go_to_the_caseload(client, lead_p
     response = client.post(response.redirect_chain[-1][0], {"otp_code": current_code()})
 
     assert response.status_code == 302
-    assert response.url == reverse("teams:caseload")
+    assert response.url == reverse("caseload:caseload")
     assert client.get(response.url).status_code == 200
 
 

@@ -118,11 +118,11 @@ def test_completing_a_follow_up_in_the_browser(browser, child, lead):
 def test_the_caseload_shows_missed_appointments_and_follow_ups(browser, child, lead):
     missed(child, lead, days_from_now=-8)
     missed(child, lead, days_from_now=-1)
-    page = browser.get(reverse("teams:caseload")).text
+    page = browser.get(reverse("caseload:caseload")).text
     assert "2 in a row" in page
     # Both were recorded today, so both are due on the next working day: to do, not overdue.
     assert "2 follow-ups to do" in page
-    narrowed = browser.get(reverse("teams:caseload"), {"only": "missed"}).text
+    narrowed = browser.get(reverse("caseload:caseload"), {"only": "missed"}).text
     assert child.known_as in narrowed
 
 
@@ -141,7 +141,7 @@ def test_the_caseload_with_appointments_runs_a_fixed_number_of_queries(
             missed(other, lead, days_from_now=-1)
 
     add(2)
-    url = reverse("teams:caseload")
+    url = reverse("caseload:caseload")
     browser.get(url)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -7,9 +7,10 @@ import pytest
 from django.http import Http404
 
 from apps.audit.models import AuditEvent
-from apps.children.selectors import access_child, child_list, child_list_audit, child_possible_matches
+from apps.children.selectors import child_list, child_possible_matches
 from apps.children.services import child_identifier_add
 from apps.core.exceptions import NotPermitted
+from apps.sharing.selectors import access_child, child_list_audit
 from tests.factories import ChildFactory, OrganisationFactory, nhs_number_from
 
 pytestmark = pytest.mark.django_db

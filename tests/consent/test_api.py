@@ -8,8 +8,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from apps.accounts.models import User
+from apps.children.categories import SENSITIVE, Category
 from apps.children.models import Child, VulnerabilityFlag
-from apps.consent.categories import SENSITIVE, Category
 from apps.consent.models import Consent, Disclosure, SafeguardingOverride
 from apps.consent.services import consent_record, safeguarding_override_open
 from apps.notifications.models import Notification

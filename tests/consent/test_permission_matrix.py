@@ -135,7 +135,7 @@ MATRIX: dict[str, Row] = {
     "teams-api:meeting": Row("plans", api=True, marker=MEETING_PLACE),
     "teams-api:actions": Row("plans", api=True),
     "teams-api:action-complete": Row("change", method="post", api=True),  # or the action's owner
-    "consent-api:information": Row("plans", api=True, marker=MEETING_PLACE),  # every category, or withheld
+    "caseload-api:information": Row("plans", api=True, marker=MEETING_PLACE),  # every category, or withheld
     "consent-api:consents": Row("view", api=True),
     "consent-api:consent-withdraw": Row("change", method="post", api=True),
     "consent-api:competence-assessments": Row("view", api=True),
@@ -273,7 +273,7 @@ def world(lead_professional, child, social_care):
     camhs = camhs_organisation()
     spa = ProfessionalFactory(username="spa.matrix", organisation=camhs, organisation__role="camhs-clinician")
     referral = accepted_referral(child, lead_professional, camhs, spa, presenting_needs=REFERRAL_NEEDS)
-    from apps.accounts.services import young_person_invite_create
+    from apps.portal.services import young_person_invite_create
 
     invite, _token = young_person_invite_create(actor=lead_professional, child=child)
     ids = {

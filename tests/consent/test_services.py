@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.children.models import Child
-from apps.children.selectors import access_child
 from apps.consent.models import CompetenceAssessment, Consent, ConsentReview, Disclosure, SafeguardingOverride
 from apps.consent.services import (
     competence_assess,
@@ -24,6 +23,7 @@ from apps.consent.services import (
 from apps.core.exceptions import ApplicationError
 from apps.notifications.models import Notification
 from apps.sharing.models import ChildUserObjectPermission
+from apps.sharing.selectors import access_child
 from tests.factories import (
     ChildFactory,
     FamilyMemberFactory,

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import OrganisationMembership, ProfessionalRole
+from apps.children.categories import Category
 from apps.children.models import VulnerabilityFlag
-from apps.consent.categories import Category
 from apps.consent.models import CompetenceAssessment, Consent, ConsentReview, Disclosure, SafeguardingOverride
 from apps.consent.services import competence_assess, consent_record, safeguarding_override_open
 from apps.notifications.models import Notification
@@ -675,9 +675,9 @@ def test_the_lead_can_open_every_form(
 
 def test_a_young_person_sees_who_has_their_information_in_plain_english(client):
     from apps.accounts.models import User
-    from apps.children.selectors import access_child
     from apps.consent.models import Consent
     from apps.consent.services import consent_record
+    from apps.sharing.selectors import access_child
     from tests.factories import ChildFactory, ProfessionalFactory, UserFactory
 
     account = UserFactory(kind=User.Kind.YOUNG_PERSON, username="jay")

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from apps.accounts.models import Organisation, OrganisationMembership, User
 from apps.audit.models import AuditEvent
+from apps.caseload.selectors import caseload
+from apps.children.categories import PERMISSION, SENSITIVE, Category
 from apps.children.models import Child, FamilyMember, SocialWorkInvolvement, VulnerabilityFlag
-from apps.consent.categories import PERMISSION, SENSITIVE, Category
 from apps.consent.models import (
     CompetenceAssessment,
     Consent,
@@ -23,8 +24,8 @@ from apps.consent.models import (
     SafeguardingOverride,
 )
 from apps.consent.selectors import PRESUMED_COMPETENT_AGE
-from apps.core.management.commands.load_demo_data import DEFAULT_FIXTURE
 from apps.core.nhs_number import validate_nhs_number
+from apps.demo.loader import DEFAULT_FIXTURE
 from apps.notifications.models import Notification
 from apps.passport.models import Passport, PassportProposal, PassportShare, PassportVersion
 from apps.passport.selectors import passport_sections_visible_to
@@ -38,7 +39,6 @@ from apps.teams.models import (
     TeamMembership,
 )
 from apps.teams.selectors import (
-    caseload,
     child_continuity,
     children_without_lead_professional,
     lead_professional_caseload_sizes,

@@ -10,7 +10,7 @@ from django.core import mail
 
 from apps.accounts.models import User
 from apps.appointments.services import appointment_outcome_record
-from apps.consent.categories import Category
+from apps.children.categories import Category
 from apps.consent.models import Consent
 from apps.consent.services import (
     consent_withdraw,

@@ -5,7 +5,7 @@ person stays listed (it was theirs, and the unread count stays true) with its su
 import pytest
 from django.urls import reverse
 
-from apps.consent.categories import Category
+from apps.children.categories import Category
 from apps.consent.services import parent_withholding_record
 from apps.notifications.models import Notification
 from apps.notifications.selectors import WITHHELD_SUBJECT, notification_list, notifications_readable

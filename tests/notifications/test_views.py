@@ -24,7 +24,7 @@ def notify(recipient, subject: str) -> Notification:
         subject=subject,
         subject_for_email="an action is overdue",
         body="Write to the GP",
-        link=reverse("teams:caseload"),
+        link=reverse("caseload:caseload"),
     )
     return notification
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from apps.accounts.models import OrganisationMembership
 from apps.audit.models import AuditEvent
-from apps.consent.categories import Category
+from apps.children.categories import Category
 from apps.consent.services import safeguarding_override_open
 from apps.core.exceptions import ApplicationError
 from apps.passport.models import PassportRead, PassportShare, Section

@@ -3,10 +3,10 @@
 from dataclasses import dataclass
 
 from apps.accounts.models import User
-from apps.accounts.services import young_person_invite_accept, young_person_invite_create
 from apps.children.models import Child
 from apps.passport.models import Passport, PassportProposal
 from apps.passport.services import passport_change_propose, passport_create, passport_section_write
+from apps.portal.services import young_person_invite_accept, young_person_invite_create
 from apps.teams.models import TeamMembership
 from apps.teams.services import team_member_add, team_member_offer_for_young_person_set, trusted_worker_name
 from tests.factories import PASSWORD, ChildFactory, OrganisationFactory, ProfessionalFactory

@@ -10,9 +10,9 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from apps.accounts.services import young_person_invite_create
 from apps.passport.selectors import passport_current, passport_sections_visible_to
 from apps.passport.services import passport_change_propose
+from apps.portal.services import young_person_invite_create
 from tests.accessibility.browser import needs_chromium, phone_browser, screenshot
 from tests.portal.factories import young_person_world
 

@@ -73,7 +73,7 @@ def test_professionals_cannot_open_portal_pages(client, world, name):
 
 def test_young_people_cannot_open_professional_pages(kay, world):
     assert kay.get(reverse("teams:team", args=[world.child.public_id])).status_code == 403
-    assert kay.get(reverse("teams:caseload")).status_code == 403
+    assert kay.get(reverse("caseload:caseload")).status_code == 403
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client):

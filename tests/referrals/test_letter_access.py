@@ -4,7 +4,7 @@ from their parents and carers (R74), exactly as pages and messages do."""
 import pytest
 from django.urls import reverse
 
-from apps.consent.categories import Category
+from apps.children.categories import Category
 from apps.consent.services import parent_withholding_record
 from tests.auth import sign_in
 from tests.factories import ProfessionalFactory

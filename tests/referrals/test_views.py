@@ -259,7 +259,7 @@ def test_the_caseload_shows_waiting_status_within_consent(
     other = ChildFactory()
     lead_for(other, lead_professional)
     sign_in(client, lead_professional)
-    page = client.get(reverse("teams:caseload")).content.decode()
+    page = client.get(reverse("caseload:caseload")).content.decode()
     assert "Waiting since" not in page
     # The lead professional referred: their referral grant lets them see the waiting status.
     accepted_referral(child, lead_professional, camhs, spa_clinician)
@@ -272,9 +272,9 @@ def test_the_caseload_shows_waiting_status_within_consent(
         child=other, user=referrer, basis=AccessGrant.Basis.ADMINISTRATOR, granted_by=None, reason="r"
     )
     accepted_referral(other, referrer, camhs, spa_clinician)
-    page = client.get(reverse("teams:caseload"), {"only": "waiting"}).content.decode()
+    page = client.get(reverse("caseload:caseload"), {"only": "waiting"}).content.decode()
     assert "Waiting since" in page
     assert camhs.name in page
     assert child.known_as in page
     assert other.known_as in page
-    assert "Withheld" not in client.get(reverse("teams:caseload")).content.decode()
+    assert "Withheld" not in client.get(reverse("caseload:caseload")).content.decode()

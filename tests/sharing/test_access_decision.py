@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from apps.accounts.models import OrganisationMembership, ProfessionalRole
 from apps.appointments.services import appointment_book
+from apps.children.categories import Category
 from apps.children.models import Child
-from apps.consent.categories import Category
 from apps.consent.models import Consent
 from apps.consent.services import (
     consent_record,

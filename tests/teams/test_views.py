@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.audit.models import AuditEvent
-from apps.consent.categories import Category
+from apps.children.categories import Category
 from apps.consent.models import Consent
 from apps.consent.services import consent_record
 from apps.sharing.models import AccessGrant
@@ -23,7 +23,7 @@ from tests.teams.factories import action_for, caseload_child, lead_for, planned_
 
 pytestmark = pytest.mark.django_db
 
-CASELOAD = reverse("teams:caseload")
+CASELOAD = reverse("caseload:caseload")
 MANAGER = reverse("teams:manager")
 SIGN_IN = reverse("accounts:sign-in")
 

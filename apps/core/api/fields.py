@@ -1,7 +1,9 @@
 """Serializer fields shared by the API's input serializers."""
 
 import uuid
+from collections.abc import Callable
 
+from django.db.models import Model, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -56,3 +58,24 @@ class EventDateTimeField(serializers.DateTimeField):
     """When a meeting or appointment happens: within 10 years back and 5 years ahead."""
 
     default_validators = [validate_event_date]
+
+
+# Shared by the API modules of teams, consent, appointments and passport (they began in apps/teams/api.py).
+class ChildScopedPublicIdField(PublicIdRelatedField):
+    """A record of *this* child's, by public id. The child comes from the serializer's context, so an id
+    from another child's team is "no such ...", naming this field, and never reaches a service."""
+
+    def __init__(self, *, scope: Callable[[Model], QuerySet], **kwargs) -> None:
+        self.scope = scope
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        return self.scope(self.context["child"])
+
+
+class PersonReferenceSerializer(serializers.Serializer):
+    public_id = serializers.UUIDField()
+    name = serializers.CharField(source="__str__")
+
+    class Meta:
+        ref_name = "PersonReference"

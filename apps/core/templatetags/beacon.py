@@ -6,8 +6,6 @@ from django import forms, template
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
-from apps.children.models import SocialWorkInvolvement
-
 register = template.Library()
 
 
@@ -41,14 +39,6 @@ def error_summary_items(form: forms.BaseForm) -> list[tuple[str, str]]:
                 placed.add(message)
         items.extend((_first_input_id(field), message) for message in field.errors if message not in placed)
     return items
-
-
-@register.filter
-def social_work_status(code: str | None) -> str:
-    """The words for a social-work status code (as annotated on a list of children); none recorded yet."""
-    if not code:
-        return "Not recorded"
-    return SocialWorkInvolvement.Status(code).label
 
 
 @register.filter

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import Organisation, OrganisationMembership, User
+from apps.children.categories import Category
 from apps.children.models import Child, SocialWorkInvolvement
-from apps.consent.categories import Category
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.notifications.models import Notification
 from apps.notifications.services import notification_send

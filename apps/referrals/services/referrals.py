@@ -11,8 +11,8 @@ from django.utils import timezone
 from apps.accounts.models import Organisation, User
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
+from apps.children.categories import Category
 from apps.children.models import Child, SocialWorkInvolvement
-from apps.consent.categories import Category
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.locking import lock_for_change
 from apps.notifications.models import Notification

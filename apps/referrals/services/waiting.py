@@ -11,7 +11,7 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
-from apps.consent.categories import Category
+from apps.children.categories import Category
 from apps.core.exceptions import ApplicationError
 from apps.core.locking import lock_for_change
 from apps.notifications.models import Notification

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.accounts import views
+from apps.portal import invite_views as views
 
 app_name = "invites"
 urlpatterns = [

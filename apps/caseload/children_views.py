@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.decorators import professional_required
 from apps.accounts.selectors import user_primary_membership
+from apps.children.categories import Category
 from apps.children.forms import (
     ChildForm,
     FamilyMemberForm,
@@ -31,15 +32,7 @@ from apps.children.forms import (
     VulnerabilityFlagForm,
 )
 from apps.children.models import Child
-from apps.children.selectors import (
-    CHANGE,
-    access_child,
-    child_detail,
-    child_list,
-    child_list_audit,
-    child_list_count,
-    child_possible_matches,
-)
+from apps.children.selectors import CHANGE, child_detail, child_list, child_list_count, child_possible_matches
 from apps.children.services import (
     child_create,
     child_identifier_add,
@@ -52,11 +45,11 @@ from apps.children.services import (
     vulnerability_flag_end,
 )
 from apps.children.throttling import possible_match_wait_seconds
-from apps.consent.categories import Category
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.forms import add_service_errors
 from apps.core.htmx import wants_fragment
 from apps.core.pagination import CountedPaginator
+from apps.sharing.selectors import access_child, child_list_audit
 from apps.teams.selectors import current_lead_appointment, team_roster
 
 # What was searched for on "Add a child", carried to the create form in the session rather than the

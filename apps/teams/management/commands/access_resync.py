@@ -4,13 +4,18 @@ Safe to run any number of times, and while Beacon serves: each child is recomput
 This release moved organisation and role consents, and referrals to a service, from one row per member of
 staff to one row per organisation or role (their access groups), and added the lead professional's
 coordination basis; this command moves existing records across.
+
+It lives in the teams app, not sharing, because it reads the lead professional appointments: the access
+decision beneath teams is told about them, it does not go and look (the import contract in pyproject.toml).
 """
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from apps.accounts.models import User
 from apps.children.models import Child
 from apps.sharing.services import access_groups_sync, child_access_resync, child_coordination_set
+from apps.teams.models import LeadProfessionalAppointment
 
 
 class Command(BaseCommand):
@@ -19,9 +24,6 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
-        from apps.accounts.models import User
-        from apps.teams.models import LeadProfessionalAppointment
-
         for user in User.objects.filter(kind=User.Kind.PROFESSIONAL).iterator():
             access_groups_sync(user=user)
         for appointment in LeadProfessionalAppointment.objects.filter(

@@ -3,6 +3,8 @@
 from drf_spectacular.authentication import SessionScheme
 from rest_framework.authentication import SessionAuthentication
 
+from apps.accounts.two_factor import needs_second_factor, second_factor_given
+
 
 class VerifiedSessionAuthentication(SessionAuthentication):
     """DRF's session authentication (with its CSRF check), for sessions past the second factor only.
@@ -16,8 +18,6 @@ class VerifiedSessionAuthentication(SessionAuthentication):
         result = super().authenticate(request)
         if result is None:
             return None
-        from apps.accounts.two_factor import needs_second_factor, second_factor_given
-
         user = request._request.user
         if needs_second_factor(user) and not second_factor_given(user):
             return None

@@ -1,6 +1,12 @@
+"""The children's pages, under the ``children`` URL namespace as before they moved up from apps/children.
+
+They sit above the access decision and the team (the child's page shows who leads and who is involved),
+so with the other pages that gather several apps; the record they show and change stays in apps/children.
+"""
+
 from django.urls import path
 
-from apps.children import views
+from apps.caseload import children_views as views
 
 app_name = "children"
 urlpatterns = [

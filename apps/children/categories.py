@@ -2,6 +2,9 @@
 
 Categories are code, not reference data: each is a permission that pages and API endpoints check, and a
 category without the code that honours it would promise a protection that does not exist.
+
+The vocabulary lives with the child it describes, in the lowest app that needs it (the child's model
+holds one permission per category), so every app above may use it; consent records which are shared.
 """
 
 from django.db import models

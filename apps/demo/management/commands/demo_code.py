@@ -10,7 +10,7 @@ import time
 from django.core.management.base import BaseCommand
 from django_otp.oath import totp
 
-from apps.core.management.commands.load_demo_data import DEFAULT_FIXTURE, demo_totp_key_hex
+from apps.demo.loader import DEFAULT_FIXTURE, demo_totp_key_hex
 
 
 class Command(BaseCommand):

@@ -1,4 +1,7 @@
-"""Standard or Easy Read (R140): the child's stored preference, changed for this visit with one link."""
+"""Standard or Easy Read (R140): the child's stored preference, changed for this visit with one link.
+
+With the child's record, whose preference it reads, so the portal and consent pages above both use it.
+"""
 
 from django.http import HttpRequest
 

@@ -413,14 +413,44 @@ def _already_reviewed(override: SafeguardingOverride) -> str:
     )
 
 
+OVERRIDE_REVIEW_REFUSED = (
+    "Only a safeguarding lead of the organisation that holds the record, or of the organisation of the "
+    "person who opened the override, can review it."
+)
+
+
+def safeguarding_override_concerned_organisations(*, override: SafeguardingOverride) -> set[int]:
+    """The organisations an override concerns: the one that holds the child's record and the opener's own
+    (today's memberships). Their safeguarding leads are the ones alerted to it, and the ones who review it."""
+    return {override.child.created_by_organisation_id} | set(
+        OrganisationMembership.objects.current()
+        .filter(user_id=override.opened_by_id)
+        .values_list("organisation_id", flat=True)
+    )
+
+
+def safeguarding_override_check_may_review(*, actor: User, override: SafeguardingOverride) -> None:
+    """Who may review an override (R76): a current safeguarding lead of an organisation it concerns, never
+    the person who opened it. Anyone else gets ``NotPermitted``; the page and the API both ask this."""
+    leads_at = OrganisationMembership.objects.current().filter(user=actor, role__code=SAFEGUARDING_LEAD_ROLE)
+    if not leads_at.filter(
+        organisation_id__in=safeguarding_override_concerned_organisations(override=override)
+    ).exists():
+        raise NotPermitted(OVERRIDE_REVIEW_REFUSED)
+
+
 def safeguarding_override_review(
     *, actor: User, override: SafeguardingOverride, outcome: str, note: str, end_now: bool = False
 ) -> SafeguardingOverride:
-    """The safeguarding lead reviews an override: justified or not, with a note; they may end it at once."""
+    """The safeguarding lead reviews an override: justified or not, with a note; they may end it at once.
+
+    Only a safeguarding lead of an organisation the override concerns
+    (``safeguarding_override_check_may_review``)."""
     if override.reviewed_at is not None:
         raise ApplicationError(_already_reviewed(override))
     if actor.pk == override.opened_by_id:
         raise ApplicationError("Someone else must review an override: not the person who opened it.")
+    safeguarding_override_check_may_review(actor=actor, override=override)
     if outcome not in SafeguardingOverride.ReviewOutcome.values:
         raise ValidationError({"outcome": "Say whether the override was justified"})
     if not note.strip():

@@ -292,7 +292,7 @@ def override_open(request: HttpRequest, public_id) -> HttpResponse:
 
 
 def _override_for_review(user: User, public_id, override_id) -> SafeguardingOverride:
-    """The override, for a safeguarding lead: of an organisation it concerns, or one who can see the child.
+    """The override, for a safeguarding lead of an organisation it concerns (the service's rule).
 
     Anyone else: 404 if the child is not shared with them, 403 if it is.
     """
@@ -302,22 +302,13 @@ def _override_for_review(user: User, public_id, override_id) -> SafeguardingOver
         .filter(child__public_id=public_id, public_id=override_id)
         .first()
     )
-    if override and leads_at:
-        concerned = {override.child.created_by_organisation_id} | set(
-            OrganisationMembership.objects.current()
-            .filter(user=override.opened_by)
-            .values_list("organisation_id", flat=True)
-        )
-        if leads_at & concerned:
-            audit_record(actor=user, action=AuditEvent.Action.VIEW, target=override, child=override.child)
-            return override
+    if override and leads_at & services.safeguarding_override_concerned_organisations(override=override):
+        audit_record(actor=user, action=AuditEvent.Action.VIEW, target=override, child=override.child)
+        return override
     child = _child(user, public_id, perm=VIEW)
-    override = get_object_or_404(
-        child.safeguarding_overrides.select_related("child", "opened_by"), public_id=override_id
-    )
-    if not leads_at:
-        raise PermissionDenied("Only a safeguarding lead can review a safeguarding override.")
-    return override
+    get_object_or_404(child.safeguarding_overrides, public_id=override_id)
+    # Someone who sees the child but is not a safeguarding lead of an organisation the override concerns.
+    raise PermissionDenied(services.OVERRIDE_REVIEW_REFUSED)
 
 
 @professional_required

@@ -11,6 +11,7 @@ from apps.accounts.models import User
 from apps.children.models import Child
 from apps.consent.models import CompetenceAssessment, Consent, ConsentReview, Disclosure, SafeguardingOverride
 from apps.consent.services import (
+    OVERRIDE_REVIEW_REFUSED,
     competence_assess,
     consent_expiry_sweep,
     consent_record,
@@ -20,7 +21,7 @@ from apps.consent.services import (
     safeguarding_override_open,
     safeguarding_override_review,
 )
-from apps.core.exceptions import ApplicationError
+from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.notifications.models import Notification
 from apps.sharing.models import ChildUserObjectPermission
 from apps.sharing.selectors import access_child
@@ -309,6 +310,20 @@ def test_an_override_is_reviewed_by_someone_else_and_ended_if_not_justified(
         note="Consent could have been sought.",
     )
     assert not _sees(lead_professional, teenager, "substance_misuse")
+
+
+def test_a_safeguarding_lead_of_an_organisation_the_override_does_not_concern_cannot_review_it(
+    lead_professional, teenager
+):
+    elsewhere = ProfessionalFactory(username="elsewhere", organisation__role="safeguarding-lead")
+    override = _override(lead_professional, teenager)
+
+    with pytest.raises(NotPermitted) as refusal:
+        safeguarding_override_review(actor=elsewhere, override=override, outcome="upheld", note="Justified.")
+
+    assert refusal.value.message == OVERRIDE_REVIEW_REFUSED
+    override.refresh_from_db()
+    assert (override.reviewed_at, override.reviewed_by_id) == (None, None)
 
 
 # --- Disclosure log -------------------------------------------------------------------------------------

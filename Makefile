@@ -11,7 +11,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 # make run serves here; honcho gives the web process this port.
 PORT ?= 8000
 
-.PHONY: run test install assets lint format clean bench bench-large
+.PHONY: run test install assets lint format mypy mypy-baseline clean bench bench-large
 
 ## make run: install, migrate, load the demo data, and serve with a Celery worker and scheduler.
 run: install assets
@@ -64,6 +64,14 @@ static/vendor/.built: package.json package-lock.json static/src/beacon.scss
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+## make mypy: type-check apps/ and config/; fails on any error not recorded in mypy-baseline.txt.
+mypy: install
+	$(PY) scripts/mypy_ratchet.py
+
+## make mypy-baseline: rewrite mypy-baseline.txt from mypy's errors now (after fixing some, or after a merge).
+mypy-baseline: install
+	$(PY) scripts/mypy_ratchet.py --update
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from apps.accounts import services, two_factor
 from apps.accounts.decorators import professional_required
 from apps.accounts.forms import InviteAcceptForm, InviteCreateForm, SecondFactorForm, SignInForm
+from apps.accounts.http import AuthenticatedHttpRequest
 from apps.accounts.models import User
 from apps.accounts.selectors import (
     INVITE_PROBLEMS,
@@ -99,7 +100,7 @@ def _locked_out_now(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def sign_in_code(request: HttpRequest) -> HttpResponse:
+def sign_in_code(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The second step of signing in: a code from the authenticator app, or a backup code."""
     user = request.user
     next_url = _next_url(request)
@@ -135,7 +136,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def two_factor_set_up(request: HttpRequest) -> HttpResponse:
+def two_factor_set_up(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Add Beacon to an authenticator app: scan the QR code (or type the key), then enter a code from it.
 
     Someone who already has an app but has not given a code this session must give one first: a stolen
@@ -183,7 +184,7 @@ def _show_backup_codes(
 
 @login_required
 @require_POST
-def backup_codes_regenerate(request: HttpRequest) -> HttpResponse:
+def backup_codes_regenerate(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         codes = two_factor.backup_codes_regenerate(user=request.user)
     except ApplicationError as error:
@@ -222,7 +223,7 @@ def locked_out(request: HttpRequest, response: HttpResponse | None = None, crede
 
 @login_required
 @require_GET
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The signed-in person's own page: their second factor, backup codes, and signing out everywhere."""
     user = request.user
     context = {
@@ -235,7 +236,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+def sign_out_everywhere(request: AuthenticatedHttpRequest) -> HttpResponse:
     user_sign_out_everywhere(user=request.user)
     logout(request)
     messages.info(request, "You have signed out on every device, and every API token has been revoked")
@@ -266,7 +267,7 @@ def _invite_child(user: User, public_id) -> Child:
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def invite_create(request: HttpRequest, public_id) -> HttpResponse:
+def invite_create(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     """The lead professional's page for the young person's account: make a link, or see where things are.
 
     A new link is shown on the response to the POST and nowhere else (only its hash is stored), so it is
@@ -301,7 +302,7 @@ def invite_create(request: HttpRequest, public_id) -> HttpResponse:
 
 @professional_required
 @require_POST
-def invite_revoke(request: HttpRequest, public_id, invite_id) -> HttpResponse:
+def invite_revoke(request: AuthenticatedHttpRequest, public_id, invite_id) -> HttpResponse:
     child = _invite_child(request.user, public_id)
     invite = get_object_or_404(child.account_invites, public_id=invite_id)
     try:

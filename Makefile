@@ -11,7 +11,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 # make run serves here; honcho gives the web process this port.
 PORT ?= 8000
 
-.PHONY: run test install assets lint format mypy mypy-baseline clean bench bench-large
+.PHONY: run test install assets lint format mypy mypy-baseline templates clean bench bench-large
 
 ## make run: install, migrate, load the demo data, and serve with a Celery worker and scheduler.
 run: install assets
@@ -72,6 +72,10 @@ mypy: install
 ## make mypy-baseline: rewrite mypy-baseline.txt from mypy's errors now (after fixing some, or after a merge).
 mypy-baseline: install
 	$(PY) scripts/mypy_ratchet.py --update
+
+## make templates: lint the Django templates with djLint (its rules and ignores: pyproject.toml).
+templates: install
+	$(VENV)/bin/djlint templates --lint
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -12,6 +12,14 @@ from tests.auth import sign_in
 from tests.factories import PASSWORD, ChildFactory, OrganisationFactory, ProfessionalFactory
 
 
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Tests that start processes (marked ``slow``: ``make run``, real Celery workers and their own Redis)
+    run one after another on one pytest-xdist worker (``make test`` uses ``--dist loadgroup``): each picks
+    free ports and has its own database, but side by side they would compete for the same two cores."""
+    if item.get_closest_marker("slow") and not item.get_closest_marker("xdist_group"):
+        item.add_marker(pytest.mark.xdist_group("processes"))
+
+
 @pytest.fixture
 def password() -> str:
     return PASSWORD

@@ -8,10 +8,15 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # The test suite runs against real PostgreSQL and Redis; these are this machine's defaults.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/beacon
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+# make test runs the suite on every core with pytest-xdist (TEST_WORKERS=0: one process, as before).
+TEST_WORKERS ?= auto
+# What make check runs: the fast checks, no database needed beyond makemigrations. `imports` (the layering
+# contract, import-linter) joins the list once its target exists.
+CHECKS ?= lint imports templates mypy migrations-check migrations-lint
 # make run serves here; honcho gives the web process this port.
 PORT ?= 8000
 
-.PHONY: run test install assets lint format clean bench bench-large imports
+.PHONY: run test check install assets lint format mypy mypy-baseline templates migrations-check imports clean bench bench-large bench-audit
 
 ## make run: install, migrate, load the demo data, and serve with a Celery worker and scheduler.
 run: install assets
@@ -23,10 +28,15 @@ run: install assets
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" DJANGO_SETTINGS_MODULE=config.settings.local \
 		$(VENV)/bin/honcho -f Procfile.dev start -p $(PORT)
 
-## make test: the whole suite, against real PostgreSQL and Redis.
+## make test: the whole suite, against real PostgreSQL and Redis, in parallel (TEST_WORKERS, default auto).
+## Each worker has its own database (pytest-django's _gw0, _gw1, ...) and Redis db (config/settings/test.py);
+## tests sharing something expensive, or starting processes, share an xdist_group (tests/conftest.py).
 test: install assets
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
-		$(VENV)/bin/pytest $(PYTEST_ARGS)
+		$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
+## make check: the fast checks, in a minute or two: $(CHECKS).
+check: $(CHECKS)
 
 ## make imports: the layering contract ([tool.importlinter] in pyproject.toml): apps/core imports no app,
 ## apps import only the apps beneath them, the demo data on top.
@@ -82,6 +92,22 @@ static/vendor/.built: package.json package-lock.json static/src/beacon.scss
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+## make migrations-check: the migrations match the models.
+migrations-check: install
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+## make mypy: type-check apps/ and config/; fails on any error not recorded in mypy-baseline.txt.
+mypy: install
+	$(PY) scripts/mypy_ratchet.py
+
+## make mypy-baseline: rewrite mypy-baseline.txt from mypy's errors now (after fixing some, or after a merge).
+mypy-baseline: install
+	$(PY) scripts/mypy_ratchet.py --update
+
+## make templates: lint the Django templates with djLint (its rules and ignores: pyproject.toml).
+templates: install
+	$(VENV)/bin/djlint templates --lint
 
 format: install
 	$(VENV)/bin/ruff check --fix .

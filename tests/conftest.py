@@ -1,12 +1,23 @@
 """Personas shared across the suite. Access is granted the real way, through apps.sharing services."""
 
+import json
+
 import pytest
+from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from apps.sharing.models import AccessGrant
 from apps.sharing.services import child_access_grant
 from tests.auth import sign_in
 from tests.factories import PASSWORD, ChildFactory, OrganisationFactory, ProfessionalFactory
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Tests that start processes (marked ``slow``: ``make run``, real Celery workers and their own Redis)
+    run one after another on one pytest-xdist worker (``make test`` uses ``--dist loadgroup``): each picks
+    free ports and has its own database, but side by side they would compete for the same two cores."""
+    if item.get_closest_marker("slow") and not item.get_closest_marker("xdist_group"):
+        item.add_marker(pytest.mark.xdist_group("processes"))
 
 
 @pytest.fixture
@@ -72,3 +83,17 @@ def admin_client(client, admin_user):
     """pytest-django's administrator client, signed in with both factors as the admin requires."""
     sign_in(client, admin_user)
     return client
+
+
+@pytest.fixture(scope="session")
+def openapi_schema(tmp_path_factory) -> dict:
+    """The API's OpenAPI schema, generated and validated once per test process (it takes seconds).
+
+    ``--fail-on-warn`` turns any warning (an undocumented type, a name clash) into an error. The tests that
+    read it share one pytest-xdist group ("openapi-schema"), so a parallel run builds it once too. Read only.
+    """
+    schema_file = tmp_path_factory.mktemp("openapi") / "schema.json"
+    call_command(
+        "spectacular", "--validate", "--fail-on-warn", "--format", "openapi-json", "--file", str(schema_file)
+    )
+    return json.loads(schema_file.read_text())

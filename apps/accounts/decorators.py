@@ -5,7 +5,9 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
+
+from apps.accounts.http import AuthenticatedHttpRequest
 
 FOR_PROFESSIONALS_ONLY = "This part of Beacon is for professionals working with children and young people."
 
@@ -18,7 +20,7 @@ def professional_required(view: Callable[..., HttpResponse]) -> Callable[..., Ht
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: AuthenticatedHttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_professional:
             raise PermissionDenied(FOR_PROFESSIONALS_ONLY)
         return view(request, *args, **kwargs)

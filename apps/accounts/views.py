@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.accounts import two_factor
 from apps.accounts.forms import SecondFactorForm, SignInForm
+from apps.accounts.http import AuthenticatedHttpRequest
 from apps.accounts.services import user_sign_out_everywhere
 from apps.core.exceptions import ApplicationError
 from apps.core.forms import add_service_errors
@@ -85,7 +86,7 @@ def _locked_out_now(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def sign_in_code(request: HttpRequest) -> HttpResponse:
+def sign_in_code(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The second step of signing in: a code from the authenticator app, or a backup code."""
     user = request.user
     next_url = _next_url(request)
@@ -121,7 +122,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def two_factor_set_up(request: HttpRequest) -> HttpResponse:
+def two_factor_set_up(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Add Beacon to an authenticator app: scan the QR code (or type the key), then enter a code from it.
 
     Someone who already has an app but has not given a code this session must give one first: a stolen
@@ -169,7 +170,7 @@ def _show_backup_codes(
 
 @login_required
 @require_POST
-def backup_codes_regenerate(request: HttpRequest) -> HttpResponse:
+def backup_codes_regenerate(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         codes = two_factor.backup_codes_regenerate(user=request.user)
     except ApplicationError as error:
@@ -208,7 +209,7 @@ def locked_out(request: HttpRequest, response: HttpResponse | None = None, crede
 
 @login_required
 @require_GET
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The signed-in person's own page: their second factor, backup codes, and signing out everywhere."""
     user = request.user
     context = {
@@ -221,7 +222,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+def sign_out_everywhere(request: AuthenticatedHttpRequest) -> HttpResponse:
     user_sign_out_everywhere(user=request.user)
     logout(request)
     messages.info(request, "You have signed out on every device, and every API token has been revoked")

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.decorators import professional_required
+from apps.accounts.http import AuthenticatedHttpRequest
 from apps.accounts.models import User
 from apps.appointments import services
 from apps.appointments.forms import AppointmentBookForm, FollowUpCompleteForm, OutcomeForm
@@ -67,7 +68,7 @@ def _professionals(child: Child, actor: User) -> list[User]:
 
 @professional_required
 @require_GET
-def appointments_page(request: HttpRequest, public_id) -> HttpResponse:
+def appointments_page(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     child = _child(request.user, public_id, perm=VIEW)
     access = child.access
     now = timezone.now()
@@ -92,7 +93,7 @@ def appointments_page(request: HttpRequest, public_id) -> HttpResponse:
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def appointment_book(request: HttpRequest, public_id) -> HttpResponse:
+def appointment_book(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     child = _child(request.user, public_id, perm=RECORD_APPOINTMENTS)
     form = AppointmentBookForm(
         _post_or_none(request),
@@ -119,7 +120,7 @@ def appointment_book(request: HttpRequest, public_id) -> HttpResponse:
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def outcome_record(request: HttpRequest, public_id, appointment_id) -> HttpResponse:
+def outcome_record(request: AuthenticatedHttpRequest, public_id, appointment_id) -> HttpResponse:
     # The professional the young person was to see, or someone who may change the record.
     child = _child(request.user, public_id, perm=VIEW)
     # Only an appointment this person may see: another's withheld appointment is a 404, id or no id.
@@ -160,7 +161,9 @@ def outcome_record(request: HttpRequest, public_id, appointment_id) -> HttpRespo
     )
 
 
-def _follow_up_for(request: HttpRequest, public_id, follow_up_id) -> tuple[Child, MissedAppointmentFollowUp]:
+def _follow_up_for(
+    request: AuthenticatedHttpRequest, public_id, follow_up_id
+) -> tuple[Child, MissedAppointmentFollowUp]:
     """The follow-up, for the person it is assigned to or someone who may change the record; else 403."""
     child = _child(request.user, public_id, perm=VIEW)
     follow_up = child_owned(follow_ups_visible(child=child, access=child.access), follow_up_id)
@@ -178,7 +181,7 @@ def _completion_refusal(user: User, follow_up: MissedAppointmentFollowUp) -> Not
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def follow_up_page(request: HttpRequest, public_id, follow_up_id) -> HttpResponse:
+def follow_up_page(request: AuthenticatedHttpRequest, public_id, follow_up_id) -> HttpResponse:
     child, follow_up = _follow_up_for(request, public_id, follow_up_id)
     is_open = follow_up.status == MissedAppointmentFollowUp.Status.OPEN
     # Anyone who may see the follow-up reads it; the form is for those who may complete it (the service
@@ -210,7 +213,7 @@ def follow_up_page(request: HttpRequest, public_id, follow_up_id) -> HttpRespons
 
 @professional_required
 @require_GET
-def my_follow_ups(request: HttpRequest) -> HttpResponse:
+def my_follow_ups(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The missed-appointment follow-ups the signed-in professional must do, soonest due first."""
     follow_ups = list(follow_ups_assigned(user=request.user))
     audit_record_reads(

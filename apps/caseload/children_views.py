@@ -20,6 +20,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.decorators import professional_required
+from apps.accounts.http import AuthenticatedHttpRequest
 from apps.accounts.selectors import user_primary_membership
 from apps.children.categories import Category
 from apps.children.forms import (
@@ -76,7 +77,7 @@ def _form_page(
 
 @professional_required
 @require_GET
-def children_list(request: HttpRequest) -> HttpResponse:
+def children_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
     paginator = CountedPaginator(
         child_list(user=request.user, search=search),
@@ -124,7 +125,7 @@ def _withheld_or(flag, access):
 
 @professional_required
 @require_GET
-def child_page(request: HttpRequest, public_id) -> HttpResponse:
+def child_page(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     child = access_child(request.user, public_id)
     record = child_detail(child=child)
     flags = list(record.vulnerability_flags.all())
@@ -168,7 +169,7 @@ def child_page(request: HttpRequest, public_id) -> HttpResponse:
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def find_child(request: HttpRequest) -> HttpResponse:
+def find_child(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Step one of adding a child (R2): look for an existing record before a new one is made."""
     form = FindChildForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
@@ -218,7 +219,7 @@ def _searched(request: HttpRequest) -> dict | None:
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def create_child(request: HttpRequest) -> HttpResponse:
+def create_child(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Step two of adding a child: the record itself, filled in with what was searched for."""
     searched = _searched(request)
     if request.method == "GET" and searched is None:
@@ -240,7 +241,7 @@ def create_child(request: HttpRequest) -> HttpResponse:
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def edit_child(request: HttpRequest, public_id) -> HttpResponse:
+def edit_child(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     child = _child_to_change(request.user, public_id)
     form = ChildForm(request.POST if request.method == "POST" else None, instance=child)
     if form.is_bound and form.is_valid():
@@ -258,7 +259,7 @@ def edit_child(request: HttpRequest, public_id) -> HttpResponse:
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def add_identifier(request: HttpRequest, public_id) -> HttpResponse:
+def add_identifier(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     child = _child_to_change(request.user, public_id)
     membership = user_primary_membership(user=request.user)
     form = IdentifierForm(
@@ -278,7 +279,7 @@ def add_identifier(request: HttpRequest, public_id) -> HttpResponse:
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def record_social_work_status(request: HttpRequest, public_id) -> HttpResponse:
+def record_social_work_status(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     child = _child_to_change(request.user, public_id)
     form = SocialWorkStatusForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
@@ -301,7 +302,7 @@ def record_social_work_status(request: HttpRequest, public_id) -> HttpResponse:
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def add_vulnerability(request: HttpRequest, public_id) -> HttpResponse:
+def add_vulnerability(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     child = _child_to_change(request.user, public_id)
     form = VulnerabilityFlagForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
@@ -319,7 +320,7 @@ def add_vulnerability(request: HttpRequest, public_id) -> HttpResponse:
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def end_vulnerability(request: HttpRequest, public_id, type_code: str) -> HttpResponse:
+def end_vulnerability(request: AuthenticatedHttpRequest, public_id, type_code: str) -> HttpResponse:
     child = _child_to_change(request.user, public_id)
     # A child has at most one current flag of each type, so the type names it without a database id.
     flag = get_object_or_404(
@@ -346,7 +347,7 @@ def end_vulnerability(request: HttpRequest, public_id, type_code: str) -> HttpRe
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def add_family_member(request: HttpRequest, public_id) -> HttpResponse:
+def add_family_member(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     child = _child_to_change(request.user, public_id)
     form = FamilyMemberForm(
         request.POST if request.method == "POST" else None, submit_label="Add family member"
@@ -366,7 +367,7 @@ def add_family_member(request: HttpRequest, public_id) -> HttpResponse:
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def edit_family_member(request: HttpRequest, public_id, member_id) -> HttpResponse:
+def edit_family_member(request: AuthenticatedHttpRequest, public_id, member_id) -> HttpResponse:
     child = _child_to_change(request.user, public_id)
     member = get_object_or_404(child.family_members, public_id=member_id)
     name = member.name  # As saved, for the heading, whatever is typed.
@@ -390,7 +391,7 @@ def edit_family_member(request: HttpRequest, public_id, member_id) -> HttpRespon
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def remove_family_member(request: HttpRequest, public_id, member_id) -> HttpResponse:
+def remove_family_member(request: AuthenticatedHttpRequest, public_id, member_id) -> HttpResponse:
     child = _child_to_change(request.user, public_id)
     member = get_object_or_404(child.family_members, public_id=member_id)
     if request.method == "POST":

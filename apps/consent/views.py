@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.decorators import professional_required
+from apps.accounts.http import AuthenticatedHttpRequest
 from apps.accounts.models import OrganisationMembership, User
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
@@ -111,7 +112,7 @@ def _consent_status(consent: Consent, today) -> tuple[str, str]:
 
 @professional_required
 @require_GET
-def consent_page(request: HttpRequest, public_id) -> HttpResponse:
+def consent_page(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     child = _child(request.user, public_id, perm=VIEW)
     today = timezone.localdate()
     can_change = child.access.can_change
@@ -160,7 +161,7 @@ def consent_page(request: HttpRequest, public_id) -> HttpResponse:
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def consent_record(request: HttpRequest, public_id) -> HttpResponse:
+def consent_record(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     child = _child(request.user, public_id, perm=CHANGE)
     form = ConsentForm(_post_or_none(request), child=child, initial={"valid_from": timezone.localdate()})
     if form.is_bound and form.is_valid():
@@ -187,7 +188,7 @@ def consent_record(request: HttpRequest, public_id) -> HttpResponse:
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def consent_withdraw(request: HttpRequest, public_id, consent_id) -> HttpResponse:
+def consent_withdraw(request: AuthenticatedHttpRequest, public_id, consent_id) -> HttpResponse:
     child = _child(request.user, public_id, perm=CHANGE)
     consent = get_object_or_404(child.consents.filter(withdrawn_at__isnull=True), public_id=consent_id)
     form = WithdrawForm(_post_or_none(request))
@@ -214,7 +215,7 @@ def consent_withdraw(request: HttpRequest, public_id, consent_id) -> HttpRespons
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def competence_assess(request: HttpRequest, public_id) -> HttpResponse:
+def competence_assess(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     child = _child(request.user, public_id, perm=CHANGE)
     form = CompetenceForm(_post_or_none(request), initial={"assessed_on": timezone.localdate()})
     if form.is_bound and form.is_valid():
@@ -237,7 +238,7 @@ def competence_assess(request: HttpRequest, public_id) -> HttpResponse:
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def consent_review_complete(request: HttpRequest, public_id, review_id) -> HttpResponse:
+def consent_review_complete(request: AuthenticatedHttpRequest, public_id, review_id) -> HttpResponse:
     child = _child(request.user, public_id, perm=CHANGE)
     review = get_object_or_404(child.consent_reviews.filter(completed_on__isnull=True), public_id=review_id)
     form = ReviewCompleteForm(_post_or_none(request))
@@ -265,7 +266,7 @@ def consent_review_complete(request: HttpRequest, public_id, review_id) -> HttpR
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def override_open(request: HttpRequest, public_id) -> HttpResponse:
+def override_open(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     # Anyone who can see the core record may break the glass; what it opens is logged and reviewed.
     child = _child(request.user, public_id, perm=VIEW)
     form = OverrideOpenForm(_post_or_none(request))
@@ -313,7 +314,7 @@ def _override_for_review(user: User, public_id, override_id) -> SafeguardingOver
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def override_review(request: HttpRequest, public_id, override_id) -> HttpResponse:
+def override_review(request: AuthenticatedHttpRequest, public_id, override_id) -> HttpResponse:
     override = _override_for_review(request.user, public_id, override_id)
     child = override.child
     form = OverrideReviewForm(_post_or_none(request))
@@ -342,7 +343,7 @@ def override_review(request: HttpRequest, public_id, override_id) -> HttpRespons
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def override_told(request: HttpRequest, public_id, override_id) -> HttpResponse:
+def override_told(request: AuthenticatedHttpRequest, public_id, override_id) -> HttpResponse:
     child = _child(request.user, public_id, perm=VIEW)
     override = get_object_or_404(child.safeguarding_overrides, public_id=override_id)
     try:
@@ -393,7 +394,7 @@ def _basis_words(disclosure: Disclosure) -> str:
 
 @professional_required
 @require_GET
-def disclosure_page(request: HttpRequest, public_id) -> HttpResponse:
+def disclosure_page(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     child = _child(request.user, public_id, perm=VIEW)
     paginator = Paginator(disclosure_log(child=child), DISCLOSURES_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
@@ -419,7 +420,7 @@ def disclosure_page(request: HttpRequest, public_id) -> HttpResponse:
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def parent_withholding_add(request: HttpRequest, public_id) -> HttpResponse:
+def parent_withholding_add(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     child = _child(request.user, public_id, perm=CHANGE)
     form = ParentWithholdingForm(_post_or_none(request))
     if form.is_bound and form.is_valid():
@@ -448,7 +449,7 @@ def parent_withholding_add(request: HttpRequest, public_id) -> HttpResponse:
 
 @professional_required
 @require_POST
-def parent_withholding_end(request: HttpRequest, public_id, withholding_id) -> HttpResponse:
+def parent_withholding_end(request: AuthenticatedHttpRequest, public_id, withholding_id) -> HttpResponse:
     child = _child(request.user, public_id, perm=CHANGE)
     withholding = get_object_or_404(
         child.parent_withholdings, public_id=withholding_id, ended_on__isnull=True
@@ -460,7 +461,7 @@ def parent_withholding_end(request: HttpRequest, public_id, withholding_id) -> H
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def coordination_objection_add(request: HttpRequest, public_id) -> HttpResponse:
+def coordination_objection_add(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     child = _child(request.user, public_id, perm=CHANGE)
     form = CoordinationObjectionForm(_post_or_none(request))
     if form.is_bound and form.is_valid():
@@ -488,7 +489,7 @@ def coordination_objection_add(request: HttpRequest, public_id) -> HttpResponse:
 
 @professional_required
 @require_POST
-def coordination_objection_end(request: HttpRequest, public_id, objection_id) -> HttpResponse:
+def coordination_objection_end(request: AuthenticatedHttpRequest, public_id, objection_id) -> HttpResponse:
     child = _child(request.user, public_id, perm=CHANGE)
     objection = get_object_or_404(
         child.coordination_objections, public_id=objection_id, ended_on__isnull=True
@@ -506,7 +507,7 @@ def coordination_objection_end(request: HttpRequest, public_id, objection_id) ->
 
 @login_required
 @require_GET
-def my_information(request: HttpRequest) -> HttpResponse:
+def my_information(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The young person's own page: who has their information, and who looked at it (R75), in plain words."""
     child = getattr(request.user, "child_record", None) if request.user.is_young_person else None
     if child is None:

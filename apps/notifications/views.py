@@ -4,11 +4,12 @@ choosing how Beacon tells them about a new one."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.accounts.http import AuthenticatedHttpRequest
 from apps.core.exceptions import ApplicationError
 from apps.core.forms import add_service_errors
 from apps.notifications.forms import ContactPreferenceForm
@@ -25,7 +26,7 @@ NOTIFICATIONS_PAGE_SIZE = 25
 
 @login_required
 @require_GET
-def notification_list_page(request: HttpRequest) -> HttpResponse:
+def notification_list_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     paginator = Paginator(notification_list(user=request.user), NOTIFICATIONS_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     notifications = notifications_readable(user=request.user, notifications=page.object_list)
@@ -34,7 +35,7 @@ def notification_list_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_read(request: HttpRequest, public_id) -> HttpResponse:
+def notification_read(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     # Only the person's own notifications are found: anyone else's is a 404, as if it did not exist.
     notification = get_object_or_404(notification_list(user=request.user), public_id=public_id)
     notification_mark_read(notification=notification)
@@ -44,7 +45,7 @@ def notification_read(request: HttpRequest, public_id) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def contact_preferences(request: HttpRequest) -> HttpResponse:
+def contact_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Email, text message, both or neither: for the signed-in person only."""
     preference = contact_preference_for(user=request.user)
     form = ContactPreferenceForm(

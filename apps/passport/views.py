@@ -8,12 +8,13 @@ The young person's own pages (writing, deciding, sharing) are in ``apps.portal``
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.decorators import professional_required
+from apps.accounts.http import AuthenticatedHttpRequest
 from apps.children.models import Child
 from apps.children.selectors import VIEW
 from apps.core.exceptions import ApplicationError, NotPermitted
@@ -55,7 +56,7 @@ def _may_start(user, child) -> bool:
 
 @professional_required
 @require_GET
-def child_passport(request: HttpRequest, public_id) -> HttpResponse:
+def child_passport(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     """The passport as this professional may see it, what they have suggested, and how to suggest more."""
     passport = Passport.objects.current().filter(child__public_id=public_id).first()
     if passport is None:
@@ -91,7 +92,7 @@ def child_passport(request: HttpRequest, public_id) -> HttpResponse:
 
 @professional_required
 @require_POST
-def passport_start(request: HttpRequest, public_id) -> HttpResponse:
+def passport_start(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     """Start the passport with the young person (R83): it is theirs from the first moment."""
     child = access_child(request.user, public_id)
     try:
@@ -111,7 +112,7 @@ def passport_start(request: HttpRequest, public_id) -> HttpResponse:
 
 @professional_required
 @require_GET
-def passport_print(request: HttpRequest, public_id) -> HttpResponse:
+def passport_print(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     """A printable passport (R89): the sections shared with this professional only, and the read is logged."""
     passport = access_passport(viewer=request.user, child_public_id=public_id)
     views = passport_open(viewer=request.user, passport=passport, printed=True)
@@ -127,7 +128,7 @@ def passport_print(request: HttpRequest, public_id) -> HttpResponse:
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def proposal_create(request: HttpRequest, public_id, section: str) -> HttpResponse:
+def proposal_create(request: AuthenticatedHttpRequest, public_id, section: str) -> HttpResponse:
     """Suggest new words for one section. Nothing changes until the young person accepts (R83)."""
     passport = access_passport(viewer=request.user, child_public_id=public_id)
     if section not in Section.values:
@@ -167,7 +168,7 @@ def proposal_create(request: HttpRequest, public_id, section: str) -> HttpRespon
 
 @professional_required
 @require_POST
-def proposal_withdraw(request: HttpRequest, public_id, proposal_id) -> HttpResponse:
+def proposal_withdraw(request: AuthenticatedHttpRequest, public_id, proposal_id) -> HttpResponse:
     """Take back a suggestion before the young person decides on it."""
     passport = access_passport(viewer=request.user, child_public_id=public_id)
     proposal = get_object_or_404(passport.proposals, public_id=proposal_id, proposed_by=request.user)
@@ -182,7 +183,7 @@ def proposal_withdraw(request: HttpRequest, public_id, proposal_id) -> HttpRespo
 
 @professional_required
 @require_GET
-def shared_with_me(request: HttpRequest) -> HttpResponse:
+def shared_with_me(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Passports young people share with me or my organisation: how a new team finds them (R87)."""
     rows = [
         {"passport": passport, "labels": [label_in_sentence(s.label) for s in Section if s.value in visible]}

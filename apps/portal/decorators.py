@@ -5,7 +5,9 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
+
+from apps.accounts.http import AuthenticatedHttpRequest
 
 FOR_YOUNG_PEOPLE_ONLY = (
     "These pages are for young people to see their own passport and team. Professionals use the "
@@ -21,7 +23,7 @@ def young_person_required(view: Callable[..., HttpResponse]) -> Callable[..., Ht
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: AuthenticatedHttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_young_person:
             raise PermissionDenied(FOR_YOUNG_PEOPLE_ONLY)
         child = getattr(request.user, "child_record", None)

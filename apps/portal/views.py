@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.accounts.http import AuthenticatedHttpRequest
 from apps.accounts.models import Organisation
 from apps.children.easy_read import choose_easy_read, wants_easy_read
 from apps.children.models import Child
@@ -51,7 +52,7 @@ def _render(request: HttpRequest, child: Child, name: str, context: dict, status
 
 
 @login_required
-def start(request: HttpRequest) -> HttpResponse:
+def start(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Where "Beacon" in the header leads: the caseload for professionals, the portal for young people."""
     if request.user.is_young_person:
         return redirect("portal:home")
@@ -60,7 +61,7 @@ def start(request: HttpRequest) -> HttpResponse:
 
 @young_person_required
 @require_GET
-def home(request: HttpRequest, child: Child) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest, child: Child) -> HttpResponse:
     """The young person's home: their passport, their goals, their team, and who has their information."""
     passport = passport_current(child=child)
     goals = None
@@ -85,14 +86,14 @@ def home(request: HttpRequest, child: Child) -> HttpResponse:
 
 @young_person_required
 @require_GET
-def team(request: HttpRequest, child: Child) -> HttpResponse:
+def team(request: AuthenticatedHttpRequest, child: Child) -> HttpResponse:
     """ "Who is working with me": the team in the young person's words (R91)."""
     return _render(request, child, "team", {"people": people_working_with_me(child=child)})
 
 
 @young_person_required
 @require_GET
-def format_choose(request: HttpRequest, child: Child, choice: str) -> HttpResponse:
+def format_choose(request: AuthenticatedHttpRequest, child: Child, choice: str) -> HttpResponse:
     """Switch between the standard pages and Easy Read for this visit, and go back to the same page.
 
     A link rather than a form so it works anywhere on the page; it changes only how pages look.
@@ -132,7 +133,7 @@ def _shares_by_section(passport: Passport) -> dict[str, list[str]]:
 
 @young_person_required
 @require_http_methods(["GET", "POST"])
-def passport(request: HttpRequest, child: Child) -> HttpResponse:
+def passport(request: AuthenticatedHttpRequest, child: Child) -> HttpResponse:
     """The young person's passport, part by part, with who can see each part (R83-R85)."""
     current = passport_current(child=child)
     if current is None:
@@ -165,7 +166,7 @@ def passport(request: HttpRequest, child: Child) -> HttpResponse:
 
 @young_person_required
 @require_http_methods(["GET", "POST"])
-def section(request: HttpRequest, child: Child, section: str) -> HttpResponse:
+def section(request: AuthenticatedHttpRequest, child: Child, section: str) -> HttpResponse:
     """Write one part of the passport in the young person's own words; earlier versions are kept."""
     current = _my_passport(request, child)
     part = _section_or_404(section)
@@ -192,7 +193,7 @@ def section(request: HttpRequest, child: Child, section: str) -> HttpResponse:
 
 @young_person_required
 @require_GET
-def proposals(request: HttpRequest, child: Child) -> HttpResponse:
+def proposals(request: AuthenticatedHttpRequest, child: Child) -> HttpResponse:
     """Changes workers have suggested: each waits for the young person's yes or no (R83)."""
     current = _my_passport(request, child)
     all_proposals = list(passport_proposals(passport=current))
@@ -212,7 +213,7 @@ def proposals(request: HttpRequest, child: Child) -> HttpResponse:
 
 @young_person_required
 @require_http_methods(["GET", "POST"])
-def proposal_decide(request: HttpRequest, child: Child, proposal_id) -> HttpResponse:
+def proposal_decide(request: AuthenticatedHttpRequest, child: Child, proposal_id) -> HttpResponse:
     """Yes or no to one suggested change. Only the young person's own passport's suggestions are found."""
     current = _my_passport(request, child)
     proposal = get_object_or_404(current.proposals.select_related("proposed_by"), public_id=proposal_id)
@@ -252,7 +253,7 @@ def proposal_decide(request: HttpRequest, child: Child, proposal_id) -> HttpResp
 
 @young_person_required
 @require_http_methods(["GET", "POST"])
-def sharing(request: HttpRequest, child: Child) -> HttpResponse:
+def sharing(request: AuthenticatedHttpRequest, child: Child) -> HttpResponse:
     """Who can see which parts of the passport, sharing more, and who has looked (R84, R88)."""
     current = _my_passport(request, child)
     people = list(passport_team_recipients(passport=current))
@@ -287,7 +288,7 @@ def sharing(request: HttpRequest, child: Child) -> HttpResponse:
 
 @young_person_required
 @require_POST
-def new_team_share(request: HttpRequest, child: Child) -> HttpResponse:
+def new_team_share(request: AuthenticatedHttpRequest, child: Child) -> HttpResponse:
     """One step when moving on: the new organisation sees what the young person already shares (R87)."""
     current = _my_passport(request, child)
     form = NewTeamForm(request.POST, prefix="new_team")
@@ -308,7 +309,7 @@ def new_team_share(request: HttpRequest, child: Child) -> HttpResponse:
 
 @young_person_required
 @require_POST
-def share_stop(request: HttpRequest, child: Child, share_id) -> HttpResponse:
+def share_stop(request: AuthenticatedHttpRequest, child: Child, share_id) -> HttpResponse:
     """Stop sharing one part with one person or organisation, from the very next moment (R84)."""
     current = _my_passport(request, child)
     share = get_object_or_404(
@@ -326,7 +327,7 @@ def share_stop(request: HttpRequest, child: Child, share_id) -> HttpResponse:
 
 @young_person_required
 @require_GET
-def preview(request: HttpRequest, child: Child) -> HttpResponse:
+def preview(request: AuthenticatedHttpRequest, child: Child) -> HttpResponse:
     """ "See what this person will see": the passport exactly as one person or organisation sees it now."""
     current = _my_passport(request, child)
     people = {str(person.public_id): person for person in passport_team_recipients(passport=current)}

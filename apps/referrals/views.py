@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.decorators import professional_required
+from apps.accounts.http import AuthenticatedHttpRequest
 from apps.children.categories import Category
 from apps.children.models import Child
 from apps.children.selectors import VIEW, child_list
@@ -87,7 +88,7 @@ def _form_page(request, *, child, referral=None, form, title, heading, intro="",
 
 @professional_required
 @require_GET
-def consultation_list(request: HttpRequest) -> HttpResponse:
+def consultation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     consultations = list(selectors.consultation_list(user=request.user)[:100])
     selectors.consultation_list_audit(user=request.user, consultations=consultations)
     return render(request, "referrals/consultation_list.html", {"consultations": consultations})
@@ -95,7 +96,7 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def consultation_request(request: HttpRequest) -> HttpResponse:
+def consultation_request(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Ask for a consultation; ``?child=<public id>`` names a child the person can already see."""
     child = _child(request.user, request.GET["child"], perm=VIEW) if request.GET.get("child") else None
     form = ConsultationForm(_post_or_none(request), child=child)
@@ -125,7 +126,7 @@ def consultation_request(request: HttpRequest) -> HttpResponse:
 
 @professional_required
 @require_GET
-def consultation_detail(request: HttpRequest, consultation_id) -> HttpResponse:
+def consultation_detail(request: AuthenticatedHttpRequest, consultation_id) -> HttpResponse:
     consultation = selectors.access_consultation(request.user, consultation_id)
     context = {
         "consultation": consultation,
@@ -139,7 +140,7 @@ def consultation_detail(request: HttpRequest, consultation_id) -> HttpResponse:
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def consultation_advise(request: HttpRequest, consultation_id) -> HttpResponse:
+def consultation_advise(request: AuthenticatedHttpRequest, consultation_id) -> HttpResponse:
     consultation = selectors.access_consultation(request.user, consultation_id)
     if not services.works_at(user=request.user, organisation_id=consultation.receiving_organisation_id):
         raise PermissionDenied("Only staff of the service asked can record advice.")
@@ -161,7 +162,7 @@ def consultation_advise(request: HttpRequest, consultation_id) -> HttpResponse:
 
 @professional_required
 @require_GET
-def consultation_refer(request: HttpRequest, consultation_id) -> HttpResponse:
+def consultation_refer(request: AuthenticatedHttpRequest, consultation_id) -> HttpResponse:
     """Turn a consultation into a referral: find the child (or add them), then a pre-filled referral (R33)."""
     consultation = selectors.access_consultation(request.user, consultation_id)
     if selectors.consultation_referral(consultation=consultation) is not None:
@@ -186,7 +187,7 @@ def consultation_refer(request: HttpRequest, consultation_id) -> HttpResponse:
 
 @professional_required
 @require_GET
-def child_referrals(request: HttpRequest, public_id) -> HttpResponse:
+def child_referrals(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     child = _child(request.user, public_id, perm=selectors.VIEW_REFERRALS)
     context = {"child": child, "referrals": selectors.child_referrals(child=child)}
     return render(request, "referrals/child_referrals.html", context)
@@ -194,7 +195,7 @@ def child_referrals(request: HttpRequest, public_id) -> HttpResponse:
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def referral_create(request: HttpRequest, public_id) -> HttpResponse:
+def referral_create(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     """Make a referral for a child the person can see; ``?consultation=`` pre-fills it from a consultation."""
     child = _child(request.user, public_id, perm=VIEW)
     consultation = None
@@ -229,7 +230,7 @@ def referral_create(request: HttpRequest, public_id) -> HttpResponse:
 
 @professional_required
 @require_GET
-def referral_detail(request: HttpRequest, public_id, referral_id) -> HttpResponse:
+def referral_detail(request: AuthenticatedHttpRequest, public_id, referral_id) -> HttpResponse:
     child, referral = _referral(request.user, public_id, referral_id)
     context = {
         "child": child,
@@ -246,7 +247,7 @@ def referral_detail(request: HttpRequest, public_id, referral_id) -> HttpRespons
 
 @professional_required
 @require_GET
-def referral_letter(request: HttpRequest, public_id, referral_id) -> HttpResponse:
+def referral_letter(request: AuthenticatedHttpRequest, public_id, referral_id) -> HttpResponse:
     """The decision in plain English, for the young person and family (printed or sent by the worker).
 
     A young person who asked for their referrals to be kept from their parents and carers (R74) gets a
@@ -264,7 +265,7 @@ def referral_letter(request: HttpRequest, public_id, referral_id) -> HttpRespons
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def referral_triage(request: HttpRequest, public_id, referral_id) -> HttpResponse:
+def referral_triage(request: AuthenticatedHttpRequest, public_id, referral_id) -> HttpResponse:
     child, referral = _referral(request.user, public_id, referral_id)
     _decider_only(request.user, referral)
     form = TriageForm(
@@ -285,7 +286,7 @@ def referral_triage(request: HttpRequest, public_id, referral_id) -> HttpRespons
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def referral_accept(request: HttpRequest, public_id, referral_id) -> HttpResponse:
+def referral_accept(request: AuthenticatedHttpRequest, public_id, referral_id) -> HttpResponse:
     child, referral = _referral(request.user, public_id, referral_id)
     _decider_only(request.user, referral)
     form = AcceptForm(_post_or_none(request))
@@ -311,7 +312,7 @@ def referral_accept(request: HttpRequest, public_id, referral_id) -> HttpRespons
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def referral_decline(request: HttpRequest, public_id, referral_id) -> HttpResponse:
+def referral_decline(request: AuthenticatedHttpRequest, public_id, referral_id) -> HttpResponse:
     child, referral = _referral(request.user, public_id, referral_id)
     _decider_only(request.user, referral)
     form = DeclineForm(_post_or_none(request))
@@ -355,7 +356,7 @@ def referral_decline(request: HttpRequest, public_id, referral_id) -> HttpRespon
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def referral_senior_review(request: HttpRequest, public_id, referral_id) -> HttpResponse:
+def referral_senior_review(request: AuthenticatedHttpRequest, public_id, referral_id) -> HttpResponse:
     child, referral = _referral(request.user, public_id, referral_id)
     if not selectors.can_senior_review(user=request.user, referral=referral):
         raise PermissionDenied(
@@ -385,7 +386,7 @@ def referral_senior_review(request: HttpRequest, public_id, referral_id) -> Http
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def referral_clock(request: HttpRequest, public_id, referral_id) -> HttpResponse:
+def referral_clock(request: AuthenticatedHttpRequest, public_id, referral_id) -> HttpResponse:
     child, referral = _referral(request.user, public_id, referral_id)
     _decider_only(request.user, referral)
     form = ClockForm(_post_or_none(request))
@@ -417,21 +418,21 @@ def referral_clock(request: HttpRequest, public_id, referral_id) -> HttpResponse
 
 @professional_required
 @require_GET
-def triage_queue(request: HttpRequest) -> HttpResponse:
+def triage_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = selectors.triage_queue(user=request.user)
     return render(request, "referrals/queue.html", {"rows": rows})
 
 
 @professional_required
 @require_GET
-def senior_review_queue(request: HttpRequest) -> HttpResponse:
+def senior_review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = selectors.senior_review_queue(user=request.user)
     return render(request, "referrals/senior_review_queue.html", {"rows": rows})
 
 
 @professional_required
 @require_GET
-def waiting_list(request: HttpRequest) -> HttpResponse:
+def waiting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     only_due = request.GET.get("due") == "1"
     rows = selectors.waiting_list(user=request.user, only_due=only_due)
     return render(request, "referrals/waiting_list.html", {"rows": rows, "only_due": only_due})
@@ -439,7 +440,7 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def waiting_contact(request: HttpRequest, public_id, entry_id) -> HttpResponse:
+def waiting_contact(request: AuthenticatedHttpRequest, public_id, entry_id) -> HttpResponse:
     try:
         child, entry = selectors.access_waiting_entry(request.user, public_id, entry_id)
     except NotPermitted as error:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.decorators import professional_required
+from apps.accounts.http import AuthenticatedHttpRequest
 from apps.accounts.models import User
 from apps.children.categories import Category
 from apps.children.models import Child
@@ -119,7 +120,7 @@ def _post_or_none(request: HttpRequest):
 
 @professional_required
 @require_GET
-def team_page(request: HttpRequest, public_id) -> HttpResponse:
+def team_page(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     child = _child(request.user, public_id, perm=VIEW_TEAM)
     can_change = child.access.can_change
     # Meetings and actions are the plans category: without it, a marker stands in their place (R72).
@@ -166,7 +167,7 @@ def team_page(request: HttpRequest, public_id) -> HttpResponse:
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def member_add(request: HttpRequest, public_id) -> HttpResponse:
+def member_add(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     child = _child(request.user, public_id, perm=CHANGE)
     form = MemberAddForm(_post_or_none(request), child=child, initial={"started_on": timezone.localdate()})
     if form.is_bound and form.is_valid():
@@ -194,7 +195,7 @@ def member_add(request: HttpRequest, public_id) -> HttpResponse:
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def member_end(request: HttpRequest, public_id, membership_id) -> HttpResponse:
+def member_end(request: AuthenticatedHttpRequest, public_id, membership_id) -> HttpResponse:
     child = _child(request.user, public_id, perm=CHANGE)
     membership = _current_member(child, membership_id)
     form = MemberEndForm(_post_or_none(request), initial={"ended_on": timezone.localdate()})
@@ -225,7 +226,7 @@ def member_end(request: HttpRequest, public_id, membership_id) -> HttpResponse:
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def trusted_worker_name(request: HttpRequest, public_id, membership_id) -> HttpResponse:
+def trusted_worker_name(request: AuthenticatedHttpRequest, public_id, membership_id) -> HttpResponse:
     child = _child(request.user, public_id, perm=CHANGE)
     membership = _current_member(child, membership_id)
     form = ConfirmForm(_post_or_none(request), submit_label=f"Name {membership.name} as the trusted worker")
@@ -252,7 +253,7 @@ def trusted_worker_name(request: HttpRequest, public_id, membership_id) -> HttpR
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def direct_contact_give(request: HttpRequest, public_id, membership_id) -> HttpResponse:
+def direct_contact_give(request: AuthenticatedHttpRequest, public_id, membership_id) -> HttpResponse:
     child = _child(request.user, public_id, perm=CHANGE)
     membership = _current_member(child, membership_id)
     trusted_worker = next((m for m in _current_members(child) if m.is_trusted_worker), None)
@@ -290,7 +291,7 @@ def direct_contact_give(request: HttpRequest, public_id, membership_id) -> HttpR
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def member_offer(request: HttpRequest, public_id, membership_id) -> HttpResponse:
+def member_offer(request: AuthenticatedHttpRequest, public_id, membership_id) -> HttpResponse:
     """What a member offers the young person, in the words the young person's own pages show (R91)."""
     child = _child(request.user, public_id, perm=CHANGE)
     membership = _current_member(child, membership_id)
@@ -336,7 +337,7 @@ def member_offer(request: HttpRequest, public_id, membership_id) -> HttpResponse
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def lead_appoint(request: HttpRequest, public_id) -> HttpResponse:
+def lead_appoint(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     child = _child(request.user, public_id, perm=CHANGE)
     members = _professionals(_current_members(child))
     form = LeadAppointForm(
@@ -393,7 +394,7 @@ def _hand_over(
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def lead_hand_over(request: HttpRequest, public_id) -> HttpResponse:
+def lead_hand_over(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     child = _child(request.user, public_id, perm=CHANGE)
     appointment = current_lead_appointment(child=child)
     if appointment is None:
@@ -410,7 +411,7 @@ def lead_hand_over(request: HttpRequest, public_id) -> HttpResponse:
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def trusted_worker_hand_over(request: HttpRequest, public_id) -> HttpResponse:
+def trusted_worker_hand_over(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     child = _child(request.user, public_id, perm=CHANGE)
     outgoing = next((member for member in _current_members(child) if member.is_trusted_worker), None)
     if outgoing is None:
@@ -430,7 +431,7 @@ def trusted_worker_hand_over(request: HttpRequest, public_id) -> HttpResponse:
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def meeting_record(request: HttpRequest, public_id) -> HttpResponse:
+def meeting_record(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     child = _child(request.user, public_id, perm=CHANGE)
     members = _current_members(child)
     form = MeetingForm(_post_or_none(request), members=members, owners=_owners(members))
@@ -474,7 +475,7 @@ def meeting_record(request: HttpRequest, public_id) -> HttpResponse:
 
 @professional_required
 @require_GET
-def meeting_detail(request: HttpRequest, public_id, meeting_id) -> HttpResponse:
+def meeting_detail(request: AuthenticatedHttpRequest, public_id, meeting_id) -> HttpResponse:
     child = _child(request.user, public_id, perm="view_child_plans")  # meetings are the "plans" category
     meeting = get_object_or_404(child.meetings.select_related("recorded_by"), public_id=meeting_id)
     participants = list(
@@ -494,7 +495,7 @@ def meeting_detail(request: HttpRequest, public_id, meeting_id) -> HttpResponse:
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def action_add(request: HttpRequest, public_id) -> HttpResponse:
+def action_add(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     child = _child(request.user, public_id, perm=CHANGE)
     form = ActionForm(_post_or_none(request), owners=_owners(_current_members(child)))
     if form.is_bound and form.is_valid():
@@ -510,7 +511,7 @@ def action_add(request: HttpRequest, public_id) -> HttpResponse:
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def action_complete(request: HttpRequest, public_id, action_id) -> HttpResponse:
+def action_complete(request: AuthenticatedHttpRequest, public_id, action_id) -> HttpResponse:
     child = _child(request.user, public_id, perm=VIEW_TEAM)
     action = get_object_or_404(
         child.actions.select_related("owner"), public_id=action_id, completed_on__isnull=True
@@ -543,7 +544,7 @@ def action_complete(request: HttpRequest, public_id, action_id) -> HttpResponse:
 
 @professional_required
 @require_GET
-def manager_page(request: HttpRequest) -> HttpResponse:
+def manager_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """For team managers: children with no lead professional, and each lead professional's caseload size."""
     if not user_is_team_manager(user=request.user):
         raise PermissionDenied("This page is for team managers.")

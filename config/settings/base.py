@@ -114,6 +114,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiles a query whose estimated cost passes a threshold, which costs hundreds of
     # milliseconds on short OLTP queries like ours and saves nothing (bench/README.md).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # make run's web process, worker and scheduler share one SQLite file. A transaction takes the write lock
+    # as it begins (IMMEDIATE), so two never fail upgrading read locks at once ("database is locked" at
+    # once, whatever the timeout), and waits up to 20 s for it when the machine is busy.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -7,6 +7,20 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-a-secret")
 os.environ.setdefault("BEACON_AUDIT_KEY", "test-only-not-a-secret-audit-key")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/beacon")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
+# pytest-xdist runs the suite in worker processes gw0, gw1, ...; as pytest-django gives each its own
+# database, each gets its own Redis db: the one REDIS_URL names plus the worker's number. Only once per
+# process tree: a process a test starts (a Celery worker) inherits the marker and keeps the URL it is given.
+if (_worker := os.environ.get("PYTEST_XDIST_WORKER", "")).startswith("gw") and (
+    "BEACON_TEST_REDIS_PER_WORKER" not in os.environ
+):
+    import urllib.parse
+
+    _redis = urllib.parse.urlsplit(os.environ["REDIS_URL"])
+    _db = int(_redis.path.strip("/") or 0) + int(_worker.removeprefix("gw"))
+    if _db > 15:
+        raise RuntimeError(f"Redis has dbs 0-15: {os.environ['REDIS_URL']} leaves none for worker {_worker}")
+    os.environ["REDIS_URL"] = urllib.parse.urlunsplit(_redis._replace(path=f"/{_db}"))
+    os.environ["BEACON_TEST_REDIS_PER_WORKER"] = os.environ["REDIS_URL"]
 
 from .base import *
 

@@ -48,7 +48,8 @@ from tests.portal.factories import young_person_world
 from tests.referrals.factories import camhs_organisation, referral_for
 from tests.teams.factories import action_for, planned_meeting
 
-pytestmark = pytest.mark.django_db
+# One xdist group with the schema tests: the schema they share is built once per run (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("openapi-schema")]
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 EXAMPLES = int(os.environ.get("BEACON_SCHEMATHESIS_EXAMPLES", "3"))
@@ -153,8 +154,13 @@ def _run(strategy, personas) -> None:
     call()
 
 
-def test_every_operation_answers_inside_its_documented_contract(wsgi_app, personas, real_path_parameters):
-    schema = schemathesis.openapi.from_wsgi("/api/schema/", wsgi_app)
+def test_every_operation_answers_inside_its_documented_contract(
+    openapi_schema, wsgi_app, personas, real_path_parameters
+):
+    # The schema /api/schema/ serves (tests/core/test_api_schema.py), built once for the run; the calls go
+    # to the app in-process, as schemathesis.openapi.from_wsgi would send them.
+    schema = schemathesis.openapi.from_dict(openapi_schema)
+    schema.app = wsgi_app
     failures = []
     for result in schema.get_all_operations():
         operation = result.ok()

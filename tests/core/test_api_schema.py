@@ -3,29 +3,20 @@
 import re
 
 import pytest
-import yaml
-from django.core.management import call_command
 
-pytestmark = pytest.mark.django_db
-
-
-def test_the_schema_generates_and_validates_with_no_warnings(tmp_path):
-    schema_file = tmp_path / "schema.yaml"
-    # --fail-on-warn turns any warning (an undocumented type, a name clash) into an error.
-    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(schema_file))
-
-    schema = yaml.safe_load(schema_file.read_text())
-    assert "/api/v1/children/" in schema["paths"]
+# The schema is built once (the openapi_schema fixture, tests/conftest.py) for every test that reads it.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("openapi-schema")]
 
 
-def test_every_operation_has_an_id_a_tag_and_documents_its_errors(tmp_path):
-    schema_file = tmp_path / "schema.yaml"
-    call_command("spectacular", "--file", str(schema_file))
-    schema = yaml.safe_load(schema_file.read_text())
+def test_the_schema_generates_and_validates_with_no_warnings(openapi_schema):
+    # The fixture generated it with --validate --fail-on-warn: any warning would have been an error.
+    assert "/api/v1/children/" in openapi_schema["paths"]
 
+
+def test_every_operation_has_an_id_a_tag_and_documents_its_errors(openapi_schema):
     operations = [
         (path, method, operation)
-        for path, item in schema["paths"].items()
+        for path, item in openapi_schema["paths"].items()
         for method, operation in item.items()
     ]
     assert operations
@@ -38,11 +29,8 @@ def test_every_operation_has_an_id_a_tag_and_documents_its_errors(tmp_path):
             assert "401" in error_statuses, (path, method)
 
 
-def test_no_integer_ids_appear_in_the_schema(tmp_path):
-    schema_file = tmp_path / "schema.yaml"
-    call_command("spectacular", "--file", str(schema_file))
-    schema = yaml.safe_load(schema_file.read_text())
-    for name, component in schema["components"]["schemas"].items():
+def test_no_integer_ids_appear_in_the_schema(openapi_schema):
+    for name, component in openapi_schema["components"]["schemas"].items():
         assert not {"id", "pk"} & set(component.get("properties", {})), name
 
 

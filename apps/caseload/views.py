@@ -1,11 +1,12 @@
 """The lead professional's caseload page (R18): sorted and filtered in place by htmx."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from apps.accounts.decorators import professional_required
+from apps.accounts.http import AuthenticatedHttpRequest
 from apps.caseload.selectors import CASELOAD_SORTS, caseload
 from apps.core.htmx import wants_fragment
 from apps.sharing.selectors import child_list_audit
@@ -30,7 +31,7 @@ CASELOAD_SORT_LABELS = [
 
 @professional_required
 @require_GET
-def caseload_page(request: HttpRequest) -> HttpResponse:
+def caseload_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The lead professional's caseload (R18), sorted and filtered in place by htmx, or by a plain GET."""
     sort = request.GET.get("sort", "name")
     sort = sort if sort in CASELOAD_SORTS else "name"

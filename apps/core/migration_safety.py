@@ -128,8 +128,9 @@ class ReleaseSafetyLinter(MigrationLinter):
         include_apps: Iterable[str] | None = None,
     ) -> None:
         self.reviewed = reviewed
+        self.own_apps: list[str] = list(include_apps) if include_apps is not None else project_app_labels()
         super().__init__(
-            include_apps=list(include_apps) if include_apps is not None else project_app_labels(),
+            include_apps=self.own_apps,
             no_cache=True,
             # The test settings use a PostgreSQL backend subclass (tests/audit/flush_backend), which the
             # linter does not recognise by name.
@@ -140,7 +141,7 @@ class ReleaseSafetyLinter(MigrationLinter):
         self.stale_reviews = sorted(
             key
             for key in reviewed
-            if key[0] in self.include_apps and key not in self.migration_loader.disk_migrations
+            if key[0] in self.own_apps and key not in self.migration_loader.disk_migrations
         )
 
     def should_ignore_migration(self, app_label, migration_name, operations=(), is_initial=False) -> bool:
@@ -163,7 +164,7 @@ class ReleaseSafetyLinter(MigrationLinter):
         return errors, ignored, warnings
 
     def print_linting_msg(self, app_label, migration_name, msg, lint_result) -> None:
-        if app_label not in self.include_apps:
+        if app_label not in self.own_apps:
             return  # Third-party apps: not ours to review, and not worth a line each.
         if (app_label, migration_name) in self.reviewed:
             msg = "REVIEWED (apps/core/migration_safety.py says why it stands)"

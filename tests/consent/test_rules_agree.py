@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from apps.consent.api import SafeguardingOverrideOutputSerializer
+from apps.caseload.consent_api import SafeguardingOverrideOutputSerializer
 from apps.consent.models import Consent, SafeguardingOverride
 from apps.consent.selectors import overrides_in_force
 from apps.consent.services import consent_record

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.consent.api import (
+from apps.caseload.consent_api import (
     CompetenceAssessmentListCreateApi,
     ConsentListCreateApi,
     ConsentReviewCompleteApi,

@@ -66,7 +66,7 @@ def _read_loop(
     from apps.audit.models import AuditEvent
     from apps.audit.services import audit_record
     from apps.children.models import Child
-    from apps.children.selectors import access_child
+    from apps.sharing.selectors import access_child
 
     reader = User.objects.get(pk=reader_id)
     children = list(Child.objects.filter(public_id__in=public_ids))
@@ -140,7 +140,7 @@ def view_during_long_write(
 ) -> list[float]:
     """Milliseconds for each of ``views`` record views of another child while the long write is open."""
     from apps.accounts.models import User
-    from apps.children.selectors import access_child
+    from apps.sharing.selectors import access_child
 
     reader = User.objects.get(pk=reader_id)
     access_child(reader, public_ids[1])  # Warm: the first read loads what later ones reuse.

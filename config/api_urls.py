@@ -6,10 +6,10 @@ from apps.core.api.views import EndpointNotFoundApi
 
 urlpatterns = [
     path("", include("apps.accounts.api_urls")),
-    path("", include("apps.children.api_urls")),
+    path("", include("apps.caseload.children_api_urls")),
     path("", include("apps.caseload.api_urls")),
     path("", include("apps.teams.api_urls")),
-    path("", include("apps.consent.api_urls")),
+    path("", include("apps.caseload.consent_api_urls")),
     path("", include("apps.referrals.api_urls")),
     path("", include("apps.appointments.api_urls")),
     path("", include("apps.notifications.api_urls")),

@@ -28,7 +28,7 @@ urlpatterns = [
     path("children/", include("apps.caseload.children_urls")),
     path("", include("apps.caseload.urls")),
     path("", include("apps.teams.urls")),
-    path("", include("apps.consent.urls")),
+    path("", include("apps.caseload.consent_urls")),
     path("", include("apps.referrals.urls")),
     path("", include("apps.appointments.urls")),
     path("", include("apps.passport.urls")),

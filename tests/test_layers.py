@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import grimp
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,3 +83,17 @@ def test_anything_importing_the_demo_data_breaks_the_layers(tree_copy: Path):
 
     assert result.returncode != 0
     assert "apps.portal.views -> apps.demo.loader" in result.stdout
+
+
+def test_no_two_apps_import_each_other():
+    graph = grimp.build_graph("apps", cache_dir=None)
+    apps = sorted(m for m in graph.find_children("apps"))
+    both_ways = [
+        (a, b)
+        for i, a in enumerate(apps)
+        for b in apps[i + 1 :]
+        if graph.direct_import_exists(importer=a, imported=b, as_packages=True)
+        and graph.direct_import_exists(importer=b, imported=a, as_packages=True)
+    ]
+
+    assert both_ways == []

@@ -14,7 +14,7 @@ from apps.appointments.api import (
 app_name = "appointments-api"
 
 # Ids are matched as any string, not <uuid:>: the views answer a malformed id with the same 404 as one
-# that names nothing of this child's, in the API's error shape (as apps.children.api_urls does).
+# that names nothing of this child's, in the API's error shape (as apps.caseload.children_api_urls does).
 child = "children/<str:public_id>/"
 appointment = f"{child}appointments/<str:appointment_id>/"
 

@@ -12,14 +12,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.models import User
-from apps.children.api import (
+from apps.caseload.children_api import (
     ChildDetailOutputSerializer,
     VulnerabilityOutputSerializer,
     child_detail_data,
 )
+from apps.caseload.consent_api import CHILD_PUBLIC_ID, IsProfessionalOrParentCarer
 from apps.children.categories import SENSITIVE, Category
 from apps.children.models import Child
-from apps.consent.api import CHILD_PUBLIC_ID, IsProfessionalOrParentCarer
 from apps.sharing.selectors import access_child
 from apps.teams.api import (
     ActionOutputSerializer,

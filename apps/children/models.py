@@ -69,6 +69,10 @@ class ChildQuerySet(models.QuerySet):
 # first page is found within about 25 / (this / children) rows of the walk (1,250 at 100,000 children).
 MANY_THROUGH_GROUPS = 2_000
 
+# Why the person who created a child's record may see it: the words the creation's audit row records, and
+# the label of sharing's grant on that basis (``apps.sharing.models.AccessGrant.Basis.CREATOR``).
+CREATOR_BASIS = "Created the record"
+
 
 @dataclass(frozen=True)
 class _Holding:
@@ -80,14 +84,15 @@ class _Holding:
 
     def rows(self) -> tuple[models.QuerySet, models.QuerySet]:
         """The person's own rows and their groups' rows of the permission in force now."""
-        from apps.sharing.models import ChildGroupObjectPermission, ChildUserObjectPermission
+        # The permission rows are sharing's models, whose foreign keys point at the child: reached through
+        # those reverse relations, as the foreign keys already make the record depend on them.
+        user_rows = Child._meta.get_field("childuserobjectpermission").related_model
+        group_rows = Child._meta.get_field("childgroupobjectpermission").related_model
 
         # A permission whose consent or override has run out is ignored at once, sweep or no sweep.
         in_force = Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
-        direct = ChildUserObjectPermission.objects.filter(
-            in_force, user_id=self.user_id, permission_id=self.permission_id
-        )
-        through_group = ChildGroupObjectPermission.objects.filter(
+        direct = user_rows.objects.filter(in_force, user_id=self.user_id, permission_id=self.permission_id)
+        through_group = group_rows.objects.filter(
             in_force, group_id__in=self.group_ids, permission_id=self.permission_id
         )
         return direct, through_group

@@ -16,6 +16,7 @@ from apps.accounts.selectors import user_primary_membership
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
 from apps.children.models import (
+    CREATOR_BASIS,
     Child,
     ChildIdentifier,
     FamilyMember,
@@ -25,8 +26,6 @@ from apps.children.models import (
 )
 from apps.core.exceptions import ApplicationError, DuplicateRecord
 from apps.core.nhs_number import normalise_nhs_number
-from apps.sharing.models import AccessGrant
-from apps.sharing.services import child_access_grant
 
 # The fields of the core record a professional may set or change.
 CHILD_FIELDS = (
@@ -56,6 +55,11 @@ DUPLICATE_NHS_NUMBER = (
 # transaction: consent schedules a review (R82). Each registers from its AppConfig.ready(), so the record
 # needs no import of them; a hook takes the child and the day the new placement began.
 PLACEMENT_CHANGE_HOOKS: list[Callable[..., None]] = []
+
+# What apps above the record do when a child's record is created, inside the same transaction: sharing
+# gives the creator their grant, so the person who creates the record can see and change it. Registered
+# from AppConfig.ready() as above; a hook takes the child and the person who created the record.
+CHILD_CREATED_HOOKS: list[Callable[..., None]] = []
 
 
 def _today() -> date:
@@ -166,13 +170,14 @@ def child_create(
             action=AuditEvent.Action.CREATE,
             target=child,
             child=child,
-            basis=AccessGrant.Basis.CREATOR.label,
+            basis=CREATOR_BASIS,
             detail={
                 "fields": sorted(k for k, v in fields.items() if v not in ("", None)),
                 "identifiers": len(identifier_rows),
             },
         )
-        child_access_grant(child=child, user=actor, basis=AccessGrant.Basis.CREATOR, granted_by=actor)
+        for hook in CHILD_CREATED_HOOKS:
+            hook(child=child, actor=actor)
     return child
 
 

@@ -1,17 +1,16 @@
 """Writes to the consent register, competence, overrides, reviews and the disclosure log.
 
-Every change here ends by recomputing the permissions of the people it concerns, through
-``apps.sharing`` (the only code that touches permissions), in the same transaction: a withdrawal takes
-effect on the very next request.
+Every change here ends by recomputing the permissions of the people it concerns, through the hooks
+``apps.sharing`` (the only code that touches permissions) registers in ``ACCESS_CHANGED_HOOKS``, in the
+same transaction: a withdrawal takes effect on the very next request.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import Organisation, OrganisationMembership, ProfessionalRole, User
@@ -41,12 +40,23 @@ from apps.consent.selectors import (
 )
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.locking import lock_for_change
-from apps.notifications.models import Notification
-from apps.notifications.services import notification_send
-from apps.sharing.access import child_access
-from apps.sharing.services import child_access_resync
 
 SAFEGUARDING_LEAD_ROLE = "safeguarding-lead"
+
+# What apps above consent do after a change to a reason for access, inside the same transaction: sharing
+# recomputes the child's permissions (``child_access_resync``). Each registers from its AppConfig.ready(),
+# so consent needs no import of them; a hook takes the child.
+ACCESS_CHANGED_HOOKS: list[Callable[..., None]] = []
+
+# What apps above consent do when a safeguarding override is opened, inside the same transaction:
+# notifications alerts each safeguarding lead who must review it. A hook takes the override, the person
+# who opened it and the leads to alert.
+OVERRIDE_OPENED_HOOKS: list[Callable[..., None]] = []
+
+
+def _access_changed(*, child: Child) -> None:
+    for hook in ACCESS_CHANGED_HOOKS:
+        hook(child=child)
 
 
 def _today() -> date:
@@ -188,7 +198,7 @@ def consent_record(
     with transaction.atomic():
         consent.save()
         ConsentCategory.objects.bulk_create(ConsentCategory(consent=consent, category=c) for c in categories)
-        child_access_resync(child=child)
+        _access_changed(child=child)
         audit_record(
             actor=actor,
             action=AuditEvent.Action.CREATE,
@@ -214,7 +224,7 @@ def consent_withdraw(*, actor: User, consent: Consent, reason: str) -> Consent:
         consent.withdrawn_reason = reason.strip()
         consent.withdrawn_by = actor
         consent.save(update_fields=["withdrawn_at", "withdrawn_reason", "withdrawn_by"])
-        child_access_resync(child=consent.child)
+        _access_changed(child=consent.child)
         audit_record(
             actor=actor,
             action=AuditEvent.Action.REVOKE,
@@ -238,7 +248,7 @@ def consent_expiry_sweep(*, today: date | None = None) -> int:
         valid_from__gt=today - timedelta(days=7), valid_from__lte=today, withdrawn_at__isnull=True
     ).select_related("child"):
         with transaction.atomic():
-            child_access_resync(child=consent.child)
+            _access_changed(child=consent.child)
     expired = Consent.objects.filter(
         valid_until__lt=today, withdrawn_at__isnull=True, expiry_applied_at__isnull=True
     ).select_related("child")
@@ -250,7 +260,7 @@ def consent_expiry_sweep(*, today: date | None = None) -> int:
             )
             if not claimed:
                 continue
-            child_access_resync(child=consent.child)
+            _access_changed(child=consent.child)
             consent_review_schedule(
                 child=consent.child, reason=ConsentReview.Reason.CONSENT_EXPIRED, due_on=today
             )
@@ -323,7 +333,7 @@ def consent_review_sweep(*, today: date | None = None) -> int:
 
 def _resync_everyone(*, child: Child) -> None:
     """Recompute permissions for everyone with any reason to see the child."""
-    child_access_resync(child=child)
+    _access_changed(child=child)
 
 
 def _safeguarding_leads(*, organisation_ids: set[int]) -> list[User]:
@@ -372,7 +382,7 @@ def safeguarding_override_open(
             starts_at=now,
             expires_at=now + timedelta(hours=settings.BEACON_OVERRIDE_HOURS),
         )
-        child_access_resync(child=child)
+        _access_changed(child=child)
         audit_record(
             actor=actor,
             action=AuditEvent.Action.GRANT,
@@ -387,22 +397,9 @@ def safeguarding_override_open(
             for org in (child.created_by_organisation_id, membership and membership.organisation_id)
             if org
         }
-        for lead in _safeguarding_leads(organisation_ids=organisations):
-            if lead.pk == actor.pk:
-                continue
-            # The review is the safeguarding lead's duty whether or not the child's record is shared with
-            # them, and the review page decides who reads it (``views._override_for_review``): the message
-            # is about that task, not a category of the child's information, so it carries no child. The
-            # justification can name sensitive facts, so it stays behind that page.
-            notification_send(
-                recipient=lead,
-                kind=Notification.Kind.OVERRIDE,
-                dedupe_key=f"override:{override.pk}:{lead.pk}",
-                subject=f"{actor} used a safeguarding override for {child.known_as}: please review it",
-                subject_for_email="a safeguarding override needs your review",
-                body="Read why it was opened, then say whether it was justified.",
-                link=reverse("consent:override-review", args=[child.public_id, override.public_id]),
-            )
+        leads = [lead for lead in _safeguarding_leads(organisation_ids=organisations) if lead.pk != actor.pk]
+        for hook in OVERRIDE_OPENED_HOOKS:
+            hook(override=override, actor=actor, reviewers=leads)
     return override
 
 
@@ -469,7 +466,7 @@ def safeguarding_override_review(
             override.ended_at = timezone.now()
             fields.append("ended_at")
         override.save(update_fields=fields)
-        child_access_resync(child=override.child)
+        _access_changed(child=override.child)
         audit_record(
             actor=actor,
             action=AuditEvent.Action.UPDATE,
@@ -485,10 +482,15 @@ OVERRIDE_TOLD_REFUSED = (
 )
 
 
-def safeguarding_override_check_may_record_told(*, actor: User, override: SafeguardingOverride) -> None:
+def safeguarding_override_check_may_record_told(
+    *, actor: User, override: SafeguardingOverride, may_change_record: bool
+) -> None:
     """Who may record that the young person was told about an override (R76): the person who opened it,
     someone who may change the child's record (the lead professional), or a safeguarding lead. Anyone else
-    gets ``NotPermitted``: whether and when to tell a young person is a safeguarding judgement."""
+    gets ``NotPermitted``: whether and when to tell a young person is a safeguarding judgement.
+
+    ``may_change_record`` is the access decision's answer for the actor and the child
+    (``child_access(...).can_change``), asked by the page and the API, which sit above it."""
     if actor.pk == override.opened_by_id:
         return
     if (
@@ -497,15 +499,17 @@ def safeguarding_override_check_may_record_told(*, actor: User, override: Safegu
         .exists()
     ):
         return
-    if not child_access(user=actor, child=override.child).can_change:
+    if not may_change_record:
         raise NotPermitted(OVERRIDE_TOLD_REFUSED)
 
 
 def safeguarding_override_young_person_told(
-    *, actor: User, override: SafeguardingOverride, told_on: date
+    *, actor: User, override: SafeguardingOverride, told_on: date, may_change_record: bool
 ) -> SafeguardingOverride:
     """Record that the young person has been told about the override, once it was judged safe to (R76)."""
-    safeguarding_override_check_may_record_told(actor=actor, override=override)
+    safeguarding_override_check_may_record_told(
+        actor=actor, override=override, may_change_record=may_change_record
+    )
     if told_on > _today():
         raise ValidationError({"told_on": "The date must be today or in the past"})
     with transaction.atomic():
@@ -601,7 +605,7 @@ def parent_withholding_record(
             recorded_by=actor,
             recorded_on=_today(),
         )
-        child_access_resync(child=child)
+        _access_changed(child=child)
         audit_record(
             actor=actor,
             action=AuditEvent.Action.CREATE,
@@ -622,7 +626,7 @@ def parent_withholding_end(*, actor: User, withholding: ParentWithholding) -> Pa
             raise ApplicationError("This has already ended.")
         withholding.ended_on = _today()
         withholding.save(update_fields=["ended_on"])
-        child_access_resync(child=withholding.child)
+        _access_changed(child=withholding.child)
         audit_record(
             actor=actor, action=AuditEvent.Action.UPDATE, target=withholding, child=withholding.child
         )
@@ -670,7 +674,7 @@ def coordination_objection_record(
                 recorded_by=actor,
                 recorded_on=_today(),
             )
-            child_access_resync(child=child)
+            _access_changed(child=child)
             audit_record(
                 actor=actor,
                 action=AuditEvent.Action.CREATE,
@@ -694,6 +698,6 @@ def coordination_objection_end(*, actor: User, objection: CoordinationObjection)
         if not ended:
             raise ApplicationError("This objection has already ended.")
         objection.refresh_from_db()
-        child_access_resync(child=objection.child)
+        _access_changed(child=objection.child)
         audit_record(actor=actor, action=AuditEvent.Action.UPDATE, target=objection, child=objection.child)
     return objection

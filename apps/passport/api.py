@@ -24,8 +24,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.models import Organisation, User
-from apps.children.api import OrganisationReferenceSerializer
 from apps.children.models import FamilyMember
+from apps.children.serializers import OrganisationReferenceSerializer
 from apps.core.api.fields import PersonReferenceSerializer, PublicIdRelatedField
 from apps.passport import services
 from apps.passport.models import SECTION_TEXT_MAX_LENGTH, Passport, PassportProposal, PassportShare, Section

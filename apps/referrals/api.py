@@ -13,9 +13,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.models import Organisation
-from apps.children.api import OrganisationReferenceSerializer
 from apps.children.models import Child
 from apps.children.selectors import VIEW
+from apps.children.serializers import OrganisationReferenceSerializer
 from apps.core.api.fields import PublicIdRelatedField
 from apps.core.exceptions import NotPermitted
 from apps.referrals import selectors, services

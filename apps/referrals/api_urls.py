@@ -7,7 +7,7 @@ from apps.referrals import api
 app_name = "referrals-api"
 
 # Ids are matched as any string, not <uuid:>: the views answer a malformed id with the same 404 as one
-# that names nothing, in the API's error shape (as apps.children.api_urls does).
+# that names nothing, in the API's error shape (as apps.caseload.children_api_urls does).
 child = "children/<str:public_id>/"
 referral = f"{child}referrals/<str:referral_id>/"
 consultation = "referrals/consultations/<str:consultation_id>/"

@@ -16,6 +16,8 @@ from django.db import models
 from django.db.models import Q
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from apps.children.models import CREATOR_BASIS
+
 
 class LawfulBasis(models.TextChoices):
     """Why sharing a child's information is lawful (UK GDPR Article 6 and the Children's Wellbeing and Schools
@@ -149,7 +151,7 @@ class OrganisationAccessGrant(models.Model):
 
 class AccessGrant(models.Model):
     class Basis(models.TextChoices):
-        CREATOR = "creator", "Created the record"
+        CREATOR = "creator", CREATOR_BASIS
         ADMINISTRATOR = "administrator", "Granted by an administrator"
         TEAM_MEMBER = "team_member", "Member of the team around the child"
         # Made a referral, or works at the service receiving it: the core record and the referrals

@@ -353,6 +353,12 @@ def child_access_grant(
     return grant
 
 
+def creator_access_grant(*, child, actor: User) -> None:
+    """The person who creates a child's record can see and change it. Registered with
+    ``apps.children.services.CHILD_CREATED_HOOKS`` by SharingConfig.ready()."""
+    child_access_grant(child=child, user=actor, basis=AccessGrant.Basis.CREATOR, granted_by=actor)
+
+
 def child_access_revoke(*, grant: AccessGrant, revoked_by: User | None) -> AccessGrant:
     """End one reason for access; the person keeps access only if another active reason remains."""
     with transaction.atomic():

@@ -18,10 +18,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.models import Organisation, ProfessionalRole, User
-from apps.children.api import OrganisationReferenceSerializer
 from apps.children.categories import Category
 from apps.children.models import Child
 from apps.children.selectors import CHANGE
+from apps.children.serializers import OrganisationReferenceSerializer
 from apps.core.api.fields import ChildScopedPublicIdField, PersonReferenceSerializer, PublicIdRelatedField
 from apps.core.exceptions import ApplicationError
 from apps.sharing.access import ChildAccess

@@ -20,7 +20,7 @@ from apps.teams.api import (
 app_name = "teams-api"
 
 # Ids are matched as any string, not <uuid:>: the views answer a malformed id with the same 404 as one
-# that names nothing of this child's, in the API's error shape (as apps.children.api_urls does).
+# that names nothing of this child's, in the API's error shape (as apps.caseload.children_api_urls does).
 child = "children/<str:public_id>/"
 member = f"{child}team/members/<str:membership_id>/"
 

@@ -12,9 +12,9 @@ from apps.appointments.models import Appointment, MissedAppointmentFollowUp
 from apps.appointments.services import appointment_outcome_record, follow_up_complete
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record_reads
-from apps.children.selectors import access_child
 from apps.core.exceptions import ApplicationError
 from apps.notifications.models import Notification
+from apps.sharing.selectors import access_child
 from tests.appointments.factories import booked
 from tests.concurrency import one_wins, run_together
 from tests.factories import ChildFactory

@@ -131,10 +131,13 @@ def test_telling_the_young_person_is_recorded_once_when_two_record_it_at_once(le
 
     outcomes = run_together(
         lambda: safeguarding_override_young_person_told(
-            actor=lead_professional, override=first, told_on=today
+            actor=lead_professional, override=first, told_on=today, may_change_record=True
         ),
         lambda: safeguarding_override_young_person_told(
-            actor=lead_professional, override=second, told_on=today - timedelta(days=1)
+            actor=lead_professional,
+            override=second,
+            told_on=today - timedelta(days=1),
+            may_change_record=True,
         ),
     )
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from apps.consent.api import SafeguardingOverrideOutputSerializer
+from apps.caseload.consent_api import SafeguardingOverrideOutputSerializer
 from apps.consent.models import Consent, SafeguardingOverride
 from apps.consent.selectors import overrides_in_force
 from apps.consent.services import consent_record
@@ -112,27 +112,38 @@ def _told(child, override) -> tuple[str, str, dict]:
     return page, api, {"told_on_0": today.day, "told_on_1": today.month, "told_on_2": today.year}
 
 
-def test_the_opener_who_may_only_look_records_told_through_either_interface(
+def test_the_opener_who_may_only_look_records_told_through_either_interface_once(
     child, lead_professional, read_only_professional
 ):
     from apps.consent.services import safeguarding_override_open
 
-    override = safeguarding_override_open(
-        actor=read_only_professional,
-        child=child,
-        lawful_basis=SafeguardingOverride.LawfulBasis.CHILD_PROTECTION_ENQUIRY,
-        justification="Disclosure at school today suggests the child is at immediate risk at home.",
-        categories=["plans"],
+    through_the_page, through_the_api = (
+        safeguarding_override_open(
+            actor=read_only_professional,
+            child=child,
+            lawful_basis=SafeguardingOverride.LawfulBasis.CHILD_PROTECTION_ENQUIRY,
+            justification="Disclosure at school today suggests the child is at immediate risk at home.",
+            categories=[category],
+        )
+        for category in ("plans", "assessments")
     )
-    page_url, api_url, form = _told(child, override)
+    page_url, _, form = _told(child, through_the_page)
+    _, api_url, _ = _told(child, through_the_api)
+    client = sign_in(Client(), read_only_professional)
+    api = _api(read_only_professional)
 
-    page = sign_in(Client(), read_only_professional).post(page_url, form)
-    response = _api(read_only_professional).post(api_url, {"told_on": str(TODAY())}, format="json")
+    page = client.post(page_url, form)
+    response = api.post(api_url, {"told_on": str(TODAY())}, format="json")
+    # Recorded once: a second recording, through the other interface, changes nothing.
+    again = api.post(_told(child, through_the_page)[1], {"told_on": str(TODAY())}, format="json")
 
     assert page.status_code == 302
     assert response.status_code == 200, response.json()
-    override.refresh_from_db()
-    assert override.young_person_told_on == TODAY()
+    for override in (through_the_page, through_the_api):
+        override.refresh_from_db()
+        assert override.young_person_told_on == TODAY()
+    assert again.status_code == 400
+    assert again.json()["errors"][0]["detail"].startswith("Telling the young person was already recorded")
 
 
 def test_someone_else_who_may_only_look_is_refused_told_in_the_same_words_by_both_interfaces(

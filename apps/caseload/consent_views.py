@@ -3,6 +3,9 @@
 Each view reads top to bottom: access -> form -> service -> redirect. The child always comes through
 ``access_child`` (404 if it does not exist or is not shared, 403 to change what is shared read-only). The
 rules of consent belong to ``apps.consent.services``; these views only put its errors back on the form.
+
+They moved up from apps/consent (URL namespace ``consent`` and templates kept): a consent page asks the access
+decision (``apps.sharing``), which reads consent, so the pages sit above both, with the children's pages.
 """
 
 from django.conf import settings
@@ -346,15 +349,21 @@ def override_review(request: AuthenticatedHttpRequest, public_id, override_id) -
 def override_told(request: AuthenticatedHttpRequest, public_id, override_id) -> HttpResponse:
     child = _child(request.user, public_id, perm=VIEW)
     override = get_object_or_404(child.safeguarding_overrides, public_id=override_id)
+    may_change_record = child_access(user=request.user, child=child).can_change
     try:
-        services.safeguarding_override_check_may_record_told(actor=request.user, override=override)
+        services.safeguarding_override_check_may_record_told(
+            actor=request.user, override=override, may_change_record=may_change_record
+        )
     except NotPermitted as refusal:
         raise PermissionDenied(refusal.message) from refusal
     form = OverrideToldForm(_post_or_none(request))
     if form.is_bound and form.is_valid():
         try:
             services.safeguarding_override_young_person_told(
-                actor=request.user, override=override, **form.cleaned_data
+                actor=request.user,
+                override=override,
+                may_change_record=may_change_record,
+                **form.cleaned_data,
             )
         except (ValidationError, ApplicationError) as error:
             add_service_errors(form, error, fallback_field="told_on")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.consent.api import (
+from apps.caseload.consent_api import (
     CompetenceAssessmentListCreateApi,
     ConsentListCreateApi,
     ConsentReviewCompleteApi,
@@ -21,7 +21,7 @@ from apps.consent.api import (
 app_name = "consent-api"
 
 # Ids are matched as any string, not <uuid:>: the views answer a malformed id with the same 404 as one
-# that names nothing of this child's, in the API's error shape (as apps.children.api_urls does).
+# that names nothing of this child's, in the API's error shape (as apps.caseload.children_api_urls does).
 child = "children/<str:public_id>/"
 
 urlpatterns = [

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.consent import views
+from apps.caseload import consent_views as views
 
 app_name = "consent"
 

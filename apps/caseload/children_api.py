@@ -3,6 +3,10 @@
 Every rule (who may see or change a record, what a valid NHS number is, which identifiers clash) lives in
 ``selectors.py`` and ``services.py``; the serializers here only parse input and shape output. Errors the
 services raise come back in the API's one error shape (``apps.core.api.errors``), naming the field.
+
+Moved up from apps/children (URL names kept) with the children's pages: it asks the access decision, which
+sits above the record. The output shape other apps' APIs share stays beneath them
+(``apps.children.serializers``).
 """
 
 from django.urls import reverse
@@ -29,6 +33,7 @@ from apps.children.models import (
     VulnerabilityType,
 )
 from apps.children.selectors import CHANGE, child_detail, child_list, child_list_count, child_possible_matches
+from apps.children.serializers import OrganisationReferenceSerializer
 from apps.children.services import (
     child_create,
     child_identifier_add,
@@ -53,11 +58,6 @@ TAGS = ["Children"]
 
 
 # --- Output shapes shared by several endpoints -------------------------------------------------
-
-
-class OrganisationReferenceSerializer(serializers.Serializer):
-    public_id = serializers.UUIDField()
-    name = serializers.CharField()
 
 
 class ChildIdentifierOutputSerializer(serializers.Serializer):

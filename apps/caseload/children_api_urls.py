@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.children.api import (
+from apps.caseload.children_api import (
     ChildFamilyMemberCreateApi,
     ChildIdentifierCreateApi,
     ChildPossibleMatchesApi,

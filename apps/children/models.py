@@ -7,6 +7,7 @@ communication needs and, first of all, strengths.
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -191,6 +192,11 @@ def visible_child_count(user, perm: str = "view_child") -> int:
 
 
 class Child(models.Model):
+    # Not a field: the access decision for the person asking (``apps.sharing.access.ChildAccess``), which
+    # ``apps.sharing.selectors.access_child`` sets on the child it fetches. Typed loosely, as the decision
+    # lives in a layer above this one.
+    access: Any
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     # Identity. The legal name is for matching and letters; the preferred name is what people use.

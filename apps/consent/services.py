@@ -419,7 +419,8 @@ OVERRIDE_REVIEW_REFUSED = (
 def safeguarding_override_concerned_organisations(*, override: SafeguardingOverride) -> set[int]:
     """The organisations an override concerns: the one that holds the child's record and the opener's own
     (today's memberships). Their safeguarding leads are the ones alerted to it, and the ones who review it."""
-    return {override.child.created_by_organisation_id} | set(
+    holder = override.child.created_by_organisation_id
+    return ({holder} if holder is not None else set()) | set(
         OrganisationMembership.objects.current()
         .filter(user_id=override.opened_by_id)
         .values_list("organisation_id", flat=True)

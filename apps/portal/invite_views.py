@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.decorators import professional_required
 from apps.accounts.forms import InviteAcceptForm, InviteCreateForm
+from apps.accounts.http import AuthenticatedHttpRequest
 from apps.accounts.models import User
 from apps.accounts.selectors import (
     INVITE_PROBLEMS,
@@ -43,7 +44,7 @@ def _invite_child(user: User, public_id) -> Child:
 
 @professional_required
 @require_http_methods(["GET", "POST"])
-def invite_create(request: HttpRequest, public_id) -> HttpResponse:
+def invite_create(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     """The lead professional's page for the young person's account: make a link, or see where things are.
 
     A new link is shown on the response to the POST and nowhere else (only its hash is stored), so it is
@@ -78,7 +79,7 @@ def invite_create(request: HttpRequest, public_id) -> HttpResponse:
 
 @professional_required
 @require_POST
-def invite_revoke(request: HttpRequest, public_id, invite_id) -> HttpResponse:
+def invite_revoke(request: AuthenticatedHttpRequest, public_id, invite_id) -> HttpResponse:
     child = _invite_child(request.user, public_id)
     invite = get_object_or_404(child.account_invites, public_id=invite_id)
     try:
@@ -101,8 +102,8 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "accounts/invite_signed_in.html", status=409)
     invite = young_person_invite_for_token(token=token)
     problem = young_person_invite_problem(invite=invite)
-    if problem is not None:
-        return _invite_problem_page(request, problem)
+    if problem is not None or invite is None:  # An unknown link is a problem too: never None past here.
+        return _invite_problem_page(request, problem or INVITE_PROBLEMS["unknown"])
     form = InviteAcceptForm(
         request.POST if request.method == "POST" else None,
         initial={"username": _suggested_username(invite.child)},

@@ -121,7 +121,9 @@ def access_child(user: User, public_id, *, perm: str = VIEW, audit: bool = True)
         .select_related("created_by_organisation")
         .first()
     )
-    access = None if child is None else child_access_if_visible(user=user, child=child)
+    if child is None:
+        raise Http404("No such child")
+    access = child_access_if_visible(user=user, child=child)
     if access is None:
         raise Http404("No such child")
     child.access = access

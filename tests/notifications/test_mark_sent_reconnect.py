@@ -14,9 +14,8 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from apps.notifications import services
 from apps.notifications.models import Delivery, Notification
-from apps.notifications.services import deliveries_retry_sweep, delivery_send, notification_send
+from apps.notifications.services import deliveries, deliveries_retry_sweep, delivery_send, notification_send
 from tests.factories import ProfessionalFactory
 
 # The worker runs in autocommit, as a Celery task does: the test must commit for the connection to be dropped.
@@ -52,7 +51,7 @@ def test_a_delivery_whose_connection_drops_after_the_provider_accepted_it_is_mar
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         (worker_pid,) = cursor.fetchone()
-    real_send_mail = services.send_mail
+    real_send_mail = deliveries.send_mail
     accepted = []
 
     def provider_accepts_then_the_database_connection_drops(**message):
@@ -61,7 +60,7 @@ def test_a_delivery_whose_connection_drops_after_the_provider_accepted_it_is_mar
         _terminate(worker_pid)
 
     with mock.patch.object(
-        services, "send_mail", side_effect=provider_accepts_then_the_database_connection_drops
+        deliveries, "send_mail", side_effect=provider_accepts_then_the_database_connection_drops
     ):
         assert delivery_send(delivery_id=email.pk) is True
 

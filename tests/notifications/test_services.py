@@ -84,7 +84,7 @@ def test_a_mail_server_failure_leaves_the_email_to_be_retried():
     notification, _ = _send(person)
     email = _delivery(notification, Delivery.Channel.EMAIL)
     with (
-        mock.patch("apps.notifications.services.send_mail", side_effect=ConnectionRefusedError),
+        mock.patch("apps.notifications.services.deliveries.send_mail", side_effect=ConnectionRefusedError),
         pytest.raises(ConnectionRefusedError),
     ):
         delivery_send(delivery_id=email.pk)
@@ -98,7 +98,7 @@ def test_after_the_last_attempt_the_delivery_is_marked_failed(settings):
     settings.BEACON_DELIVERY_MAX_ATTEMPTS = 2
     notification, _ = _send(ProfessionalFactory())
     email = _delivery(notification, Delivery.Channel.EMAIL)
-    with mock.patch("apps.notifications.services.send_mail", side_effect=ConnectionRefusedError):
+    with mock.patch("apps.notifications.services.deliveries.send_mail", side_effect=ConnectionRefusedError):
         with pytest.raises(ConnectionRefusedError):
             delivery_send(delivery_id=email.pk)
         assert delivery_send(delivery_id=email.pk) is False

@@ -5,6 +5,7 @@ the people R51 names after each change of state. Nothing is half-saved: an error
 first write, or inside the transaction so that it rolls back.
 """
 
+from apps.referrals.services.clocks import referral_clock_record, referral_first_appointments_sync
 from apps.referrals.services.common import (
     INSTABILITY_REASONS,
     SENIOR_REVIEWER_ROLES,
@@ -17,15 +18,9 @@ from apps.referrals.services.consultations import (
     consultation_request,
     referral_initial_from_consultation,
 )
-from apps.referrals.services.referrals import (
-    referral_accept,
-    referral_clock_record,
-    referral_create,
-    referral_decline,
-    referral_first_appointments_sync,
-    referral_senior_review,
-    referral_triage,
-)
+from apps.referrals.services.decisions import referral_accept, referral_decline, referral_senior_review
+from apps.referrals.services.making import referral_create
+from apps.referrals.services.triage import referral_triage
 from apps.referrals.services.waiting import waiting_contact_record, waiting_sweep
 
 __all__ = [

@@ -1,7 +1,8 @@
 """What the referral services share: who works at the receiving service, access, times, and telling people.
 
-The services are split by the journey: ``consultations``, ``referrals`` (from making one to its decision
-and wait clocks) and ``waiting`` (waiting well). Import them from ``apps.referrals.services``.
+The services are split by the journey: ``consultations``, then a referral's ``making``, ``triage``,
+``decisions`` and wait ``clocks``, and ``waiting`` (waiting well). Import them from
+``apps.referrals.services``.
 """
 
 from collections.abc import Iterable
@@ -52,6 +53,9 @@ SOCIAL_WORK_PRIORITY = frozenset(
     }
 )
 MOST_DEPRIVED_DECILES = (1, 2)
+
+# The fields that say where a referral is in its journey: read again under the row's lock before a change.
+STATE_FIELDS = ("status", "decided_by_id", "decided_at", "triaged_at", "urgency")
 
 
 def _referral_link(referral: Referral) -> str:

@@ -21,6 +21,7 @@ from apps.referrals.models import (
     WaitingContact,
     WaitingListEntry,
 )
+from apps.referrals.services.clocks import referral_first_appointments_sync
 from apps.referrals.services.common import (
     SENIOR_REVIEWER_ROLES,
     _check_choice,
@@ -29,7 +30,6 @@ from apps.referrals.services.common import (
     _require_receiving_staff,
     organisation_staff,
 )
-from apps.referrals.services.referrals import referral_first_appointments_sync
 
 # --- Waiting well (R63-R69) --------------------------------------------------------------------------
 

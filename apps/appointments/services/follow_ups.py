@@ -1,16 +1,9 @@
-"""Writes for appointments and missed-appointment follow-up. Each validates, writes in one transaction,
-audits, and returns.
-
-The rule that matters most (R57-R59): a missed appointment is never just a mark in a register. Recording
-"did not attend" or "was not brought" creates, in the same transaction, a follow-up for the child's
-lead professional, due within a configurable number of working days, and tells them; repeated misses,
-or a single one for a child on a child protection plan or looked after, reach the safeguarding lead.
-Notifications are written in the same transaction as the follow-up (so neither exists without the
-other) and emailed only after it commits, so a broker that is down delays an email and loses nothing.
+"""Missed-appointment follow-ups: who is asked to follow up, escalation to the safeguarding lead,
+completing one, and the daily sweep of overdue ones (R57-R59).
 """
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 
 from django.conf import settings
 from django.db import transaction
@@ -19,13 +12,8 @@ from django.utils import timezone
 
 from apps.accounts.models import OrganisationMembership, User
 from apps.accounts.selectors import user_primary_membership
-from apps.appointments.checks import missed_appointment_settings_require
-from apps.appointments.models import (
-    CANCELLED_OUTCOMES,
-    MISSED_OUTCOMES,
-    Appointment,
-    MissedAppointmentFollowUp,
-)
+from apps.appointments.models import CANCELLED_OUTCOMES, MISSED_OUTCOMES, Appointment
+from apps.appointments.services.common import FollowUp, _today
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
 from apps.children.categories import Category
@@ -38,11 +26,6 @@ from apps.sharing.access import child_access
 from apps.teams.selectors import TEAM_MANAGER_ROLE, current_lead_appointment
 
 SAFEGUARDING_LEAD_ROLE = "safeguarding-lead"  # as apps.consent.services: the same role receives overrides
-FollowUp = MissedAppointmentFollowUp
-
-
-def _today() -> date:
-    return timezone.localdate()
 
 
 def _follow_up_link(follow_up: FollowUp) -> str:
@@ -232,201 +215,6 @@ def _follow_up_create(*, appointment: Appointment, actor: User, today: date) -> 
     return follow_up
 
 
-def appointment_book(
-    *,
-    actor: User,
-    child: Child,
-    professional: User,
-    purpose: str,
-    starts_at: datetime,
-    location: str,
-    duration_minutes: int = 50,
-    location_detail: str = "",
-    chosen_by_young_person: bool = False,
-    companion: str = "",
-    companion_name: str = "",
-    practical_support: Iterable[str] = (),
-    referral=None,
-) -> Appointment:
-    """Book an appointment where the young person chooses, with who they want there (R53, R56, R67).
-
-    Places away from a clinic are as bookable as a clinic; who the young person wants with them is
-    asked at booking so the invitation can go out; the practical help offered to a family in poverty
-    (a transport voucher, travel costs, a nearer venue) is recorded so its uptake can be followed.
-    """
-    practical_support = list(dict.fromkeys(practical_support))
-    errors: dict[str, str] = {}
-    if not purpose.strip():
-        errors["purpose"] = "Say what the appointment is for, for example 'first assessment'"
-    if location not in Appointment.Location.values:
-        errors["location"] = "Choose where the appointment will be"
-    if companion and companion not in Appointment.Companion.values:
-        errors["companion"] = "Choose who the young person wants with them from the list"
-    if any(item not in Appointment.PracticalSupport.values for item in practical_support):
-        errors["practical_support"] = "Choose the practical help from the list"
-    if not (professional.is_active and professional.is_professional):
-        errors["professional"] = "Choose an active professional for the young person to see"
-    if not isinstance(duration_minutes, int) or not 5 <= duration_minutes <= 8 * 60:
-        errors["duration_minutes"] = "Give the length in minutes, from 5 to 480"
-    if referral is not None and referral.child_id != child.pk:
-        errors["referral"] = "Choose one of this child's own referrals"
-    if errors:
-        field, message = next(iter(errors.items()))
-        raise ApplicationError(message + ".", field=field)
-    with transaction.atomic():
-        appointment = Appointment.objects.create(
-            child=child,
-            referral=referral,
-            professional=professional,
-            purpose=purpose.strip(),
-            starts_at=starts_at,
-            duration_minutes=duration_minutes,
-            location=location,
-            location_detail=location_detail.strip(),
-            chosen_by_young_person=chosen_by_young_person,
-            companion=companion,
-            companion_name=companion_name.strip(),
-            practical_support=practical_support,
-            booked_by=actor,
-        )
-        audit_record(
-            actor=actor,
-            action=AuditEvent.Action.CREATE,
-            target=appointment,
-            child=child,
-            detail={"location": location, "practical_support": bool(practical_support)},
-        )
-        if referral is not None:
-            _referral_first_appointment(actor=actor, referral=referral, at=starts_at)
-    return appointment
-
-
-def _referral_first_appointment(*, actor: User, referral, at: datetime) -> None:
-    """Stop the referral's wait clock at its first appointment (R66), when the booker may record it.
-
-    The referral's own service decides who may (its receiving staff, an accepted referral, set once);
-    a booking by anyone else still stands, and the service's staff record the step themselves.
-    """
-    from apps.referrals.models import Referral
-    from apps.referrals.services import referral_clock_record
-
-    if referral.status != Referral.Status.ACCEPTED or referral.first_appointment_at is not None:
-        return
-    try:
-        referral_clock_record(actor=actor, referral=referral, clock="first_appointment", at=at)
-    except NotPermitted:
-        return
-
-
-def appointment_check_may_record(*, actor: User, appointment: Appointment) -> None:
-    """The professional the young person was to see, or someone who may change the record (R57: the
-    clinician marks the DNA); anyone else gets ``NotPermitted``."""
-    if (
-        actor.pk != appointment.professional_id
-        and not child_access(user=actor, child=appointment.child).can_change
-    ):
-        raise NotPermitted(
-            "Only the professional the young person was to see, or the lead professional, can record this."
-        )
-
-
-def appointment_outcome_record(
-    *,
-    actor: User,
-    appointment: Appointment,
-    outcome: str,
-    note: str = "",
-    correction_reason: str = "",
-    companion_wish_met: bool | None = None,
-    companion_wish_not_met_reason: str = "",
-    practical_support_taken_up: bool | None = None,
-) -> Appointment:
-    """Record what happened: attended, did not attend, was not brought, or cancelled (R57-R59).
-
-    "Did not attend" is a young person deciding for themselves; "was not brought" a child who depends
-    on an adult to bring them. Either creates a follow-up in the same transaction (see the module).
-    Only a cancellation can be recorded before the appointment's time. An outcome is recorded once; a
-    second recording is a correction and needs its reason. A correction away from a missed appointment
-    withdraws a follow-up not yet done; a correction to one creates it.
-    """
-    now = timezone.now()
-    appointment_check_may_record(actor=actor, appointment=appointment)
-    if outcome not in Appointment.Outcome.values:
-        raise ApplicationError("Choose what happened at the appointment.", field="outcome")
-    if appointment.starts_at > now and outcome not in CANCELLED_OUTCOMES:
-        local = timezone.localtime(appointment.starts_at)
-        raise ApplicationError(
-            f"This appointment is on {local:%-d %B %Y at %H:%M}, which has not come yet. Record whether "
-            "the young person came once it has started; only a cancellation can be recorded before.",
-            field="outcome",
-        )
-    if companion_wish_met is False and not companion_wish_not_met_reason.strip():
-        raise ApplicationError(
-            "Say why the young person could not have who they wanted with them.",
-            field="companion_wish_not_met_reason",
-        )
-    if outcome in MISSED_OUTCOMES:
-        # A follow-up due zero working days later, or no escalation rule, is refused before any write.
-        missed_appointment_settings_require()
-    with transaction.atomic():
-        # The appointment's row only, FOR NO KEY UPDATE: locking the child's row with it (a plain FOR UPDATE
-        # over the join) deadlocked with an audited read of the same child, which holds the audit lock and
-        # needs a key-share lock on the child. One order everywhere: see apps/core/locking.py.
-        locked = (
-            Appointment.objects.select_for_update(of=("self",), no_key=True)
-            .select_related("child")
-            .get(pk=appointment.pk)
-        )
-        previous = locked.outcome
-        if previous:
-            if previous == outcome:
-                raise ApplicationError(
-                    f"The outcome is already recorded as '{locked.get_outcome_display().lower()}'.",
-                    field="outcome",
-                )
-            if not correction_reason.strip():
-                raise ApplicationError(
-                    f"The outcome was already recorded as '{locked.get_outcome_display().lower()}'. To "
-                    "correct it, say why the first record was wrong.",
-                    field="correction_reason",
-                )
-        locked.previous_outcome = previous
-        locked.outcome = outcome
-        locked.outcome_note = note.strip()
-        locked.outcome_recorded_at = now
-        locked.outcome_recorded_by = actor
-        locked.outcome_correction_reason = correction_reason.strip() if previous else ""
-        if companion_wish_met is not None:
-            locked.companion_wish_met = companion_wish_met
-            locked.companion_wish_not_met_reason = companion_wish_not_met_reason.strip()
-        if practical_support_taken_up is not None:
-            locked.practical_support_taken_up = practical_support_taken_up
-        locked.save()
-        audit_record(
-            actor=actor,
-            action=AuditEvent.Action.UPDATE,
-            target=locked,
-            child=locked.child,
-            detail={"fields": ["outcome"], "correction": bool(previous)},
-        )
-        live = FollowUp.objects.filter(appointment=locked).exclude(status=FollowUp.Status.WITHDRAWN)
-        if outcome in MISSED_OUTCOMES and not live.exists():
-            _follow_up_create(appointment=locked, actor=actor, today=_today())
-        elif outcome not in MISSED_OUTCOMES:
-            for follow_up in live.filter(status=FollowUp.Status.OPEN):
-                follow_up.status = FollowUp.Status.WITHDRAWN
-                follow_up.withdrawn_reason = correction_reason.strip()
-                follow_up.save(update_fields=["status", "withdrawn_reason"])
-                audit_record(
-                    actor=actor,
-                    action=AuditEvent.Action.UPDATE,
-                    target=follow_up,
-                    child=locked.child,
-                    detail={"fields": ["status"]},
-                )
-    return locked
-
-
 def follow_up_check_may_complete(*, actor: User, follow_up: FollowUp) -> None:
     """The person it is assigned to, or someone who may change the child's record: else ``NotPermitted``."""
     if (
@@ -553,25 +341,3 @@ def follow_up_overdue_sweep(*, today: date | None = None) -> dict[str, int]:
             )
             counts["escalated"] += created
     return counts
-
-
-# The closure and discharge reasons that mean "because they missed appointments" in any wording.
-DISCHARGE_REASONS_REFUSED = frozenset(
-    {"did_not_attend", "was_not_brought", "dna", "non_attendance", "missed_appointments", "not_brought"}
-)
-
-
-def discharge_reason_validate(*, reason: str, field: str = "reason") -> None:
-    """Refuse "did not attend" (or "was not brought") as the reason to close or discharge (R58).
-
-    Seed 000: "Not attending appointments should not lead to the families or young people being
-    rejected from services". A missed appointment starts a follow-up; it never ends an episode of care.
-    Any service that closes a referral or discharges a child calls this first.
-    """
-    if reason.strip().lower().replace("-", "_").replace(" ", "_") in DISCHARGE_REASONS_REFUSED:
-        raise ApplicationError(
-            "Missing appointments is never a reason to close or discharge. Follow up why they were "
-            "missed, check the young person is safe and offer another way to meet, then choose the "
-            "reason the episode is really ending.",
-            field=field,
-        )

@@ -1,0 +1,174 @@
+"""Making a referral through the single point of access (R34-R36)."""
+
+from datetime import datetime
+
+from django.db import transaction
+
+from apps.accounts.models import Organisation, User
+from apps.audit.models import AuditEvent
+from apps.audit.services import audit_record
+from apps.children.categories import Category
+from apps.children.models import Child, SocialWorkInvolvement
+from apps.core.exceptions import ApplicationError, NotPermitted
+from apps.core.locking import lock_for_change
+from apps.notifications.models import Notification
+from apps.notifications.services import notification_send
+from apps.referrals.models import ConcernLevel, Consultation, PreferredSupport, Referral, Route
+from apps.referrals.services.common import (
+    _check_choice,
+    _grant_referral_access,
+    _referral_link,
+    _tell_lead_professional,
+    _when,
+    organisation_staff,
+)
+
+# --- Referral (R34-R42) ----------------------------------------------------------------------------
+
+
+def referral_create(
+    *,
+    actor: User,
+    child: Child | None,
+    receiving_organisation: Organisation | None,
+    route: str,
+    presenting_needs: str,
+    professional_concern: str,
+    family_concern: str,
+    consent_to_refer: str,
+    consent_note: str = "",
+    what_has_been_tried: str = "",
+    young_person_views: str = "",
+    preferred_support: str = "",
+    diagnosis: str = "",
+    referrer_name: str = "",
+    referrer_contact: str = "",
+    consultation: Consultation | None = None,
+    received_at: datetime | None = None,
+) -> Referral:
+    """Make a referral through the receiving service's single point of access (R34-R36).
+
+    From any route (R35): a professional enters it, for themselves or for a young person or family
+    member who referred themselves. It is about need; a diagnosis is optional. It must be about a child
+    with a record: find them, or add them first (with the usual check for an existing record). The
+    child's social-work involvement and area deprivation now are kept with it.
+    """
+    if not actor.is_professional:
+        raise NotPermitted("Referrals are entered by a professional; young people and families can ask one.")
+    if child is None:
+        raise ApplicationError(
+            "A referral must be about a child with a record in Beacon. Find the child, or add them first.",
+            field="child",
+        )
+    if receiving_organisation is None or not receiving_organisation.is_active:
+        raise ApplicationError("Choose the service you are referring to.", field="receiving_organisation")
+    _check_choice(route, Route, field="route", message="Choose who the referral comes from.")
+    if route in (Route.PARENT_CARER, Route.TRUSTED_ADULT) and not referrer_name.strip():
+        raise ApplicationError(
+            "Give the name of the parent, carer or trusted adult making the referral.", field="referrer_name"
+        )
+    if not presenting_needs.strip():
+        raise ApplicationError(
+            "Describe the young person's needs: what is happening for them.", field="presenting_needs"
+        )
+    _check_choice(
+        professional_concern,
+        ConcernLevel,
+        field="professional_concern",
+        message="Choose the level of professional concern.",
+    )
+    _check_choice(
+        family_concern, ConcernLevel, field="family_concern", message="Choose the level of family concern."
+    )
+    _check_choice(
+        consent_to_refer,
+        Referral.ConsentToRefer,
+        field="consent_to_refer",
+        message="Say who agreed to the referral, or that it is made without consent.",
+    )
+    if consent_to_refer == Referral.ConsentToRefer.WITHOUT_CONSENT and not consent_note.strip():
+        raise ApplicationError(
+            "Explain why the referral is made without consent (the safeguarding reason).",
+            field="consent_note",
+        )
+    _check_choice(
+        preferred_support, PreferredSupport, field="preferred_support", message="Choose a kind of support."
+    )
+    if consultation is not None:
+        if Referral.objects.filter(consultation=consultation).exists():
+            raise ApplicationError("This consultation has already become a referral.", field="consultation")
+        if consultation.child_id and consultation.child_id != child.pk:
+            raise ApplicationError("The consultation was about a different child.", field="child")
+    current_status = (
+        SocialWorkInvolvement.objects.filter(child=child, ended_on__isnull=True)
+        .values_list("status", flat=True)
+        .first()
+    )
+    with transaction.atomic():
+        if consultation is not None:
+            # Under the consultation's lock: two referrals made from it at once become one, not a 500.
+            lock_for_change(consultation, "child_id")
+            if Referral.objects.filter(consultation=consultation).exists():
+                raise ApplicationError(
+                    "This consultation has already become a referral.", field="consultation"
+                )
+        referral = Referral.objects.create(
+            child=child,
+            consultation=consultation,
+            receiving_organisation=receiving_organisation,
+            route=route,
+            made_by=actor,
+            referrer_name=referrer_name.strip(),
+            referrer_contact=referrer_contact.strip(),
+            presenting_needs=presenting_needs.strip(),
+            professional_concern=professional_concern,
+            family_concern=family_concern,
+            what_has_been_tried=what_has_been_tried.strip(),
+            young_person_views=young_person_views.strip(),
+            preferred_support=preferred_support,
+            consent_to_refer=consent_to_refer,
+            consent_note=consent_note.strip(),
+            diagnosis=diagnosis.strip(),
+            social_work_status_at_referral=current_status or "",
+            deprivation_decile_at_referral=child.deprivation_decile,
+            received_at=_when(
+                received_at,
+                after=consultation.requested_at if consultation is not None else None,
+                field="received_at",
+            ),
+        )
+        if consultation is not None and consultation.child_id is None:
+            # The consultation was about a child not yet named: it now belongs to this child.
+            consultation.child = child
+            consultation.child_description = ""
+            consultation.save(update_fields=["child", "child_description"])
+        staff = organisation_staff(organisation=receiving_organisation)
+        _grant_referral_access(
+            child=child, organisation=receiving_organisation, granted_by=actor, referrer=actor
+        )
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            target=referral,
+            child=child,
+            detail={"route": route, "from_consultation": consultation is not None},
+        )
+        for person in staff:
+            if person != actor:
+                notification_send(
+                    recipient=person,
+                    kind=Notification.Kind.REFERRAL_RECEIVED,
+                    dedupe_key=f"referral:{referral.pk}:received:{person.pk}",
+                    subject=f"A referral for {child.known_as} is waiting for triage",
+                    subject_for_email="a referral is waiting for triage",
+                    link=_referral_link(referral),
+                    child=child,
+                    category=Category.REFERRALS,
+                )
+        _tell_lead_professional(
+            referral=referral,
+            actor=actor,
+            event="received",
+            subject=f"{child.known_as} was referred to {receiving_organisation.name}",
+        )
+    return referral

@@ -1,0 +1,90 @@
+"""The single point of access and the waiting list: the triage and senior review queues, the waiting
+list, and contacts while waiting.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from apps.accounts.decorators import professional_required
+from apps.accounts.http import AuthenticatedHttpRequest
+from apps.core.exceptions import ApplicationError, NotPermitted
+from apps.core.forms import add_service_errors
+from apps.referrals import selectors, services
+from apps.referrals.forms import WaitingContactForm
+from apps.referrals.views.common import _form_page, _post_or_none
+
+# --- The single point of access and the waiting list --------------------------------------------------
+
+
+@professional_required
+@require_GET
+def triage_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
+    rows = selectors.triage_queue(user=request.user)
+    return render(request, "referrals/queue.html", {"rows": rows})
+
+
+@professional_required
+@require_GET
+def senior_review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
+    rows = selectors.senior_review_queue(user=request.user)
+    return render(request, "referrals/senior_review_queue.html", {"rows": rows})
+
+
+@professional_required
+@require_GET
+def waiting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    only_due = request.GET.get("due") == "1"
+    rows = selectors.waiting_list(user=request.user, only_due=only_due)
+    return render(request, "referrals/waiting_list.html", {"rows": rows, "only_due": only_due})
+
+
+@professional_required
+@require_http_methods(["GET", "POST"])
+def waiting_contact(request: AuthenticatedHttpRequest, public_id, entry_id) -> HttpResponse:
+    try:
+        child, entry = selectors.access_waiting_entry(request.user, public_id, entry_id)
+    except NotPermitted as error:
+        raise PermissionDenied(error.message) from error
+    if not services.works_at(user=request.user, organisation_id=entry.organisation_id):
+        raise PermissionDenied(
+            "Only staff of the service the young person is waiting for can record contacts."
+        )
+    form = WaitingContactForm(_post_or_none(request))
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.waiting_contact_record(
+                actor=request.user,
+                entry=entry,
+                method=data["method"],
+                spoke_with=data["spoke_with"],
+                contacted_at=data.get("contacted_at"),
+                explained_service=data["explained_service"],
+                risk_check=data["risk_check"],
+                signposting=data["signposting"],
+                note=data["note"],
+            )
+        except (ValidationError, ApplicationError) as error:
+            names = {"contacted_at": "contacted_on"}
+            if isinstance(error, ApplicationError):
+                error.field = names.get(error.field, error.field)
+            add_service_errors(form, error, fallback_field="spoke_with")
+        else:
+            messages.success(request, "The contact has been recorded")
+            return redirect("referrals:waiting-list")
+    return _form_page(
+        request,
+        child=child,
+        referral=entry.referral,
+        form=form,
+        title="Record a waiting contact",
+        heading="Record a contact while waiting",
+        intro="The first contact explains what the service offers, its role and what it will ask. Every "
+        "contact checks how things are and signposts support while the young person waits.",
+        back_url=reverse("referrals:waiting-list"),
+        contacts=selectors.waiting_contacts(entry=entry),
+    )

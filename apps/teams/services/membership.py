@@ -181,9 +181,31 @@ def trusted_worker_name(*, actor: User, membership: TeamMembership) -> TeamMembe
         )
     try:
         with transaction.atomic():
+            # Naming changes every professional's membership of the child, so the team's current rows are
+            # locked first, all of them and in one order: two namings at once, each holding its own row and
+            # waiting for the other's, would deadlock. The second waits, then finds the first's choice.
+            list(
+                TeamMembership.objects.current()
+                .filter(child=child)
+                .order_by("pk")
+                .select_for_update(of=("self",), no_key=True)
+                .values_list("pk", flat=True)
+            )
             lock_for_change(membership, "ended_on", "is_trusted_worker")
             if membership.ended_on is not None:
                 raise ApplicationError(f"{membership.name} is no longer in the team.", field="membership")
+            named = (
+                TeamMembership.objects.current()
+                .filter(child=child, is_trusted_worker=True)
+                .exclude(pk=membership.pk)
+                .first()
+            )
+            if named is not None:
+                raise ApplicationError(
+                    f"{named.name} has just been named the trusted worker. Use a handover to change the "
+                    "trusted worker.",
+                    field="membership",
+                )
             # Caregivers and trusted adults live in the young person's life: only other professionals step
             # back.
             TeamMembership.objects.current().filter(

@@ -351,7 +351,7 @@ def run_benchmarks(args: argparse.Namespace, data: dict) -> list[tuple[str, list
 
     print(f"\nTimings: {args.runs} runs each after {args.warmup} warm-up runs")
     timed("API: GET /api/v1/children/ (in-process APIClient)", api_get)
-    with mock.patch("apps.caseload.children_api.child_list_audit"):
+    with mock.patch("apps.caseload.children_api.records.child_list_audit"):
         timed("API: the same with the audit write skipped", api_get)
     timed("ORM: list(child_list(user)[:25])", lambda: list(child_list(user=user)[:PAGE_SIZE]))
     timed("ORM: child_list(user).count(), the paginator's count", lambda: child_list(user=user).count())

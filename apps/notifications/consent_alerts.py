@@ -17,8 +17,9 @@ def override_review_request_send(
     child = override.child
     for lead in reviewers:
         # The review is the safeguarding lead's duty whether or not the child's record is shared with
-        # them, and the review page decides who reads it (``consent_views._override_for_review``): the
-        # message is about that task, not a category of the child's information, so it carries no child.
+        # them, and the review page decides who reads it
+        # (``consent_views.overrides._override_for_review``): the message is about that task, not a
+        # category of the child's information, so it carries no child.
         # The justification can name sensitive facts, so it stays behind that page.
         notification_send(
             recipient=lead,

@@ -4,7 +4,6 @@ Used by the demo loader today and by onboarding screens later. Each validates fi
 transaction. Nothing here gives anyone access to a child: that is ``apps.sharing``'s job alone.
 """
 
-from collections.abc import Callable
 from datetime import date
 
 from django.contrib.auth import authenticate, password_validation, user_logged_in, user_login_failed
@@ -23,6 +22,7 @@ from apps.accounts.models import (
     User,
 )
 from apps.core.exceptions import ApplicationError
+from apps.core.hooks import Hook
 
 
 def organisation_create(
@@ -139,18 +139,14 @@ def professional_create(
 
 
 # Why someone cannot be deactivated yet, asked of the apps above accounts that know (teams: a lead
-# professional hands over first, R24). Each registers its check from its AppConfig.ready(), so accounts
-# needs no import of them; a check answers a refusal in words, or None.
-DEACTIVATION_CHECKS: list[Callable[[User], str | None]] = []
+# professional hands over first, R24). Takes the user; answers a refusal in words, or None. Registered from
+# AppConfig.ready() (apps/core/hooks.py).
+DEACTIVATION_REFUSAL = Hook("why a professional cannot be deactivated yet")
 
 
 def professional_deactivation_refusal(*, user: User) -> str | None:
     """Why ``user`` cannot be deactivated yet, or None: each registered check may refuse (R24)."""
-    for check in DEACTIVATION_CHECKS:
-        refusal = check(user)
-        if refusal:
-            return refusal
-    return None
+    return DEACTIVATION_REFUSAL.first_answer(user=user)
 
 
 def professional_deactivate(*, actor: User | None, user: User) -> User:

@@ -4,7 +4,7 @@ Callers (browser views, API views, the demo loader) have already fetched the chi
 ``access_child(..., perm="change_child")``; these functions trust that and own everything after it.
 """
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -25,6 +25,7 @@ from apps.children.models import (
     VulnerabilityType,
 )
 from apps.core.exceptions import ApplicationError, DuplicateRecord
+from apps.core.hooks import Hook
 from apps.core.nhs_number import normalise_nhs_number
 
 # The fields of the core record a professional may set or change.
@@ -51,15 +52,13 @@ DUPLICATE_NHS_NUMBER = (
 )
 
 
-# What apps above the child's record do when a looked-after child's placement changes, inside the same
-# transaction: consent schedules a review (R82). Each registers from its AppConfig.ready(), so the record
-# needs no import of them; a hook takes the child and the day the new placement began.
-PLACEMENT_CHANGE_HOOKS: list[Callable[..., None]] = []
+# A looked-after child's placement changed: consent schedules a review (R82). Takes the child and the day
+# the new placement began. Registered from AppConfig.ready() (apps/core/hooks.py).
+PLACEMENT_CHANGED = Hook("a looked-after child's placement changed")
 
-# What apps above the record do when a child's record is created, inside the same transaction: sharing
-# gives the creator their grant, so the person who creates the record can see and change it. Registered
-# from AppConfig.ready() as above; a hook takes the child and the person who created the record.
-CHILD_CREATED_HOOKS: list[Callable[..., None]] = []
+# A child's record was created: sharing gives the creator their grant, so the person who creates the
+# record can see and change it. Takes the child and the person who created the record.
+CHILD_CREATED = Hook("a child's record was created")
 
 
 def _today() -> date:
@@ -176,8 +175,7 @@ def child_create(
                 "identifiers": len(identifier_rows),
             },
         )
-        for hook in CHILD_CREATED_HOOKS:
-            hook(child=child, actor=actor)
+        CHILD_CREATED(child=child, actor=actor)
     return child
 
 
@@ -302,8 +300,7 @@ def social_work_status_record(
         period.save()
         if current and placement_type and current.placement_type and placement_type != current.placement_type:
             # A new placement means new people around the child: consent registers its review (R82).
-            for hook in PLACEMENT_CHANGE_HOOKS:
-                hook(child=child, started_on=started_on)
+            PLACEMENT_CHANGED(child=child, started_on=started_on)
         audit_record(
             actor=actor,
             action=AuditEvent.Action.CREATE,

@@ -6,11 +6,10 @@ class NotificationsConfig(AppConfig):
     label = "notifications"
 
     def ready(self) -> None:
-        from apps.consent.services import OVERRIDE_OPENED_HOOKS
+        from apps.consent.services import OVERRIDE_OPENED
         from apps.notifications import checks  # noqa: F401 - registers the engine's settings checks
         from apps.notifications.consent_alerts import override_review_request_send
 
         # A safeguarding override alerts the leads who must review it: consent, beneath notifications,
         # calls the hooks registered with it rather than importing notifications.
-        if override_review_request_send not in OVERRIDE_OPENED_HOOKS:
-            OVERRIDE_OPENED_HOOKS.append(override_review_request_send)
+        OVERRIDE_OPENED.register(override_review_request_send)

@@ -355,7 +355,7 @@ def child_access_grant(
 
 def creator_access_grant(*, child, actor: User) -> None:
     """The person who creates a child's record can see and change it. Registered with
-    ``apps.children.services.CHILD_CREATED_HOOKS`` by SharingConfig.ready()."""
+    ``apps.children.services.CHILD_CREATED`` by SharingConfig.ready()."""
     child_access_grant(child=child, user=actor, basis=AccessGrant.Basis.CREATOR, granted_by=actor)
 
 

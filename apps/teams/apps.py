@@ -9,8 +9,7 @@ class TeamsConfig(AppConfig):
     def ready(self) -> None:
         # A lead professional cannot be deactivated until they hand over (R24): accounts, beneath teams,
         # asks the checks registered with it rather than importing teams.
-        from apps.accounts.services import DEACTIVATION_CHECKS
+        from apps.accounts.services import DEACTIVATION_REFUSAL
         from apps.teams.selectors import lead_professional_deactivation_refusal
 
-        if lead_professional_deactivation_refusal not in DEACTIVATION_CHECKS:
-            DEACTIVATION_CHECKS.append(lead_professional_deactivation_refusal)
+        DEACTIVATION_REFUSAL.register(lead_professional_deactivation_refusal)

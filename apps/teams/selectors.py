@@ -160,7 +160,7 @@ def user_is_team_manager(*, user: User) -> bool:
 def lead_professional_deactivation_refusal(user: User) -> str | None:
     """Why ``user`` cannot be deactivated yet, or None: a lead professional hands over first (R24).
 
-    Registered with ``apps.accounts.services.DEACTIVATION_CHECKS`` by TeamsConfig.ready().
+    Registered with ``apps.accounts.services.DEACTIVATION_REFUSAL`` by TeamsConfig.ready().
     """
     leading = lead_professional_children(user=user).count()
     if not leading:

@@ -1,11 +1,11 @@
 """Writes to the consent register, competence, overrides, reviews and the disclosure log.
 
 Every change here ends by recomputing the permissions of the people it concerns, through the hooks
-``apps.sharing`` (the only code that touches permissions) registers in ``ACCESS_CHANGED_HOOKS``, in the
+``apps.sharing`` (the only code that touches permissions) registers in ``ACCESS_CHANGED``, in the
 same transaction: a withdrawal takes effect on the very next request.
 """
 
-from apps.consent.services.common import ACCESS_CHANGED_HOOKS, OVERRIDE_OPENED_HOOKS, SAFEGUARDING_LEAD_ROLE
+from apps.consent.services.common import ACCESS_CHANGED, OVERRIDE_OPENED, SAFEGUARDING_LEAD_ROLE
 from apps.consent.services.competence import competence_assess
 from apps.consent.services.consents import consent_expiry_sweep, consent_record, consent_withdraw
 from apps.consent.services.disclosure import disclosure_record, disclosures_record_listed
@@ -29,8 +29,8 @@ from apps.consent.services.reviews import (
 from apps.consent.services.withholding import parent_withholding_end, parent_withholding_record
 
 __all__ = [
-    "ACCESS_CHANGED_HOOKS",
-    "OVERRIDE_OPENED_HOOKS",
+    "ACCESS_CHANGED",
+    "OVERRIDE_OPENED",
     "OVERRIDE_REVIEW_REFUSED",
     "OVERRIDE_TOLD_REFUSED",
     "SAFEGUARDING_LEAD_ROLE",

@@ -18,7 +18,7 @@ from apps.consent.models import (
     SafeguardingOverride,
 )
 from apps.consent.services.common import (
-    OVERRIDE_OPENED_HOOKS,
+    OVERRIDE_OPENED,
     SAFEGUARDING_LEAD_ROLE,
     _access_changed,
     _today,
@@ -89,8 +89,7 @@ def safeguarding_override_open(
             if org
         }
         leads = [lead for lead in _safeguarding_leads(organisation_ids=organisations) if lead.pk != actor.pk]
-        for hook in OVERRIDE_OPENED_HOOKS:
-            hook(override=override, actor=actor, reviewers=leads)
+        OVERRIDE_OPENED(override=override, actor=actor, reviewers=leads)
     return override
 
 

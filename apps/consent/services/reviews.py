@@ -38,7 +38,7 @@ def consent_review_schedule(*, child: Child, reason: str, due_on: date) -> tuple
 
 def placement_change_review_schedule(*, child: Child, started_on: date) -> None:
     """A looked-after child's placement changed: new people around them, so consent is looked at again
-    from the day it began (R82). Registered with ``apps.children.services.PLACEMENT_CHANGE_HOOKS``."""
+    from the day it began (R82). Registered with ``apps.children.services.PLACEMENT_CHANGED``."""
     consent_review_schedule(child=child, reason=ConsentReview.Reason.PLACEMENT_CHANGE, due_on=started_on)
 
 

@@ -591,6 +591,30 @@ def test_the_safeguarding_lead_reviews_and_ends_an_override(client, child, overr
     assert override.ended_at is not None
 
 
+def test_a_safeguarding_lead_the_override_does_not_concern_is_offered_no_review_and_refused_it(
+    client, child, override, safeguarding_lead
+):
+    elsewhere = ProfessionalFactory(username="dsl.elsewhere", organisation__role="safeguarding-lead")
+    for lead in (safeguarding_lead, elsewhere):  # Both may see the child; only one leads where it concerns.
+        child_access_grant(
+            child=child,
+            user=lead,
+            basis=AccessGrant.Basis.ADMINISTRATOR,
+            granted_by=None,
+            can_change=False,
+            reason="Strategy discussion.",
+        )
+    review_url = url("override-review", child, override.public_id)
+
+    sign_in(client, safeguarding_lead)
+    assert review_url in client.get(url("child-consent", child)).text
+    client.logout()
+    sign_in(client, elsewhere)
+
+    assert review_url not in client.get(url("child-consent", child)).text
+    assert client.get(review_url).status_code == 403
+
+
 def test_recording_that_the_young_person_was_told(signed_in_client, child, override, lead_professional):
     response = signed_in_client.post(
         url("override-told", child, override.public_id), date_parts("told_on", today())

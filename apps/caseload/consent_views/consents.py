@@ -53,13 +53,21 @@ def consent_page(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     overrides = list(
         child.safeguarding_overrides.select_related("opened_by", "reviewed_by", "young_person_told_by")
     )
+    leads_at = _lead_organisations(request.user)
     for override in overrides:
         override.is_open = override.is_in_force
         override.category_labels = category_labels(override.categories)
+        # "Review" is offered only to whom the service lets review it (a lead of an organisation it concerns).
+        override.may_review = bool(
+            leads_at
+            and override.reviewed_at is None
+            and override.opened_by_id != request.user.pk
+            and leads_at & services.safeguarding_override_concerned_organisations(override=override)
+        )
     context = {
         "child": child,
         "can_change": can_change,
-        "is_safeguarding_lead": bool(_lead_organisations(request.user)),
+        "is_safeguarding_lead": bool(leads_at),
         "consents": consents,
         "assessments": list(child.competence_assessments.select_related("assessor")),
         "reviews": [

@@ -57,13 +57,15 @@ def consent_page(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     for override in overrides:
         override.is_open = override.is_in_force
         override.category_labels = category_labels(override.categories)
-        # "Review" is offered only to whom the service lets review it (a lead of an organisation it concerns).
-        override.may_review = bool(
-            leads_at
-            and override.reviewed_at is None
-            and override.opened_by_id != request.user.pk
-            and leads_at & services.safeguarding_override_concerned_organisations(override=override)
-        )
+    # "Review" is offered only to whom the service lets review it (a lead of an organisation it concerns).
+    reviewable = {
+        override.pk
+        for override in overrides
+        if leads_at
+        and override.reviewed_at is None
+        and override.opened_by_id != request.user.pk
+        and leads_at & services.safeguarding_override_concerned_organisations(override=override)
+    }
     context = {
         "child": child,
         "can_change": can_change,
@@ -81,6 +83,7 @@ def consent_page(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
             if review.due_on > today
         ],
         "overrides": overrides,
+        "reviewable_overrides": reviewable,
         "objections": list(
             child.coordination_objections.filter(ended_on__isnull=True).select_related("recorded_by")
         ),

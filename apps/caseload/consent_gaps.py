@@ -261,7 +261,7 @@ def consent_gaps_for(
         reviews_setting_parent_consent_aside(today).filter(child_id__in=by_pk).order_by("due_on", "pk")
     ):
         child = by_pk[review.child_id]
-        count = review.set_aside or 0
+        count = getattr(review, "set_aside", None) or 0  # Annotated by the queryset.
         reason = review.get_reason_display().lower()
         gaps[child.pk].append(
             ConsentGap(
@@ -279,16 +279,16 @@ def consent_gaps_for(
     for consent in ending.select_related(
         "recipient_organisation", "recipient_role", "recipient_user"
     ).order_by("valid_until", "pk"):
-        child = by_pk[consent.child_id]
-        days = (consent.valid_until - today).days
+        child, ends_on = by_pk[consent.child_id], consent.valid_until or today
+        days = (ends_on - today).days
         when = "today" if days == 0 else f"in {days} {_plural(days, 'day', 'days')}"
         gaps[child.pk].append(
             ConsentGap(
                 child_public_id=child.public_id,
                 kind=GapKind.ENDING_SOON,
-                message=f"Consent for {consent.recipient_label} ends on {consent.valid_until:%-d %B %Y} "
+                message=f"Consent for {consent.recipient_label} ends on {ends_on:%-d %B %Y} "
                 f"({when}) and has not been renewed",
-                on=consent.valid_until,
+                on=ends_on,
                 consent=consent.public_id,
             )
         )
@@ -299,12 +299,14 @@ def consent_gaps_for(
         .select_related("organisation", "user")
         .order_by("organisation__name", "pk")
     )
-    uncovered: dict[tuple[int, int], list[TeamMembership]] = defaultdict(list)
+    uncovered: dict[tuple[int, int | None], list[TeamMembership]] = defaultdict(list)
     for membership in members:
         if accesses[membership.child_id].sees(Category.TEAM):
             uncovered[(membership.child_id, membership.organisation_id)].append(membership)
     for (child_id, _), memberships in uncovered.items():
         child, organisation = by_pk[child_id], memberships[0].organisation
+        if organisation is None:  # Never: the queryset keeps members with an organisation.
+            continue
         names = ", ".join(membership.name for membership in memberships)
         gaps[child_id].append(
             ConsentGap(

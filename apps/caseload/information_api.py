@@ -222,7 +222,7 @@ def _category_data(category: Category, *, child: Child, viewer: User) -> dict:
         return _assessments(child=child)
     if category in SENSITIVE:
         flags = child.vulnerability_flags.filter(ended_on__isnull=True, type__category=category)
-        data = {"items": VulnerabilityOutputSerializer(flags.select_related("type"), many=True).data}
+        data: dict = {"items": VulnerabilityOutputSerializer(flags.select_related("type"), many=True).data}
         if category == Category.SEXUALITY_GENDER:
             data["self_declared"] = _sexuality_gender(child)
         return data

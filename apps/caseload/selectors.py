@@ -117,12 +117,12 @@ def caseload(*, user: User, sort: str = "name", only: str = "") -> list[Caseload
         )
     elif only == "consent_gaps":
         children = children.filter(with_consent_gaps(user=user, today=today, now=now))
-    children = list(children.order_by(*CASELOAD_SORTS.get(sort, CASELOAD_SORTS["name"])))
+    listed = list(children.order_by(*CASELOAD_SORTS.get(sort, CASELOAD_SORTS["name"])))
     gaps = consent_gaps_for(
-        children=children, accesses=children_access(user=user, children=children), today=today, now=now
+        children=listed, accesses=children_access(user=user, children=listed), today=today, now=now
     )
     rows = []
-    for child in children:
+    for child in listed:
         child.current_flag_count = child.current_flag_count or 0
         child.overdue_action_count = child.overdue_action_count or 0
         child.open_follow_up_count = child.open_follow_up_count or 0

@@ -5,6 +5,8 @@ check digit, a date of birth not in the future, one record per NHS number, one c
 each type) belongs to ``apps.children.services``; views pass the services' errors back onto these forms.
 """
 
+from typing import cast
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Button, Field, Fieldset, Fixed, Fluid, Layout, Size
 from django import forms
@@ -442,10 +444,9 @@ class ProtectedCharacteristicsForm(forms.Form):
                 ]
                 answers.append((PREFER_NOT_TO_SAY, "Prefer not to say"))
                 blank = [("", "Choose your ethnic group" if for_young_person else "Not recorded")]
-            self.fields[name].choices = [*blank, *answers]
-            self.fields[name].error_messages["invalid_choice"] = (
-                "Choose an answer from the list, or “Prefer not to say”"
-            )
+            field = cast(forms.ChoiceField, self.fields[name])
+            field.choices = [*blank, *answers]
+            field.error_messages["invalid_choice"] = "Choose an answer from the list, or “Prefer not to say”"
         sexuality_gender = [
             Field.radios("gender_identity", legend_size=Size.SMALL),
             Field.text("gender_identity_own_words", field_width=Fluid.TWO_THIRDS),

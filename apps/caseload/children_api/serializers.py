@@ -152,12 +152,12 @@ def protected_characteristics_data(row: ProtectedCharacteristics | None, *, acce
     gender identity only with the sensitive category (``sees_text``: never a parent or carer)."""
     empty = ProtectedCharacteristics()
     source = row or empty
-    fields = [
-        name
+    fields: list[str] = [
+        str(name)
         for name in ProtectedCharacteristicsOutputSerializer().fields
         if name != "sexuality_gender_withheld"
     ]
-    data = {name: getattr(source, name) for name in fields}
+    data: dict[str, object] = {name: getattr(source, name) for name in fields}
     sees = access is not None and access.sees_text(Category.SEXUALITY_GENDER)
     if not sees:
         data.update(dict.fromkeys(SEXUALITY_GENDER_OUTPUT))
@@ -229,7 +229,7 @@ class ChildDetailOutputSerializer(serializers.Serializer):
         if access is None or not access.sees_consent_register:
             return None
         gaps = consent_gaps_for(children=[child], accesses={child.pk: access})[child.pk]
-        return ConsentGapOutputSerializer(gaps, many=True).data
+        return list(ConsentGapOutputSerializer(gaps, many=True).data)
 
     def get_current_vulnerability_count(self, child: Child) -> int:
         return len(self._current_flags(child))

@@ -114,7 +114,9 @@ def test_an_answer_outside_its_list_is_refused_clearly_and_nothing_is_saved(
     message = refused.value.message_dict[field][0]
     assert len(message) > 30  # Says what to do, not just "invalid".
     assert not ProtectedCharacteristics.objects.filter(child=child).exists()
-    assert not AuditEvent.objects.filter(child=child, target_type="children.protectedcharacteristics").exists()
+    assert not AuditEvent.objects.filter(
+        child=child, target_type="children.protectedcharacteristics"
+    ).exists()
 
 
 def test_the_database_refuses_an_answer_outside_its_list(child):

@@ -7,6 +7,7 @@ from rest_framework.generics import GenericAPIView
 
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record_reads
+from apps.caseload.children_api.serializers import ConsentGapOutputSerializer
 from apps.caseload.selectors import CASELOAD_SORTS, caseload
 from apps.children.models import SocialWorkInvolvement
 
@@ -18,6 +19,7 @@ CASELOAD_FILTERS = {
     "meeting": "with a meeting planned",
     "missed": "with missed appointments in a row, or missed-appointment follow-ups for you to do",
     "waiting": "on a waiting list (where you may see their referrals)",
+    "consent_gaps": "with a gap in their consent to look at (see `consent_gaps`)",
 }
 
 
@@ -64,6 +66,12 @@ class CaseloadListApi(GenericAPIView):
             help_text="On a waiting list since; null when not waiting or without consent to see referrals."
         )
         needs_attention = serializers.BooleanField()
+        consent_gaps = ConsentGapOutputSerializer(
+            many=True,
+            help_text="What in the child's consent needs looking at: ending soon, withdrawn, a parent's "
+            "consent set aside until a review, a team member's organisation without consent, no competence "
+            "assessment.",
+        )
 
         class Meta:
             ref_name = "CaseloadRow"
@@ -78,7 +86,8 @@ class CaseloadListApi(GenericAPIView):
     @extend_schema(
         operation_id="caseload_list",
         summary="List your caseload as lead professional",
-        description="One query whatever the caseload size. Each child shown is recorded in the audit log.",
+        description="A fixed number of queries whatever the caseload size. Each child shown is recorded in "
+        "the audit log.",
         tags=TAGS,
         parameters=[
             OpenApiParameter("sort", str, enum=list(CASELOAD_SORTS), description="Defaults to `name`."),

@@ -6,6 +6,7 @@ from apps.caseload.children_api import (
     ChildFamilyMemberCreateApi,
     ChildIdentifierCreateApi,
     ChildPossibleMatchesApi,
+    ChildProtectedCharacteristicsApi,
     ChildSocialWorkStatusCreateApi,
     ChildViewSet,
     ChildVulnerabilityCreateApi,
@@ -40,6 +41,11 @@ urlpatterns = [
         "children/<str:public_id>/family-members/",
         ChildFamilyMemberCreateApi.as_view(),
         name="family-members",
+    ),
+    path(
+        "children/<str:public_id>/protected-characteristics/",
+        ChildProtectedCharacteristicsApi.as_view(),
+        name="protected-characteristics",
     ),
     path("vulnerability-types/", VulnerabilityTypeListApi.as_view(), name="vulnerability-types"),
 ]

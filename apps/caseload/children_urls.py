@@ -23,6 +23,7 @@ urlpatterns = [
         views.end_vulnerability,
         name="vulnerability-end",
     ),
+    path("<uuid:public_id>/characteristics/", views.edit_characteristics, name="characteristics"),
     path("<uuid:public_id>/family/add/", views.add_family_member, name="family-member-add"),
     path(
         "<uuid:public_id>/family/<uuid:member_id>/edit/",

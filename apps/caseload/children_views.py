@@ -22,12 +22,19 @@ from django.views.decorators.http import require_GET, require_http_methods
 from apps.accounts.decorators import professional_required
 from apps.accounts.http import AuthenticatedHttpRequest
 from apps.accounts.selectors import user_primary_membership
+from apps.caseload.consent_gaps import consent_gaps_for
 from apps.children.categories import Category
+from apps.children.characteristics import (
+    characteristics_answers,
+    protected_characteristics_of,
+    protected_characteristics_record,
+)
 from apps.children.forms import (
     ChildForm,
     FamilyMemberForm,
     FindChildForm,
     IdentifierForm,
+    ProtectedCharacteristicsForm,
     SocialWorkStatusForm,
     VulnerabilityEndForm,
     VulnerabilityFlagForm,
@@ -163,8 +170,59 @@ def child_page(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
         "referrals_withheld_reason": ""
         if access.sees(Category.REFERRALS)
         else access.withheld_reason(Category.REFERRALS),
+        # What in the consent needs looking at, for whoever may see the consent register.
+        "consent_gaps": consent_gaps_for(children=[record], accesses={record.pk: access})[record.pk]
+        if access.sees_consent_register
+        else None,
+        **_characteristics_context(record, access),
     }
     return render(request, "children/detail.html", context)
+
+
+def _characteristics_context(child: Child, access) -> dict:
+    """The protected characteristics in words (R7): sexual orientation and gender identity only where the
+    access decision lets this person see them, otherwise withheld with why."""
+    row = protected_characteristics_of(child)
+    sees = access.sees_text(Category.SEXUALITY_GENDER)
+    return {
+        "characteristics": characteristics_answers(row, sees_sexuality_gender=sees),
+        "characteristics_row": row,
+        "sees_sexuality_gender": sees,
+        "sexuality_gender_withheld_reason": "" if sees else access.withheld_reason(Category.SEXUALITY_GENDER),
+    }
+
+
+@professional_required
+@require_http_methods(["GET", "POST"])
+def edit_characteristics(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
+    """Record what the young person told about their protected characteristics (R7): for someone who may
+    change the record; sexual orientation and gender identity only for someone who may see them."""
+    child = _child_to_change(request.user, public_id)
+    row = protected_characteristics_of(child)
+    form = ProtectedCharacteristicsForm(
+        request.POST if request.method == "POST" else None,
+        initial=ProtectedCharacteristicsForm.initial_for(child, row),
+        for_young_person=False,
+        show_sexuality_gender=child.access.sees_text(Category.SEXUALITY_GENDER),
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            protected_characteristics_record(actor=request.user, child=child, **form.service_arguments())
+        except (ValidationError, ApplicationError) as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{child.known_as}'s protected characteristics have been saved")
+            return redirect(reverse("children:detail", args=[child.public_id]) + "#characteristics")
+    return _form_page(
+        request,
+        child=child,
+        form=form,
+        title="Protected characteristics",
+        heading="Protected characteristics",
+        intro="Every question is optional and the young person's own to answer: record what they told you, "
+        "or what a parent or carer told you about them (never their sexual orientation or gender identity). "
+        "“Prefer not to say” is an answer; “Not recorded” means nobody has asked yet.",
+    )
 
 
 @professional_required

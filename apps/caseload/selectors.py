@@ -2,10 +2,11 @@
 
 It sits in its own app above teams, appointments and referrals because it reads all three; each of those
 apps offers the annotations it owns (``caseload_attendance_annotations``, ``caseload_waiting_annotations``)
-and none of them imports another to build this list (the import contract in pyproject.toml).
+and none of them imports another to build this list (the import contract in pyproject.toml). The consent
+gaps, which read consent and the team together, are this app's own (``apps.caseload.consent_gaps``).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
@@ -14,9 +15,11 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.appointments.selectors import caseload_attendance_annotations
+from apps.caseload.consent_gaps import ConsentGap, consent_gaps_for, with_consent_gaps
 from apps.children.categories import Category
 from apps.children.models import Child, SocialWorkInvolvement, VulnerabilityFlag
 from apps.referrals.selectors import caseload_waiting_annotations
+from apps.sharing.access import children_access
 from apps.teams.models import Action, LeadProfessionalAppointment, Meeting
 
 # "Upcoming transition date": until transitions are planned one by one, an 18th birthday within this window.
@@ -27,6 +30,8 @@ TRANSITION_WINDOW_DAYS = 2 * 365
 class CaseloadRow:
     child: Child
     turns_18_on: date | None
+    # The gaps in the child's consent the lead professional should look at (``apps.caseload.consent_gaps``).
+    consent_gaps: list[ConsentGap] = field(default_factory=list)
 
     @property
     def needs_attention(self) -> bool:
@@ -48,11 +53,12 @@ CASELOAD_SORTS = {
 
 
 def caseload(*, user: User, sort: str = "name", only: str = "") -> list[CaseloadRow]:
-    """The lead professional's caseload with what needs their attention (R18), in one query.
+    """The lead professional's caseload with what needs their attention (R18): the list in one query, and
+    the consent gaps of every child on it in a fixed number more (``consent_gaps_for``), whatever its length.
 
     ``only`` narrows it: "overdue" (overdue actions), "flags" (three or more current vulnerabilities),
-    "meeting" (a meeting planned), "waiting" (on a waiting list, where ``user`` may see referrals).
-    Columns later issues fill (consent gaps) are shown as "none yet" by the page.
+    "meeting" (a meeting planned), "waiting" (on a waiting list, where ``user`` may see referrals),
+    "missed" (missed appointments or follow-ups to do), "consent_gaps" (a gap in consent to look at).
     """
     today = timezone.localdate()
     now = timezone.now()
@@ -109,15 +115,24 @@ def caseload(*, user: User, sort: str = "name", only: str = "") -> list[Caseload
         children = children.filter(
             Q(missed_in_a_row__gt=0, can_see_appointments=True) | Q(open_follow_up_count__gt=0)
         )
-    children = children.order_by(*CASELOAD_SORTS.get(sort, CASELOAD_SORTS["name"]))
+    elif only == "consent_gaps":
+        children = children.filter(with_consent_gaps(user=user, today=today, now=now))
+    listed = list(children.order_by(*CASELOAD_SORTS.get(sort, CASELOAD_SORTS["name"])))
+    gaps = consent_gaps_for(
+        children=listed, accesses=children_access(user=user, children=listed), today=today, now=now
+    )
     rows = []
-    for child in children:
+    for child in listed:
         child.current_flag_count = child.current_flag_count or 0
         child.overdue_action_count = child.overdue_action_count or 0
         child.open_follow_up_count = child.open_follow_up_count or 0
         child.overdue_follow_up_count = child.overdue_follow_up_count or 0
         rows.append(
-            CaseloadRow(child=child, turns_18_on=_eighteenth_birthday_if_soon(child.date_of_birth, today))
+            CaseloadRow(
+                child=child,
+                turns_18_on=_eighteenth_birthday_if_soon(child.date_of_birth, today),
+                consent_gaps=gaps.get(child.pk, []),
+            )
         )
     return rows
 

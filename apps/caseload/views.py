@@ -19,6 +19,7 @@ CASELOAD_FILTERS = [
     ("meeting", "With a meeting planned"),
     ("missed", "With missed appointments"),
     ("waiting", "On a waiting list"),
+    ("consent_gaps", "With consent gaps"),
 ]
 CASELOAD_SORT_LABELS = [
     ("name", "Name"),

@@ -5,15 +5,23 @@ check digit, a date of birth not in the future, one record per NHS number, one c
 each type) belongs to ``apps.children.services``; views pass the services' errors back onto these forms.
 """
 
+from typing import cast
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Button, Field, Fieldset, Fixed, Fluid, Layout, Size
 from django import forms
 
 from apps.accounts.models import Organisation
 from apps.children.models import (
+    CHARACTERISTIC_CHOICES,
+    ETHNIC_GROUPS,
+    PREFER_NOT_TO_SAY,
+    SEXUALITY_GENDER_FIELDS,
     Child,
     ChildIdentifier,
+    DeclaredBy,
     FamilyMember,
+    GenderIdentity,
     SocialWorkInvolvement,
     VulnerabilityType,
 )
@@ -329,3 +337,154 @@ class FamilyMemberForm(ParseOnlyModelForm):
             Field.textarea("notes", rows=3),
             Button.primary("save", submit_label),
         )
+
+
+# --- Protected characteristics (R7) ------------------------------------------------------------------
+
+# Each question as the young person reads it (the portal) and as a professional reads it (the child's page).
+CHARACTERISTIC_QUESTIONS = {
+    "ethnicity": ("What is your ethnic group?", "Ethnic group"),
+    "ethnicity_own_words": (
+        "If you chose an “any other” background, you can say it in your own words (optional)",
+        "Their ethnic group in their own words, with an “any other” background (optional)",
+    ),
+    "sex": ("What is your sex?", "Sex"),
+    "gender_identity": (
+        "Is the gender you identify with the same as your sex registered at birth?",
+        "Is the gender they identify with the same as their sex registered at birth?",
+    ),
+    "gender_identity_own_words": (
+        "If not, you can say your gender identity in your own words (optional)",
+        "Their gender identity in their own words, if different (optional)",
+    ),
+    "sexual_orientation": (
+        "Which of these best describes your sexual orientation?",
+        "Sexual orientation",
+    ),
+    "sexual_orientation_own_words": (
+        "If you chose “other”, you can say it in your own words (optional)",
+        "Their sexual orientation in their own words, with “other” (optional)",
+    ),
+    "disability": (
+        "Do you have a physical or mental health condition or illness that has lasted, or is expected to "
+        "last, 12 months or more? Does it make day-to-day things harder?",
+        "Disability: a condition lasting 12 months or more that limits day-to-day activities",
+    ),
+    "religion": ("What is your religion?", "Religion"),
+    "religion_own_words": (
+        "If you chose “any other religion”, you can say which (optional)",
+        "Their religion in their own words, with “any other religion” (optional)",
+    ),
+    "first_language": ("What is your first language? (optional)", "First language"),
+    "first_language_prefer_not_to_say": (
+        "I prefer not to say my first language",
+        "They prefer not to say their first language",
+    ),
+    "interpreter_needed": (
+        "I would like an interpreter when I meet my workers",
+        "Needs an interpreter",
+    ),
+}
+# The answers that read differently to the young person and about them.
+GENDER_IDENTITY_ANSWERS = {
+    GenderIdentity.SAME: ("Yes", "Yes, the same as their sex registered at birth"),
+    GenderIdentity.DIFFERENT: ("No", "No, different from their sex registered at birth"),
+}
+NOT_RECORDED_CHOICE = ("", "Not recorded")
+
+
+class ProtectedCharacteristicsForm(forms.Form):
+    """The protected characteristics (R7): on the young person's own portal page (``for_young_person``), or
+    on the child's record for a professional who may change it, who also says who told them.
+
+    Sexual orientation and gender identity are asked only where ``show_sexuality_gender`` (the access
+    decision's answer for the viewer); left out, they stay as they are. A professional's form offers "Not
+    recorded" for each question, to put an answer entered in error right; the young person clears all their
+    answers with a button of its own. The rules are the service's (``protected_characteristics_record``).
+    """
+
+    declared_by = forms.ChoiceField(
+        label="Who told you?",
+        choices=DeclaredBy.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say who told you these answers"},
+    )
+    ethnicity = forms.ChoiceField(required=False)
+    ethnicity_own_words = forms.CharField(required=False, max_length=100)
+    sex = forms.ChoiceField(required=False, widget=forms.RadioSelect)
+    gender_identity = forms.ChoiceField(required=False, widget=forms.RadioSelect)
+    gender_identity_own_words = forms.CharField(required=False, max_length=100)
+    sexual_orientation = forms.ChoiceField(required=False, widget=forms.RadioSelect)
+    sexual_orientation_own_words = forms.CharField(required=False, max_length=100)
+    disability = forms.ChoiceField(required=False, widget=forms.RadioSelect)
+    religion = forms.ChoiceField(required=False, widget=forms.RadioSelect)
+    religion_own_words = forms.CharField(required=False, max_length=100)
+    first_language = forms.CharField(required=False, max_length=60)
+    first_language_prefer_not_to_say = forms.BooleanField(required=False)
+    interpreter_needed = forms.BooleanField(required=False)
+
+    def __init__(self, *args, for_young_person: bool, show_sexuality_gender: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        audience = 0 if for_young_person else 1
+        for name, words in CHARACTERISTIC_QUESTIONS.items():
+            self.fields[name].label = words[audience]
+        for name, choices in CHARACTERISTIC_CHOICES.items():
+            answers: list = list(choices.choices)
+            blank = [] if for_young_person else [NOT_RECORDED_CHOICE]
+            if name == "gender_identity":
+                answers = [
+                    (value, GENDER_IDENTITY_ANSWERS.get(value, (label, label))[audience])
+                    for value, label in answers
+                ]
+            if name == "ethnicity":
+                # The census's five headings, each a group of the list; "prefer not to say" after them.
+                answers = [
+                    (heading, [(group.value, group.label) for group in groups])
+                    for heading, groups in ETHNIC_GROUPS
+                ]
+                answers.append((PREFER_NOT_TO_SAY, "Prefer not to say"))
+                blank = [("", "Choose your ethnic group" if for_young_person else "Not recorded")]
+            field = cast(forms.ChoiceField, self.fields[name])
+            field.choices = [*blank, *answers]
+            field.error_messages["invalid_choice"] = "Choose an answer from the list, or “Prefer not to say”"
+        sexuality_gender = [
+            Field.radios("gender_identity", legend_size=Size.SMALL),
+            Field.text("gender_identity_own_words", field_width=Fluid.TWO_THIRDS),
+            Field.radios("sexual_orientation", legend_size=Size.SMALL),
+            Field.text("sexual_orientation_own_words", field_width=Fluid.TWO_THIRDS),
+        ]
+        if not show_sexuality_gender:
+            for name in SEXUALITY_GENDER_FIELDS:
+                del self.fields[name]
+            sexuality_gender = []
+        if for_young_person:
+            del self.fields["declared_by"]
+        self.helper = _helper(
+            *([] if for_young_person else [Field.radios("declared_by", legend_size=Size.SMALL)]),
+            Field.select("ethnicity"),
+            Field.text("ethnicity_own_words", field_width=Fluid.TWO_THIRDS),
+            Field.radios("sex", legend_size=Size.SMALL),
+            *sexuality_gender,
+            Field.radios("disability", legend_size=Size.SMALL),
+            Field.radios("religion", legend_size=Size.SMALL),
+            Field.text("religion_own_words", field_width=Fluid.TWO_THIRDS),
+            Field.text("first_language", field_width=Fluid.ONE_THIRD),
+            Field.checkbox("first_language_prefer_not_to_say"),
+            Field.checkbox("interpreter_needed"),
+            Button.primary("save", "Save my answers" if for_young_person else "Save"),
+        )
+
+    @staticmethod
+    def initial_for(child: Child, row) -> dict:
+        """What the form starts with: the answers recorded, and the record's first language."""
+        initial: dict = {
+            name: getattr(row, name) for name in CHARACTERISTIC_QUESTIONS if row and hasattr(row, name)
+        }
+        initial["first_language"] = child.first_language
+        initial["interpreter_needed"] = child.interpreter_needed
+        if row is not None and row.declared_by:
+            initial["declared_by"] = row.declared_by
+        return initial
+
+    def service_arguments(self) -> dict:
+        return dict(self.cleaned_data)

@@ -461,3 +461,267 @@ class FamilyMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_relationship_display()})"
+
+
+# --- Protected characteristics (R7) ------------------------------------------------------------------
+# Self-declared and optional, in the words of the 2021 census of England and Wales, so that reports can say
+# whose voices are missing and compare like with like. Every question offers "prefer not to say", stored as
+# an answer; an empty value means not asked or not recorded, which a report counts differently.
+
+PREFER_NOT_TO_SAY = "prefer_not_to_say"
+
+
+class Ethnicity(models.TextChoices):
+    """The 19 ethnic groups of the 2021 census of England and Wales, under its five headings (below)."""
+
+    BANGLADESHI = "asian_bangladeshi", "Bangladeshi"
+    CHINESE = "asian_chinese", "Chinese"
+    INDIAN = "asian_indian", "Indian"
+    PAKISTANI = "asian_pakistani", "Pakistani"
+    OTHER_ASIAN = "asian_other", "Any other Asian background"
+    AFRICAN = "black_african", "African"
+    CARIBBEAN = "black_caribbean", "Caribbean"
+    OTHER_BLACK = "black_other", "Any other Black, Black British or Caribbean background"
+    WHITE_AND_ASIAN = "mixed_white_asian", "White and Asian"
+    WHITE_AND_BLACK_AFRICAN = "mixed_white_black_african", "White and Black African"
+    WHITE_AND_BLACK_CARIBBEAN = "mixed_white_black_caribbean", "White and Black Caribbean"
+    OTHER_MIXED = "mixed_other", "Any other Mixed or Multiple ethnic background"
+    WHITE_BRITISH = "white_british", "English, Welsh, Scottish, Northern Irish or British"
+    IRISH = "white_irish", "Irish"
+    GYPSY_OR_IRISH_TRAVELLER = "white_gypsy_irish_traveller", "Gypsy or Irish Traveller"
+    ROMA = "white_roma", "Roma"
+    OTHER_WHITE = "white_other", "Any other White background"
+    ARAB = "other_arab", "Arab"
+    ANY_OTHER = "other_any", "Any other ethnic group"
+    PREFER_NOT_TO_SAY = "prefer_not_to_say", "Prefer not to say"
+
+
+# The census's headings, each with its groups: how a form lists them.
+ETHNIC_GROUPS: list[tuple[str, list[Ethnicity]]] = [
+    (
+        "Asian, Asian British or Asian Welsh",
+        [
+            Ethnicity.BANGLADESHI,
+            Ethnicity.CHINESE,
+            Ethnicity.INDIAN,
+            Ethnicity.PAKISTANI,
+            Ethnicity.OTHER_ASIAN,
+        ],
+    ),
+    (
+        "Black, Black British, Black Welsh, Caribbean or African",
+        [Ethnicity.AFRICAN, Ethnicity.CARIBBEAN, Ethnicity.OTHER_BLACK],
+    ),
+    (
+        "Mixed or Multiple ethnic groups",
+        [
+            Ethnicity.WHITE_AND_ASIAN,
+            Ethnicity.WHITE_AND_BLACK_AFRICAN,
+            Ethnicity.WHITE_AND_BLACK_CARIBBEAN,
+            Ethnicity.OTHER_MIXED,
+        ],
+    ),
+    (
+        "White",
+        [
+            Ethnicity.WHITE_BRITISH,
+            Ethnicity.IRISH,
+            Ethnicity.GYPSY_OR_IRISH_TRAVELLER,
+            Ethnicity.ROMA,
+            Ethnicity.OTHER_WHITE,
+        ],
+    ),
+    ("Other ethnic group", [Ethnicity.ARAB, Ethnicity.ANY_OTHER]),
+]
+
+
+class Sex(models.TextChoices):
+    """The census question "What is your sex?"."""
+
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    PREFER_NOT_TO_SAY = "prefer_not_to_say", "Prefer not to say"
+
+
+class GenderIdentity(models.TextChoices):
+    """The census question "Is the gender you identify with the same as your sex registered at birth?"."""
+
+    SAME = "same", "Yes, the same as my sex registered at birth"
+    DIFFERENT = "different", "No, different from my sex registered at birth"
+    PREFER_NOT_TO_SAY = "prefer_not_to_say", "Prefer not to say"
+
+
+class SexualOrientation(models.TextChoices):
+    """The census question "Which of the following best describes your sexual orientation?"."""
+
+    STRAIGHT = "straight", "Straight or heterosexual"
+    GAY_OR_LESBIAN = "gay_or_lesbian", "Gay or lesbian"
+    BISEXUAL = "bisexual", "Bisexual"
+    OTHER = "other", "Other sexual orientation"
+    PREFER_NOT_TO_SAY = "prefer_not_to_say", "Prefer not to say"
+
+
+class Disability(models.TextChoices):
+    """Disabled in the Equality Act 2010's sense, as the census asks it: a physical or mental health condition
+    lasting, or expected to last, 12 months or more that reduces the ability to do day-to-day things."""
+
+    YES_A_LOT = "yes_a_lot", "Yes, limited a lot"
+    YES_A_LITTLE = "yes_a_little", "Yes, limited a little"
+    NO = "no", "No"
+    PREFER_NOT_TO_SAY = "prefer_not_to_say", "Prefer not to say"
+
+
+class Religion(models.TextChoices):
+    """The census question "What is your religion?"."""
+
+    NO_RELIGION = "none", "No religion"
+    CHRISTIAN = "christian", "Christian (all denominations)"
+    BUDDHIST = "buddhist", "Buddhist"
+    HINDU = "hindu", "Hindu"
+    JEWISH = "jewish", "Jewish"
+    MUSLIM = "muslim", "Muslim"
+    SIKH = "sikh", "Sikh"
+    OTHER = "other", "Any other religion"
+    PREFER_NOT_TO_SAY = "prefer_not_to_say", "Prefer not to say"
+
+
+class DeclaredBy(models.TextChoices):
+    """Who gave the answers: self-declared, or as close to it as the record can say."""
+
+    YOUNG_PERSON = "young_person", "The young person, themselves"
+    PROFESSIONAL_AS_TOLD = "professional_as_told", "A professional, as the young person told them"
+    PARENT_CARER = "parent_carer", "A parent or carer"
+
+
+# Each question with its own-words field, and the answers that take words ("any other ...", "different").
+OWN_WORDS: dict[str, tuple[str, frozenset[str]]] = {
+    "ethnicity": (
+        "ethnicity_own_words",
+        frozenset(
+            {
+                Ethnicity.OTHER_ASIAN,
+                Ethnicity.OTHER_BLACK,
+                Ethnicity.OTHER_MIXED,
+                Ethnicity.OTHER_WHITE,
+                Ethnicity.ANY_OTHER,
+            }
+        ),
+    ),
+    "gender_identity": ("gender_identity_own_words", frozenset({GenderIdentity.DIFFERENT})),
+    "sexual_orientation": ("sexual_orientation_own_words", frozenset({SexualOrientation.OTHER})),
+    "religion": ("religion_own_words", frozenset({Religion.OTHER})),
+}
+# The questions and their lists of answers.
+CHARACTERISTIC_CHOICES: dict[str, type[models.TextChoices]] = {
+    "ethnicity": Ethnicity,
+    "sex": Sex,
+    "gender_identity": GenderIdentity,
+    "sexual_orientation": SexualOrientation,
+    "disability": Disability,
+    "religion": Religion,
+}
+# Sexual orientation and gender identity are the sensitive category ``Category.SEXUALITY_GENDER`` (R80):
+# never shown to a parent or carer, to a professional only with consent naming it or an override.
+SEXUALITY_GENDER_FIELDS = (
+    "gender_identity",
+    "gender_identity_own_words",
+    "sexual_orientation",
+    "sexual_orientation_own_words",
+)
+
+
+def _answer_in_list(field: str, choices: type[models.TextChoices]) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__in": ["", *choices.values]}), name=f"characteristics_{field}_in_list"
+    )
+
+
+def _own_words_only_with(field: str) -> models.CheckConstraint:
+    words, takes_words = OWN_WORDS[field]
+    return models.CheckConstraint(
+        condition=Q(**{words: ""}) | Q(**{f"{field}__in": sorted(takes_words)}),
+        name=f"characteristics_{words}_with_other",
+    )
+
+
+class ProtectedCharacteristics(models.Model):
+    """A young person's protected characteristics (R7; Equality Act 2010), all optional and self-declared.
+
+    First language and the need for an interpreter stay on the child's record (``Child.first_language``,
+    ``Child.interpreter_needed``): they are how the team speaks with the young person, not only who they are.
+    Only "prefer not to say" about the first language is kept here, as the record has no place for it.
+    """
+
+    child = models.OneToOneField(Child, on_delete=models.CASCADE, related_name="protected_characteristics")
+    ethnicity = models.CharField(max_length=40, choices=Ethnicity.choices, blank=True)
+    ethnicity_own_words = models.CharField(
+        "ethnic group in their own words", max_length=100, blank=True, validators=[validate_printable_name]
+    )
+    sex = models.CharField(max_length=20, choices=Sex.choices, blank=True)
+    gender_identity = models.CharField(
+        "gender the same as sex registered at birth",
+        max_length=20,
+        choices=GenderIdentity.choices,
+        blank=True,
+    )
+    gender_identity_own_words = models.CharField(
+        "gender identity in their own words", max_length=100, blank=True, validators=[validate_printable_name]
+    )
+    sexual_orientation = models.CharField(max_length=20, choices=SexualOrientation.choices, blank=True)
+    sexual_orientation_own_words = models.CharField(
+        "sexual orientation in their own words",
+        max_length=100,
+        blank=True,
+        validators=[validate_printable_name],
+    )
+    disability = models.CharField(max_length=20, choices=Disability.choices, blank=True)
+    religion = models.CharField(max_length=20, choices=Religion.choices, blank=True)
+    religion_own_words = models.CharField(
+        "religion in their own words", max_length=100, blank=True, validators=[validate_printable_name]
+    )
+    first_language_prefer_not_to_say = models.BooleanField(
+        "prefers not to say their first language", default=False
+    )
+
+    # Who gave the answers and when: for the core answers, and apart for sexual orientation and gender
+    # identity, which only the young person may tell (themselves, or to a professional who records it).
+    declared_by = models.CharField("who told us", max_length=30, choices=DeclaredBy.choices, blank=True)
+    declared_at = models.DateTimeField("when they told us", null=True, blank=True)
+    sexuality_gender_declared_by = models.CharField(
+        "who told us their sexual orientation and gender identity",
+        max_length=30,
+        choices=DeclaredBy.choices,
+        blank=True,
+    )
+    sexuality_gender_declared_at = models.DateTimeField(
+        "when they told us their sexual orientation and gender identity", null=True, blank=True
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "protected characteristics"
+        constraints = [
+            *(_answer_in_list(field, choices) for field, choices in CHARACTERISTIC_CHOICES.items()),
+            *(_own_words_only_with(field) for field in OWN_WORDS),
+            models.CheckConstraint(
+                condition=Q(declared_by__in=["", *DeclaredBy.values]),
+                name="characteristics_declared_by_in_list",
+            ),
+            # Sexual orientation and gender identity are the young person's own to tell (R7, R80).
+            models.CheckConstraint(
+                condition=Q(
+                    sexuality_gender_declared_by__in=[
+                        "",
+                        DeclaredBy.YOUNG_PERSON.value,
+                        DeclaredBy.PROFESSIONAL_AS_TOLD.value,
+                    ]
+                ),
+                name="characteristics_sexuality_gender_self_declared",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Protected characteristics of {self.child}"

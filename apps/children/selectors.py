@@ -98,7 +98,7 @@ def child_detail(*, child: Child) -> Child:
             Prefetch("vulnerability_flags", queryset=VulnerabilityFlag.objects.select_related("type")),
             "family_members",
         )
-        .select_related("created_by_organisation")
+        .select_related("created_by_organisation", "protected_characteristics")
         .get()
     )
 

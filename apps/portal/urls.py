@@ -16,6 +16,8 @@ urlpatterns = [
     path("my/passport/sharing/<uuid:share_id>/stop/", views.share_stop, name="share-stop"),
     path("my/passport/sharing/new-team/", views.new_team_share, name="new-team"),
     path("my/passport/preview/", views.preview, name="preview"),
+    path("my/about-me/", views.about_me, name="about-me"),
+    path("my/about-me/remove/", views.about_me_remove, name="about-me-remove"),
     path("my/easy-read/", views.format_choose, {"choice": "easy-read"}, name="easy-read"),
     path("my/standard/", views.format_choose, {"choice": "standard"}, name="standard"),
 ]

@@ -17,8 +17,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.accounts.http import AuthenticatedHttpRequest
 from apps.accounts.models import Organisation
+from apps.children.categories import Category
+from apps.children.characteristics import (
+    protected_characteristics_clear,
+    protected_characteristics_of,
+    protected_characteristics_record,
+)
 from apps.children.easy_read import choose_easy_read, wants_easy_read
-from apps.children.models import Child
+from apps.children.forms import ProtectedCharacteristicsForm
+from apps.children.models import Child, DeclaredBy
 from apps.core.exceptions import ApplicationError
 from apps.core.forms import add_service_errors
 from apps.passport import services as passport_services
@@ -38,6 +45,7 @@ from apps.passport.selectors import (
 from apps.portal.decorators import young_person_required
 from apps.portal.forms import NewTeamForm, ProposalDecisionForm, SectionForm, ShareForm
 from apps.portal.selectors import my_upcoming_appointments, people_working_with_me
+from apps.sharing.access import child_access
 
 
 def _render(request: HttpRequest, child: Child, name: str, context: dict, status: int = 200) -> HttpResponse:
@@ -355,3 +363,45 @@ def preview(request: AuthenticatedHttpRequest, child: Child) -> HttpResponse:
 def _shared_organisations(current: Passport) -> list[Organisation]:
     shared = passport_shares(passport=current).filter(recipient_organisation__isnull=False)
     return list(Organisation.objects.filter(pk__in=shared.values("recipient_organisation")).order_by("name"))
+
+
+# --- About me: protected characteristics (R7) ---------------------------------------------------------
+
+
+@young_person_required
+@require_http_methods(["GET", "POST"])
+def about_me(request: AuthenticatedHttpRequest, child: Child) -> HttpResponse:
+    """The young person tells us, if they want to, their ethnic group, sex, gender identity, sexual
+    orientation, disability, religion and first language (R7): why we ask and who sees what, plainly."""
+    row = protected_characteristics_of(child)
+    # Their own record: the access decision lets them see all of it, orientation and gender identity too.
+    sees_all = child_access(user=request.user, child=child).sees_text(Category.SEXUALITY_GENDER)
+    form = ProtectedCharacteristicsForm(
+        request.POST if request.method == "POST" else None,
+        initial=ProtectedCharacteristicsForm.initial_for(child, row),
+        for_young_person=True,
+        show_sexuality_gender=sees_all,
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            protected_characteristics_record(
+                actor=request.user,
+                child=child,
+                declared_by=DeclaredBy.YOUNG_PERSON,
+                **form.service_arguments(),
+            )
+        except (ValidationError, ApplicationError) as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Your answers have been saved. You can change them at any time.")
+            return redirect("portal:about-me")
+    return _render(request, child, "about_me", {"form": form, "has_answers": row is not None})
+
+
+@young_person_required
+@require_POST
+def about_me_remove(request: AuthenticatedHttpRequest, child: Child) -> HttpResponse:
+    """Remove every answer the young person gave about themselves: theirs to take back at any time."""
+    if protected_characteristics_clear(actor=request.user, child=child):
+        messages.success(request, "Your answers have been removed")
+    return redirect("portal:about-me")

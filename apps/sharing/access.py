@@ -63,6 +63,13 @@ class ChildAccess:
         return self.can_change or RECORD_APPOINTMENTS in self.permissions
 
     @property
+    def sees_consent_register(self) -> bool:
+        """The child's consent register (who consented to what, reviews, competence, overrides) and the gaps
+        in it: any professional who may see the child, as the consent page is (parents and carers never:
+        it names who else was told what)."""
+        return self.can_see_child and self.user.is_professional
+
+    @property
     def categories(self) -> list[str]:
         """The categories of the child's information this person may see, in the register's order."""
         return [category for category in Category if PERMISSION[category] in self.permissions]

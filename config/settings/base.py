@@ -236,6 +236,9 @@ SPECTACULAR_SETTINGS = {
         "ConcernLevelEnum": "apps.referrals.models.ConcernLevel",
         # The passport's sections appear under "section", "sections" and in previews.
         "PassportSectionEnum": "apps.passport.models.Section",
+        # Who told us a young person's protected characteristics: for the core answers and apart for
+        # sexual orientation and gender identity.
+        "DeclaredByEnum": "apps.children.models.DeclaredBy",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",

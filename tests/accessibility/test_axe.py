@@ -65,6 +65,7 @@ def _young_person_pages(world, college) -> list[tuple[str, str]]:
         ("preview", reverse("portal:preview") + f"?person={world.clinician.public_id}"),
         ("preview-organisation", reverse("portal:preview") + f"?organisation={college.public_id}"),
         ("who-has-my-information", reverse("consent:my-information")),
+        ("about-me", reverse("portal:about-me")),
         ("account", reverse("accounts:account")),
         ("notifications", reverse("notifications:list")),
     ]

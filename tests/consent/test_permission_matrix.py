@@ -65,6 +65,7 @@ MATRIX: dict[str, Row] = {
     "children:social-work-status": Row("change"),
     "children:vulnerability-add": Row("change"),
     "children:vulnerability-end": Row("change"),
+    "children:characteristics": Row("change"),  # orientation and gender identity only with their category
     "children:family-member-add": Row("change"),
     "children:family-member-edit": Row("change"),
     "children:family-member-remove": Row("change"),
@@ -123,6 +124,7 @@ MATRIX: dict[str, Row] = {
     "children-api:social-work-statuses": Row("change", method="post", api=True),
     "children-api:vulnerabilities": Row("change", method="post", api=True),
     "children-api:family-members": Row("change", method="post", api=True),
+    "children-api:protected-characteristics": Row("change", method="patch", api=True),
     "teams-api:team": Row("team", api=True),
     "teams-api:members": Row("change", method="post", api=True),
     "teams-api:member-end": Row("change", method="post", api=True),

@@ -13,9 +13,16 @@ from django.utils import timezone
 
 from apps.accounts.models import Organisation, OrganisationMembership, User
 from apps.audit.models import AuditEvent
+from apps.caseload.consent_gaps import GapKind
 from apps.caseload.selectors import caseload
 from apps.children.categories import PERMISSION, SENSITIVE, Category
-from apps.children.models import Child, FamilyMember, SocialWorkInvolvement, VulnerabilityFlag
+from apps.children.models import (
+    Child,
+    FamilyMember,
+    ProtectedCharacteristics,
+    SocialWorkInvolvement,
+    VulnerabilityFlag,
+)
 from apps.consent.models import (
     CompetenceAssessment,
     Consent,
@@ -29,6 +36,7 @@ from apps.demo.loader import DEFAULT_FIXTURE, birth_date
 from apps.notifications.models import Notification
 from apps.passport.models import Passport, PassportProposal, PassportShare, PassportVersion
 from apps.passport.selectors import passport_sections_visible_to
+from apps.sharing.access import child_access
 from apps.sharing.models import AccessGrant, ChildUserObjectPermission
 from apps.teams.models import (
     Action,
@@ -126,6 +134,7 @@ def counts() -> dict[str, int]:
         PassportVersion,
         PassportProposal,
         PassportShare,
+        ProtectedCharacteristics,
     ]
     return {model.__name__: model.objects.count() for model in models}
 
@@ -511,6 +520,29 @@ class TestTheLoadedDemo:
         assert statuses == ["accepted", "pending", "rejected"]
         crisis = PassportVersion.objects.filter(passport=passport, section="crisis_plan").first()
         assert (crisis.number, crisis.author.username) == (2, "camhs.clinician")
+
+    def test_some_children_told_us_their_protected_characteristics_some_prefer_not_to_say(self):
+        rows = ProtectedCharacteristics.objects.select_related("child")
+        assert rows.count() == 6
+        assert rows.filter(religion="prefer_not_to_say").count() >= 2
+        assert rows.filter(ethnicity="prefer_not_to_say").exists()
+        kay = rows.get(child=person("young.person").child_record)
+        assert kay.declared_by == kay.sexuality_gender_declared_by == "young_person"
+        assert kay.recorded_by == person("young.person")
+        # Nobody has Kay's consent to see her sexual orientation: her social worker sees it withheld.
+        assert not child_access(user=person("lead.sw"), child=kay.child).sees_text(Category.SEXUALITY_GENDER)
+
+    def test_the_caseloads_show_every_kind_of_consent_gap(self):
+        kinds = {
+            gap.kind
+            for lead in ("lead.sw", "camhs.clinician", "yot.worker")
+            for row in caseload(user=person(lead))
+            for gap in row.consent_gaps
+        }
+        assert kinds == set(GapKind)
+        oliwer = Child.objects.get(given_name="Oliwer")
+        [row] = [row for row in caseload(user=person("lead.sw"), only="consent_gaps") if row.child == oliwer]
+        assert GapKind.PARENT_CONSENT_REVIEW_DUE in {gap.kind for gap in row.consent_gaps}
 
     def test_loading_twice_changes_nothing(self):
         before = counts()

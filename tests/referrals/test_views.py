@@ -195,6 +195,7 @@ def test_the_waiting_list_shows_contacts_due_and_records_one(
     page = client.get(reverse("referrals:waiting-list"), {"due": "1"}).content.decode()
     assert child.known_as in page
     assert "Overdue" in page
+    assert "Not checked yet" in page  # No contact yet, so no risk check: said as it is.
     url = reverse(
         "referrals:waiting-contact", kwargs={"public_id": child.public_id, "entry_id": entry.public_id}
     )
@@ -216,6 +217,10 @@ def test_the_waiting_list_shows_contacts_due_and_records_one(
     traveller.stop()
     contact = WaitingContact.objects.get()
     assert contact.kind == WaitingContact.Kind.TRUST_BUILDING
+    with time_machine.travel(AFTERNOON, tick=False):
+        page = client.get(reverse("referrals:waiting-list")).content.decode()
+    assert "Not checked yet" not in page
+    assert ">Same<" in page
 
 
 @override_settings(BEACON_WAITING_CONTACT_INTERVAL_DAYS=0)

@@ -798,6 +798,7 @@ def test_the_caseload_lists_the_children_i_lead_for_with_what_needs_attention(
         "open_follow_up_count",
         "overdue_follow_up_count",
         "waiting_since",
+        "consent_gaps",
     }
     assert row["waiting_since"] is None  # Not waiting.
     # The lead professional sees the appointments she coordinates: none missed, so zero, not withheld.

@@ -16,6 +16,7 @@ from apps.caseload.children_api.additions import (
     ChildVulnerabilityCreateApi,
     VulnerabilityTypeListApi,
 )
+from apps.caseload.children_api.characteristics import ChildProtectedCharacteristicsApi
 from apps.caseload.children_api.common import CHILD_PUBLIC_ID, TAGS
 from apps.caseload.children_api.matching import (
     ChildPossibleMatchesApi,
@@ -44,6 +45,7 @@ __all__ = [
     "ChildIdentifierCreateApi",
     "ChildIdentifierOutputSerializer",
     "ChildPossibleMatchesApi",
+    "ChildProtectedCharacteristicsApi",
     "ChildSocialWorkStatusCreateApi",
     "ChildViewSet",
     "ChildVulnerabilityCreateApi",

@@ -8,11 +8,22 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from apps.accounts.models import Organisation
+from apps.caseload.consent_gaps import GapKind, consent_gaps_for
 from apps.children.categories import Category
+from apps.children.characteristics import protected_characteristics_of
 from apps.children.models import (
+    SEXUALITY_GENDER_FIELDS,
     Child,
     ChildIdentifier,
+    DeclaredBy,
+    Disability,
+    Ethnicity,
     FamilyMember,
+    GenderIdentity,
+    ProtectedCharacteristics,
+    Religion,
+    Sex,
+    SexualOrientation,
     SocialWorkInvolvement,
 )
 from apps.children.selectors import child_detail
@@ -21,6 +32,25 @@ from apps.core.api.fields import PublicIdRelatedField
 from apps.sharing.access import child_access
 
 # --- Output shapes shared by several endpoints -------------------------------------------------
+
+
+class ConsentGapOutputSerializer(serializers.Serializer):
+    """One gap in a child's consent (``apps.caseload.consent_gaps``), with where it is put right."""
+
+    kind = serializers.ChoiceField(choices=GapKind.choices)
+    message = serializers.CharField(help_text="What the gap is, in words.")
+    on = serializers.DateField(
+        allow_null=True, help_text="The day the consent ends, was withdrawn, or the review fell due."
+    )
+    consent = serializers.UUIDField(allow_null=True, help_text="The consent it is about, if one.")
+    review = serializers.UUIDField(allow_null=True, help_text="The consent review it is about, if one.")
+    organisation = serializers.UUIDField(
+        allow_null=True, help_text="The team member's organisation without consent, if that is the gap."
+    )
+    fix_url = serializers.CharField(help_text="The part of the child's consent page where it is put right.")
+
+    class Meta:
+        ref_name = "ConsentGap"
 
 
 class ChildIdentifierOutputSerializer(serializers.Serializer):
@@ -68,6 +98,75 @@ class FamilyMemberOutputSerializer(serializers.Serializer):
     notes = serializers.CharField()
 
 
+class ProtectedCharacteristicsOutputSerializer(serializers.Serializer):
+    """The young person's protected characteristics (R7), self-declared: an empty answer is not recorded,
+    ``prefer_not_to_say`` an answer of its own. Sexual orientation and gender identity are the sensitive
+    category ``sexuality_gender``: null, with ``sexuality_gender_withheld``, unless you may see it (never
+    for a parent or carer, who is not told either that it is withheld)."""
+
+    ethnicity = serializers.ChoiceField(choices=Ethnicity.choices, allow_blank=True)
+    ethnicity_own_words = serializers.CharField()
+    sex = serializers.ChoiceField(choices=Sex.choices, allow_blank=True)
+    disability = serializers.ChoiceField(choices=Disability.choices, allow_blank=True)
+    religion = serializers.ChoiceField(choices=Religion.choices, allow_blank=True)
+    religion_own_words = serializers.CharField()
+    first_language_prefer_not_to_say = serializers.BooleanField(
+        help_text="The first language itself is `first_language` on the record."
+    )
+    declared_by = serializers.ChoiceField(
+        choices=DeclaredBy.choices, allow_blank=True, help_text="Who told us the answers above."
+    )
+    declared_at = serializers.DateTimeField(allow_null=True)
+    sexuality_gender_withheld = serializers.BooleanField(
+        help_text="True: sexual orientation and gender identity are withheld from you (no consent to share)."
+    )
+    gender_identity = serializers.ChoiceField(
+        choices=GenderIdentity.choices,
+        allow_blank=True,
+        allow_null=True,
+        help_text="Is the gender they identify with the same as their sex registered at birth?",
+    )
+    gender_identity_own_words = serializers.CharField(allow_null=True)
+    sexual_orientation = serializers.ChoiceField(
+        choices=SexualOrientation.choices, allow_blank=True, allow_null=True
+    )
+    sexual_orientation_own_words = serializers.CharField(allow_null=True)
+    sexuality_gender_declared_by = serializers.ChoiceField(
+        choices=DeclaredBy.choices, allow_blank=True, allow_null=True
+    )
+    sexuality_gender_declared_at = serializers.DateTimeField(allow_null=True)
+
+    class Meta:
+        ref_name = "ProtectedCharacteristics"
+
+
+SEXUALITY_GENDER_OUTPUT = (
+    *SEXUALITY_GENDER_FIELDS,
+    "sexuality_gender_declared_by",
+    "sexuality_gender_declared_at",
+)
+
+
+def protected_characteristics_data(row: ProtectedCharacteristics | None, *, access) -> dict:
+    """The answers as ``access`` (the viewer's access decision) lets them be seen: sexual orientation and
+    gender identity only with the sensitive category (``sees_text``: never a parent or carer)."""
+    empty = ProtectedCharacteristics()
+    source = row or empty
+    fields: list[str] = [
+        str(name)
+        for name in ProtectedCharacteristicsOutputSerializer().fields
+        if name != "sexuality_gender_withheld"
+    ]
+    data: dict[str, object] = {name: getattr(source, name) for name in fields}
+    sees = access is not None and access.sees_text(Category.SEXUALITY_GENDER)
+    if not sees:
+        data.update(dict.fromkeys(SEXUALITY_GENDER_OUTPUT))
+    data["sexuality_gender_withheld"] = (
+        not sees and access is not None and access.may_know_withheld(Category.SEXUALITY_GENDER)
+    )
+    return ProtectedCharacteristicsOutputSerializer(data).data
+
+
 class ChildDetailOutputSerializer(serializers.Serializer):
     """The whole record, strengths first, as ``child_detail`` fetched it (each list in one query)."""
 
@@ -101,6 +200,11 @@ class ChildDetailOutputSerializer(serializers.Serializer):
         )
     )
     family_members = FamilyMemberOutputSerializer(many=True)
+    protected_characteristics = serializers.SerializerMethodField()
+    consent_gaps = serializers.SerializerMethodField(
+        help_text="What in the child's consent needs looking at, each with where it is put right; null where "
+        "you may not see the child's consent register (a parent or carer)."
+    )
     created_by_organisation = OrganisationReferenceSerializer(allow_null=True)
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
@@ -112,6 +216,20 @@ class ChildDetailOutputSerializer(serializers.Serializer):
     def get_current_social_work_status(self, child: Child) -> str | None:
         current = [period for period in child.social_work_history.all() if period.ended_on is None]
         return current[0].status if current else None
+
+    @extend_schema_field(ProtectedCharacteristicsOutputSerializer)
+    def get_protected_characteristics(self, child: Child) -> dict:
+        return protected_characteristics_data(
+            protected_characteristics_of(child), access=self.context.get("access")
+        )
+
+    @extend_schema_field(ConsentGapOutputSerializer(many=True, allow_null=True))
+    def get_consent_gaps(self, child: Child) -> list[dict] | None:
+        access = self.context.get("access")
+        if access is None or not access.sees_consent_register:
+            return None
+        gaps = consent_gaps_for(children=[child], accesses={child.pk: access})[child.pk]
+        return list(ConsentGapOutputSerializer(gaps, many=True).data)
 
     def get_current_vulnerability_count(self, child: Child) -> int:
         return len(self._current_flags(child))

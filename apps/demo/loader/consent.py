@@ -1,6 +1,6 @@
 """Consent: each child's consents, competence assessments, reviews and the safeguarding override."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
@@ -20,12 +20,17 @@ from apps.consent.services import (
 from apps.core.exceptions import ApplicationError
 from apps.demo.loader.base import DemoLoaderBase
 
+# A consent review due within this many days is left to do, so the demo shows one (a consent gap).
+RECENT_REVIEW_DAYS = 14
+
 
 class ConsentLoader(DemoLoaderBase):
     def complete_historical_reviews(self) -> None:
-        """Placement changes in the demo's history asked for consent reviews; back then they were done."""
+        """Placement changes in the demo's history asked for consent reviews; back then they were done. One
+        that fell due in the last fortnight is still to do (Oliwer went home a few days ago): the caseload
+        shows it as a consent gap."""
         for review in ConsentReview.objects.filter(
-            completed_on__isnull=True, due_on__lt=self.today
+            completed_on__isnull=True, due_on__lt=self.today - timedelta(days=RECENT_REVIEW_DAYS)
         ).select_related("child__created_by"):
             consent_review_complete(
                 actor=review.child.created_by,

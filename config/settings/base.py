@@ -83,6 +83,9 @@ MIDDLEWARE = [
     # answers 429 past BEACON_REFUSED_LIMIT (the API's token users are limited by RefusedAccessThrottle).
     "apps.audit.middleware.RefusedAccessMiddleware",
     "apps.core.middleware.NoStoreMiddleware",
+    # Late, so its process_exception (called last to first) answers a view's RecordMerged: a merged record's
+    # page redirects to the record that survived.
+    "apps.core.middleware.MergedRecordRedirectMiddleware",
     # Last, so that a lockout found while authenticating replaces whatever the view answered.
     "axes.middleware.AxesMiddleware",
 ]

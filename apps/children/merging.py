@@ -580,6 +580,8 @@ def child_merge(*, actor: User, survivor: Child, duplicate: Child, reason: str) 
             _move_identity(run)
             _move_rows(run)
             run.change(Child.objects.filter(pk=duplicate.pk), merged_into_id=survivor.pk)
+            # The apps above settle what the move means for them first: what they change is recorded too.
+            CHILD_MERGED(run=run)
             merge = ChildMerge.objects.create(
                 survivor=survivor,
                 duplicate=duplicate,
@@ -588,7 +590,6 @@ def child_merge(*, actor: User, survivor: Child, duplicate: Child, reason: str) 
                 merged_at=run.now,
                 moved=run.changes,
             )
-            CHILD_MERGED(run=run)
             for record in (survivor, duplicate):
                 CHILD_ACCESS_RECOMPUTE(child=record)
             detail = {"merge": str(merge.public_id), "rows_changed": _count_by_model(run.changes)}

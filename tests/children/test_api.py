@@ -479,7 +479,9 @@ def test_possible_matches_show_a_shared_record(lead_client, child):
     assert response.json() == [
         {
             "visible": True,
-            "reason": "same NHS number",
+            # Never checked against the national register: said so, for the person to check the rest.
+            "reason": "same NHS number, not yet verified",
+            "needs_checking": True,
             "public_id": str(child.public_id),
             "known_as": "Sam Okafor",
         }

@@ -37,6 +37,7 @@ from apps.children.merging import merges_of
 from apps.children.models import Child
 from apps.children.selectors import CHANGE, child_detail, child_list, child_list_count, child_possible_matches
 from apps.children.services import (
+    SAY_WHY_DIFFERENT,
     PossibleDuplicate,
     child_create,
     child_identifier_add,
@@ -275,8 +276,10 @@ def create_child(request: AuthenticatedHttpRequest) -> HttpResponse:
                 form = NewChildForm(
                     request.POST, initial=searched, submit_label="Add child", different_child=True
                 )
-                form.is_valid()
-                if different_child:
+                confirmed = form.is_valid() and form.cleaned_data["confirm_different_child"]
+                if confirmed:  # Ticked, with no reason: the service saw no confirmation.
+                    form.add_error("different_child_reason", SAY_WHY_DIFFERENT)
+                elif different_child:
                     form.add_error("different_child_reason", error.message)
                 else:
                     form.add_error(None, error.message)

@@ -175,7 +175,7 @@ def child_page(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
 
 
 def _too_many_checks(
-    request: HttpRequest, form: forms.Form, template: str, context: dict
+    request: HttpRequest, form: forms.BaseForm, template: str, context: dict
 ) -> HttpResponse | None:
     """Count this possible-match check against the person's allowance; past it, the page says when to try
     again (429). None when the check may go ahead."""

@@ -58,16 +58,19 @@ class NewChildForm(ChildForm):
         return {**data, "different_child_reason": reason if confirmed else ""}
 
 
+NHS_NUMBER_STATUSES = [
+    (NhsNumberStatus.VERIFIED, "Yes, it has been verified"),
+    (NhsNumberStatus.UNVERIFIED, "No, not yet"),
+    (NhsNumberStatus.UNAVAILABLE, "The child has no NHS number that can be recorded"),
+]
+
+
 class NhsNumberStatusForm(forms.Form):
     """Whether the NHS number was checked against the national register, and when; or why there is none."""
 
     status = forms.ChoiceField(
         label="Has the NHS number been checked against the national register?",
-        choices=[
-            (NhsNumberStatus.VERIFIED, "Yes, it has been verified"),
-            (NhsNumberStatus.UNVERIFIED, "No, not yet"),
-            (NhsNumberStatus.UNAVAILABLE, "The child has no NHS number that can be recorded"),
-        ],
+        choices=NHS_NUMBER_STATUSES,
         widget=forms.RadioSelect,
         error_messages={"required": "Select whether the NHS number has been verified"},
     )
@@ -86,7 +89,7 @@ class NhsNumberStatusForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        labels = [label for _, label in self.fields["status"].choices]
+        labels = [label for _, label in NHS_NUMBER_STATUSES]
         self.helper = _helper(
             ConditionalRadios(
                 "status",

@@ -27,11 +27,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Q
+from django.db.models import ForeignObjectRel, Q
 from django.utils import timezone
 
 from apps.accounts.models import User
@@ -262,7 +262,7 @@ class ChildLink:
 
     @property
     def attname(self) -> str:
-        return self.model._meta.get_field(self.field_name).attname
+        return cast(models.Field, self.model._meta.get_field(self.field_name)).attname
 
 
 def child_links() -> list[ChildLink]:
@@ -271,7 +271,8 @@ def child_links() -> list[ChildLink]:
     links = []
     for relation in Child._meta.get_fields(include_hidden=True):
         if relation.auto_created and not relation.concrete and (relation.one_to_many or relation.one_to_one):
-            links.append(ChildLink(model=relation.related_model, field_name=relation.field.name))
+            reverse = cast(ForeignObjectRel, relation)
+            links.append(ChildLink(model=reverse.related_model, field_name=reverse.field.name))
     return sorted(links, key=lambda link: (link.label, link.field_name))
 
 
@@ -296,7 +297,7 @@ def _unique_sets(link: ChildLink) -> Iterable[tuple[str, list[str], Q]]:
     for together in meta.unique_together:
         if link.field_name in together:
             yield "unique_together", [name for name in together if name != link.field_name], Q()
-    if meta.get_field(link.field_name).unique:
+    if cast(models.Field, meta.get_field(link.field_name)).unique:
         yield link.field_name, [], Q()
 
 

@@ -1,5 +1,6 @@
 """Reads of children's records. Every one goes through ``Child.objects.restrict()`` and is audited."""
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
 
@@ -264,7 +265,7 @@ def child_matches_found(
 
 
 def possible_matches_shown(
-    found: list[FoundMatch], *, cleared: set[int] = frozenset()
+    found: list[FoundMatch], *, cleared: AbstractSet[int] = frozenset()
 ) -> list[PossibleMatch]:
     """What a person may be shown of ``found``: each record shared with them; for the rest, only that a
     record may exist, once per reason, whatever their number. Hidden records in ``cleared`` (their lead

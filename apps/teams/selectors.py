@@ -181,8 +181,9 @@ def access_request_responders(*, child: Child) -> list[User]:
     (the organisation holding it, and the people who already answer for it: they review its safeguarding
     overrides). Where it has none of those either, the person who made the record, if still active."""
     lead = current_lead_appointment(child=child)
-    if lead is not None and lead.membership.user_id and lead.membership.user.is_active:
-        return [lead.membership.user]
+    lead_user = lead.membership.user if lead is not None else None
+    if lead_user is not None and lead_user.is_active:
+        return [lead_user]
     if child.created_by_organisation_id is not None:
         leads = list(
             User.objects.filter(

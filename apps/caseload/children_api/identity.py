@@ -3,6 +3,7 @@ merging two records of one child (a preview first, then the merge, reversible wi
 """
 
 import uuid
+from typing import cast
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -234,7 +235,7 @@ class ChildMergeReverseApi(APIView):
     )
     def post(self, request, public_id: str, merge_id: str):
         survivor = access_child(request.user, public_id, perm=CHANGE, audit=False)
-        merge = child_owned(merges_of(child=survivor).filter(survivor=survivor), merge_id)
+        merge = cast(ChildMerge, child_owned(merges_of(child=survivor).filter(survivor=survivor), merge_id))
         merge.survivor = survivor  # With the access decision the service asks.
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

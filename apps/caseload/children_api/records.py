@@ -48,7 +48,6 @@ class PossibleDuplicateErrorSerializer(serializers.Serializer):
 
 class PossibleDuplicateResponseSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=[("client_error", "client_error")])
-    errors = PossibleDuplicateErrorSerializer(many=True)
     hidden_match = serializers.BooleanField(
         help_text="True: a record not shared with you matched. Only a request for access can settle it."
     )
@@ -61,6 +60,10 @@ class PossibleDuplicateResponseSerializer(serializers.Serializer):
 
     class Meta:
         ref_name = "ErrorResponse409PossibleDuplicate"
+
+    def get_fields(self) -> dict:
+        # Declared here: a class attribute named ``errors`` would shadow the serializer's own ``errors``.
+        return {**super().get_fields(), "errors": PossibleDuplicateErrorSerializer(many=True)}
 
 
 # --- The child record ------------------------------------------------------------------------------

@@ -86,10 +86,13 @@ class RecordMergedErrorSerializer(serializers.Serializer):
 
 class RecordMergedResponseSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
-    errors = RecordMergedErrorSerializer(many=True)
 
     class Meta:
         ref_name = "ErrorResponse409Merged"
+
+    def get_fields(self) -> dict:
+        # Declared here: a class attribute named ``errors`` would shadow the serializer's own ``errors``.
+        return {**super().get_fields(), "errors": RecordMergedErrorSerializer(many=True)}
 
 
 BAD_REQUEST = PolymorphicProxySerializer(

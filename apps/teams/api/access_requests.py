@@ -3,6 +3,8 @@ professional responsible for the record. The record asked about is found from th
 to the asker.
 """
 
+from typing import cast
+
 from django.db import transaction
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
@@ -150,8 +152,9 @@ class AccessRequestToAnswerListApi(APIView):
 
 
 def _request_to_answer(request, request_id: str) -> AccessRequest:
-    access_request = child_owned(
-        AccessRequest.objects.select_related("child__created_by", "requested_by"), request_id
+    access_request = cast(
+        AccessRequest,
+        child_owned(AccessRequest.objects.select_related("child__created_by", "requested_by"), request_id),
     )
     if request.user not in access_request_responders(child=access_request.child):
         raise Http404("Not found")

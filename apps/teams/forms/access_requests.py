@@ -24,16 +24,19 @@ class AccessRequestForm(forms.Form):
         self.helper = _helper(Field.textarea("reason", rows=4), Button.primary("ask", "Ask for access"))
 
 
+OUTCOMES = [
+    (AccessRequest.Status.GRANTED, "It is the same child: give them access"),
+    (AccessRequest.Status.DECLINED, "Do not give them access"),
+    (AccessRequest.Status.DIFFERENT_CHILD, "It is a different child"),
+]
+
+
 class AccessRequestAnswerForm(forms.Form):
     """The answer of the professional responsible for the record."""
 
     outcome = forms.ChoiceField(
         label="Your answer",
-        choices=[
-            (AccessRequest.Status.GRANTED, "It is the same child: give them access"),
-            (AccessRequest.Status.DECLINED, "Do not give them access"),
-            (AccessRequest.Status.DIFFERENT_CHILD, "It is a different child"),
-        ],
+        choices=OUTCOMES,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose your answer"},
     )
@@ -53,7 +56,7 @@ class AccessRequestAnswerForm(forms.Form):
 
     def __init__(self, *args, granted_hint: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        labels = [label for _, label in self.fields["outcome"].choices]
+        labels = [label for _, label in OUTCOMES]
         self.fields["outcome"].help_text = granted_hint
         self.helper = _helper(
             ConditionalRadios(

@@ -43,7 +43,7 @@ MAY_NOT_ANSWER = (
     "Only the professional responsible for the record can answer a request for access to it: its lead "
     "professional or, where it has none, a safeguarding lead of the organisation that holds it."
 )
-ANSWER_NOTE_NEEDED = {
+ANSWER_NOTE_NEEDED: dict[str, str] = {
     AccessRequest.Status.DECLINED: "Say why you are not giving access. The person who asked will not see it",
     AccessRequest.Status.DIFFERENT_CHILD: (
         "Say how you know it is a different child. The person who asked will not see it"
@@ -75,14 +75,13 @@ def access_request_create(
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why you need access to the child's record"})
-    details = {
+    names = {
         "nhs_number": normalise_nhs_number(nhs_number),
         "given_name": " ".join(given_name.split()),
         "family_name": " ".join(family_name.split()),
         "preferred_name": " ".join(preferred_name.split()),
-        "date_of_birth": date_of_birth,
     }
-    found = child_matches_found(user=actor, **details)
+    found = child_matches_found(user=actor, date_of_birth=date_of_birth, **names)
     cleared = hidden_matches_cleared(user=actor, found=found)
     hidden = [match for match in found if not match.visible and match.child.pk not in cleared]
     if not hidden:
@@ -108,7 +107,7 @@ def access_request_create(
                     requested_by=actor,
                     reason=reason,
                     matched_on=match.reason,
-                    **{name: value or "" for name, value in details.items() if name != "date_of_birth"},
+                    **names,
                     date_of_birth=date_of_birth,
                 )
                 audit_record(

@@ -55,7 +55,10 @@ def team_access_rederive(*, child: Child, actor) -> None:
         access_grants__revoked_at__isnull=True,
     ).distinct():
         membership_access_revoke(membership=membership, revoked_by=actor)
-    for grant in AccessGrant.objects.filter(
+    coordinating = AccessGrant.objects.filter(
         child=child, basis=AccessGrant.Basis.COORDINATION, revoked_at__isnull=True
-    ).exclude(user_id=lead_user_id):
+    )
+    if lead_user_id is not None:
+        coordinating = coordinating.exclude(user_id=lead_user_id)
+    for grant in coordinating:
         child_access_revoke(grant=grant, revoked_by=actor)

@@ -2,6 +2,8 @@
 responsible for the record.
 """
 
+from typing import cast
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -43,8 +45,12 @@ def access_request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _request_to_answer(request: AuthenticatedHttpRequest, request_id) -> AccessRequest:
     """The request, for someone who answers for its record now; a 404 for anyone else, the asker included:
     it names a record they may not see."""
-    access_request = child_owned(
-        AccessRequest.objects.select_related("child__created_by", "requested_by", "answered_by"), request_id
+    access_request = cast(
+        AccessRequest,
+        child_owned(
+            AccessRequest.objects.select_related("child__created_by", "requested_by", "answered_by"),
+            request_id,
+        ),
     )
     if request.user not in access_request_responders(child=access_request.child):
         raise Http404("Not found")

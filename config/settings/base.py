@@ -239,6 +239,10 @@ SPECTACULAR_SETTINGS = {
         "ConcernLevelEnum": "apps.referrals.models.ConcernLevel",
         # The passport's sections appear under "section", "sections" and in previews.
         "PassportSectionEnum": "apps.passport.models.Section",
+        # One record per child and identity you can trust (R2): the NHS number's verification under
+        # "nhs_number_status" and "status", and an access request's status.
+        "NhsNumberStatusEnum": "apps.children.models.NhsNumberStatus",
+        "AccessRequestStatusEnum": "apps.teams.models.AccessRequest.Status",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",

@@ -12,6 +12,12 @@ from apps.caseload.children_api import (
     ChildVulnerabilityCreateApi,
     VulnerabilityTypeListApi,
 )
+from apps.caseload.children_api.identity import (
+    ChildMergeCreateApi,
+    ChildMergePreviewApi,
+    ChildMergeReverseApi,
+    ChildNhsNumberStatusApi,
+)
 
 app_name = "children-api"
 
@@ -46,6 +52,19 @@ urlpatterns = [
         "children/<str:public_id>/protected-characteristics/",
         ChildProtectedCharacteristicsApi.as_view(),
         name="protected-characteristics",
+    ),
+    # Identity you can trust and one record per child (R2).
+    path(
+        "children/<str:public_id>/nhs-number-status/",
+        ChildNhsNumberStatusApi.as_view(),
+        name="nhs-number-status",
+    ),
+    path("children/<str:public_id>/merges/", ChildMergeCreateApi.as_view(), name="merges"),
+    path("children/<str:public_id>/merges/preview/", ChildMergePreviewApi.as_view(), name="merge-preview"),
+    path(
+        "children/<str:public_id>/merges/<str:merge_id>/reverse/",
+        ChildMergeReverseApi.as_view(),
+        name="merge-reverse",
     ),
     path("vulnerability-types/", VulnerabilityTypeListApi.as_view(), name="vulnerability-types"),
 ]

@@ -39,9 +39,13 @@ from apps.children.forms import (
     VulnerabilityEndForm,
     VulnerabilityFlagForm,
 )
+from apps.children.identity_forms import NewChildForm
+from apps.children.merging import merges_of
 from apps.children.models import Child
 from apps.children.selectors import CHANGE, child_detail, child_list, child_list_count, child_possible_matches
 from apps.children.services import (
+    SAY_WHY_DIFFERENT,
+    PossibleDuplicate,
     child_create,
     child_identifier_add,
     child_update,
@@ -63,6 +67,7 @@ from apps.teams.selectors import current_lead_appointment, team_roster
 # What was searched for on "Add a child", carried to the create form in the session rather than the
 # address, so NHS numbers and names stay out of server logs and browser history.
 SEARCHED_KEY = "children:searched"
+IDENTITY_FIELDS = ("nhs_number", "given_name", "family_name", "preferred_name", "date_of_birth")
 SEARCH_MAX_LENGTH = 100
 
 
@@ -175,6 +180,8 @@ def child_page(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
         if access.sees_consent_register
         else None,
         **_characteristics_context(record, access),
+        # Duplicates merged into this record (R2), each linking to its merge record.
+        "merges": list(merges_of(child=record).filter(survivor=record)),
     }
     return render(request, "children/detail.html", context)
 
@@ -225,44 +232,59 @@ def edit_characteristics(request: AuthenticatedHttpRequest, public_id) -> HttpRe
     )
 
 
+def _too_many_checks(
+    request: HttpRequest, form: forms.BaseForm, template: str, context: dict
+) -> HttpResponse | None:
+    """Count this possible-match check against the person's allowance; past it, the page says when to try
+    again (429). None when the check may go ahead."""
+    wait = possible_match_wait_seconds(request)
+    if wait is None:
+        return None
+    minutes = math.ceil(wait / 60)
+    form.add_error(
+        None,
+        "You have checked for existing records many times in a short while, so Beacon has paused "
+        f"checking for you. Try again in {minutes} minute{'s' if minutes != 1 else ''}, or contact "
+        "the Beacon administrator at your single point of access (SPA).",
+    )
+    response = render(request, template, {**context, "form": form}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def _remember_searched(request: HttpRequest, details: dict) -> None:
+    """Keep what was looked for (or typed on the details page) in the session, for the details page and for
+    "Ask for access", which finds the record again from it: never in the page or the address."""
+    request.session[SEARCHED_KEY] = {
+        **{name: details.get(name) or "" for name in IDENTITY_FIELDS if name != "date_of_birth"},
+        "date_of_birth": details["date_of_birth"].isoformat() if details.get("date_of_birth") else None,
+    }
+
+
+def _matches_context(matches: list) -> dict:
+    return {
+        "matches": matches,
+        "nhs_number_taken": any(match.same_nhs_number for match in matches),
+        "has_hidden_match": any(not match.visible for match in matches),
+    }
+
+
 @professional_required
 @require_http_methods(["GET", "POST"])
 def find_child(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Step one of adding a child (R2): look for an existing record before a new one is made."""
     form = FindChildForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
-        wait = possible_match_wait_seconds(request)
-        if wait is not None:
-            minutes = math.ceil(wait / 60)
-            form.add_error(
-                None,
-                "You have checked for existing records many times in a short while, so Beacon has paused "
-                f"checking for you. Try again in {minutes} minute{'s' if minutes != 1 else ''}, or contact "
-                "the Beacon administrator at your single point of access (SPA).",
-            )
-            response = render(request, "children/find.html", {"form": form}, status=429)
-            response["Retry-After"] = str(wait)
-            return response
+        paused = _too_many_checks(request, form, "children/find.html", {})
+        if paused is not None:
+            return paused
         searched = form.cleaned_data
         matches = child_possible_matches(user=request.user, **searched)
-        request.session[SEARCHED_KEY] = {
-            **searched,
-            "date_of_birth": searched["date_of_birth"].isoformat() if searched["date_of_birth"] else None,
-        }
+        _remember_searched(request, searched)
         if not matches:
             messages.info(request, "There is no record in Beacon for a child with these details")
             return redirect("children:create")
-        nhs_number_taken = any(match.same_nhs_number for match in matches)
-        return render(
-            request,
-            "children/find.html",
-            {
-                "form": form,
-                "matches": matches,
-                "nhs_number_taken": nhs_number_taken,
-                "has_hidden_match": any(not match.visible for match in matches),
-            },
-        )
+        return render(request, "children/find.html", {"form": form, **_matches_context(matches)})
     return render(request, "children/find.html", {"form": form})
 
 
@@ -278,23 +300,54 @@ def _searched(request: HttpRequest) -> dict | None:
 @professional_required
 @require_http_methods(["GET", "POST"])
 def create_child(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Step two of adding a child: the record itself, filled in with what was searched for."""
+    """Step two of adding a child: the record itself, filled in with what was searched for.
+
+    The check for an existing record runs again on what is saved (the details may differ from the search):
+    a record shared with the person is shown and needs their confirmation that this is a different child; one
+    that is not offers "Ask for access", never a way round (``child_create``)."""
     searched = _searched(request)
     if request.method == "GET" and searched is None:
         return redirect("children:find")  # Look for an existing record first, every time.
-    form = ChildForm(
-        request.POST if request.method == "POST" else None, initial=searched, submit_label="Add child"
+    different_child = request.POST.get("confirm_different_child") is not None or "different_child_reason" in (
+        request.POST
     )
+    form = NewChildForm(
+        request.POST if request.method == "POST" else None,
+        initial=searched,
+        submit_label="Add child",
+        different_child=different_child,
+    )
+    context: dict = {"child": None}
     if form.is_bound and form.is_valid():
+        paused = _too_many_checks(request, form, "children/child_form.html", context)
+        if paused is not None:
+            return paused
         try:
-            child = child_create(actor=request.user, **form.cleaned_data)
+            child = child_create(actor=request.user, **form.service_arguments())
+        except PossibleDuplicate as error:
+            _remember_searched(request, form.cleaned_data)
+            context.update(_matches_context(error.matches))
+            if error.hidden:
+                form.add_error(None, error.message)
+            else:
+                # Shown again with the question: is this a different child, and how do they know?
+                form = NewChildForm(
+                    request.POST, initial=searched, submit_label="Add child", different_child=True
+                )
+                confirmed = form.is_valid() and form.cleaned_data["confirm_different_child"]
+                if confirmed:  # Ticked, with no reason: the service saw no confirmation.
+                    form.add_error("different_child_reason", SAY_WHY_DIFFERENT)
+                elif different_child:
+                    form.add_error("different_child_reason", error.message)
+                else:
+                    form.add_error(None, error.message)
         except (ValidationError, ApplicationError) as error:
             add_service_errors(form, error)
         else:
             request.session.pop(SEARCHED_KEY, None)
             messages.success(request, f"{child.known_as} has been added to Beacon")
             return redirect("children:detail", public_id=child.public_id)
-    return render(request, "children/child_form.html", {"form": form, "child": None})
+    return render(request, "children/child_form.html", {**context, "form": form})
 
 
 @professional_required

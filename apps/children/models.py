@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q, Value
@@ -191,6 +192,17 @@ def visible_child_count(user, perm: str = "view_child") -> int:
         return cursor.fetchone()[0]
 
 
+class NhsNumberStatus(models.TextChoices):
+    """How far the NHS number on a record can be trusted (the Children's Wellbeing and Schools Act 2026 makes
+    it the child's single identifier): checked against the national register (the Personal Demographics
+    Service) by a named person on a date, typed in but not yet checked, or not available for a recorded
+    reason."""
+
+    VERIFIED = "verified", "Verified against the national register"
+    UNVERIFIED = "unverified", "Not verified"
+    UNAVAILABLE = "unavailable", "Not available"
+
+
 class Child(models.Model):
     # Not a field: the access decision for the person asking (``apps.sharing.access.ChildAccess``), which
     # ``apps.sharing.selectors.access_child`` sets on the child it fetches. Typed loosely, as the decision
@@ -211,6 +223,23 @@ class Child(models.Model):
     date_of_birth = models.DateField(validators=[validate_date_of_birth])
     nhs_number = models.CharField(
         "NHS number", max_length=10, unique=True, null=True, blank=True, validators=[validate_nhs_number]
+    )
+    # Whether the number was checked against the national register, when and by whom; or why there is none.
+    # An unverified number never matches a record silently (apps.children.selectors.child_possible_matches).
+    # The database default covers rows a release still running writes without it.
+    nhs_number_status = models.CharField(
+        "NHS number status",
+        max_length=12,
+        choices=NhsNumberStatus.choices,
+        default=NhsNumberStatus.UNVERIFIED,
+        db_default=NhsNumberStatus.UNVERIFIED.value,
+    )
+    nhs_number_verified_on = models.DateField("NHS number verified on", null=True, blank=True)
+    nhs_number_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    nhs_number_unavailable_reason = models.TextField(
+        "why there is no NHS number", blank=True, default="", db_default=""
     )
 
     # Strengths first (R14): shown before any diagnosis or risk.
@@ -249,6 +278,11 @@ class Child(models.Model):
     created_by_organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # A duplicate record merged into another (R2): a tombstone that redirects to the record that survived
+    # (``apps.children.merging``). It holds no rows of its own and no one's permissions; empty otherwise.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_records"
+    )
 
     objects = ChildQuerySet.as_manager()
 
@@ -271,6 +305,38 @@ class Child(models.Model):
                 condition=Q(nhs_number__isnull=True) | Q(nhs_number__regex=r"^[0-9]{10}$"),
                 name="nhs_number_ten_digits",
             ),
+            models.CheckConstraint(
+                condition=Q(nhs_number_status__in=NhsNumberStatus.values), name="nhs_number_status_known"
+            ),
+            # Verified means a number, checked on a day, by a named person.
+            models.CheckConstraint(
+                condition=~Q(nhs_number_status=NhsNumberStatus.VERIFIED)
+                | Q(
+                    nhs_number__isnull=False,
+                    nhs_number_verified_on__isnull=False,
+                    nhs_number_verified_by__isnull=False,
+                ),
+                name="nhs_number_verified_with_date_and_by",
+            ),
+            models.CheckConstraint(
+                condition=Q(nhs_number_status=NhsNumberStatus.VERIFIED)
+                | Q(nhs_number_verified_on__isnull=True, nhs_number_verified_by__isnull=True),
+                name="nhs_number_verification_only_when_verified",
+            ),
+            # Unavailable means no number, and a reason why.
+            models.CheckConstraint(
+                condition=~Q(nhs_number_status=NhsNumberStatus.UNAVAILABLE)
+                | (Q(nhs_number__isnull=True) & ~Q(nhs_number_unavailable_reason="")),
+                name="nhs_number_unavailable_with_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(nhs_number_status=NhsNumberStatus.UNAVAILABLE)
+                | Q(nhs_number_unavailable_reason=""),
+                name="nhs_number_unavailable_reason_only_when_unavailable",
+            ),
+            models.CheckConstraint(
+                condition=~Q(merged_into=models.F("pk")), name="child_not_merged_into_itself"
+            ),
         ]
         indexes = [
             models.Index(fields=["family_name", "given_name", "date_of_birth"], name="child_name_dob"),
@@ -291,6 +357,27 @@ class Child(models.Model):
     @property
     def nhs_number_display(self) -> str:
         return format_nhs_number(self.nhs_number) if self.nhs_number else ""
+
+    @property
+    def nhs_number_is_verified(self) -> bool:
+        return bool(self.nhs_number) and self.nhs_number_status == NhsNumberStatus.VERIFIED
+
+    @property
+    def nhs_number_with_status(self) -> str:
+        """The NHS number as people read it, with how far it can be trusted, wherever it is shown: "943 476
+        5919 (verified 3 Dec 2026)", "943 476 5919 (not verified)", "Not available" or "Not known"."""
+        if self.nhs_number:
+            if self.nhs_number_is_verified and self.nhs_number_verified_on:
+                return f"{self.nhs_number_display} (verified {self.nhs_number_verified_on:%-d %b %Y})"
+            return f"{self.nhs_number_display} (not verified)"
+        if self.nhs_number_status == NhsNumberStatus.UNAVAILABLE:
+            return "Not available"
+        return "Not known"
+
+    @property
+    def is_merged(self) -> bool:
+        """A duplicate merged into another record: a tombstone (``merged_into``)."""
+        return self.merged_into_id is not None
 
 
 class ChildIdentifier(models.Model):
@@ -725,3 +812,80 @@ class ProtectedCharacteristics(models.Model):
 
     def __str__(self) -> str:
         return f"Protected characteristics of {self.child}"
+
+
+class DifferentChildConfirmation(models.Model):
+    """Someone adding a record found a possible existing one, and said it is a different child, and why (R2).
+
+    Written with the new record, one per record that matched (``apps.children.services.child_create``). A
+    later merge of the two shows it first (``apps.children.merging``): someone once judged them different.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The record added, and the existing record it matched.
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="different_child_confirmations")
+    matched_child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+")
+    matched_on = models.CharField("what matched", max_length=100)
+    reason = models.TextField("why it is a different child")
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-confirmed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="different_child_confirmation_has_reason"),
+            models.CheckConstraint(
+                condition=~Q(child=models.F("matched_child")), name="different_child_is_another_record"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Confirmed a different child ({self.matched_on})"
+
+
+class ChildMerge(models.Model):
+    """Two records of one child made one (R2): who, why, when, which record survived, and every row moved.
+
+    ``moved`` holds, per model label, each group of rows changed and the values before and after
+    (``{"teams.Meeting": [{"pks": [4, 9], "fields": {"child_id": [12, 3]}}]}``), so that
+    ``child_merge_reverse`` can put back exactly what the merge changed, within
+    ``apps.children.merging.REVERSIBLE_DAYS``. The duplicate stays as a tombstone (``Child.merged_into``).
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    survivor = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="merges_received")
+    duplicate = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="merges_as_duplicate")
+    reason = models.TextField("why these are the same child")
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    merged_at = models.DateTimeField(default=timezone.now)
+    moved = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    reversed_at = models.DateTimeField(null=True, blank=True)
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reversal_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(survivor=models.F("duplicate")), name="merge_two_records"),
+            models.CheckConstraint(condition=~Q(reason=""), name="merge_has_reason"),
+            models.CheckConstraint(
+                condition=Q(reversed_at__isnull=True, reversed_by__isnull=True, reversal_reason="")
+                | (Q(reversed_at__isnull=False, reversed_by__isnull=False) & ~Q(reversal_reason="")),
+                name="merge_reversed_with_who_and_why",
+            ),
+            # A duplicate is merged once at a time: a second merge of the same record is refused.
+            models.UniqueConstraint(
+                fields=["duplicate"],
+                condition=Q(reversed_at__isnull=True),
+                name="one_live_merge_per_duplicate",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Merge of {self.duplicate_id} into {self.survivor_id}"
+
+    @property
+    def is_reversed(self) -> bool:
+        return self.reversed_at is not None

@@ -19,10 +19,22 @@ from apps.children.models import (
     CREATOR_BASIS,
     Child,
     ChildIdentifier,
+    DifferentChildConfirmation,
     FamilyMember,
+    NhsNumberStatus,
     SocialWorkInvolvement,
     VulnerabilityFlag,
     VulnerabilityType,
+)
+from apps.children.selectors import (
+    HIDDEN_MATCH_CLEARED,
+    SAME_NHS_NUMBER,
+    SAME_NHS_NUMBER_UNVERIFIED,
+    FoundMatch,
+    PossibleMatch,
+    child_matches_found,
+    hidden_matches_cleared,
+    possible_matches_shown,
 )
 from apps.core.exceptions import ApplicationError, DuplicateRecord
 from apps.core.hooks import Hook
@@ -50,6 +62,29 @@ DUPLICATE_NHS_NUMBER = (
     "A child with this NHS number already has a record in Beacon. Search for them and ask for access "
     "instead of creating a second record."
 )
+
+
+HIDDEN_MATCH_BLOCKS = (
+    "A record may already exist for this child, but it has not been shared with you. Ask for access to it "
+    "instead of adding a second record: the professional responsible for it can check whether it is the same "
+    "child."
+)
+VISIBLE_MATCH_NEEDS_CONFIRMING = (
+    "This child may already have a record in Beacon. Check the records shown: if one is this child, use it. "
+    "If none is, confirm that this is a different child and say how you know."
+)
+SAY_WHY_DIFFERENT = "Say how you know this is a different child from the record that matched"
+
+
+class PossibleDuplicate(ApplicationError):
+    """The record being added may already exist (R2). ``matches`` is what the person may be shown of it
+    (``PossibleMatch``: a hidden record as a reason only); ``hidden`` says a record not shared with them
+    matched, which only a request for access can settle, never a confirmation."""
+
+    def __init__(self, message: str, *, matches: list[PossibleMatch], hidden: bool) -> None:
+        super().__init__(message, field="different_child_reason", code="possible_duplicate")
+        self.matches = matches
+        self.hidden = hidden
 
 
 # A looked-after child's placement changed: consent schedules a review (R82). Takes the child and the day
@@ -134,17 +169,52 @@ def _identifiers_validate(child: Child, identifiers: Iterable[Mapping]) -> list[
     return rows
 
 
+def _possible_duplicates_check(
+    *, actor: User, found: list[FoundMatch], different_child_reason: str
+) -> list[tuple[Child, str, str]]:
+    """Refuse a record that may already exist, unless the person has settled each match; return the matches
+    settled, each with what matched and the words that settled it, to record with the new record.
+
+    - the same NHS number: never a second record (the database's unique constraint says so too);
+    - a record not shared with the person: only a request for access settles it, by the record's lead
+      professional answering that it is a different child (``HIDDEN_MATCH_CLEARED``); never a confirmation,
+      which would be a way round the record's protection;
+    - a record shared with them: they confirm it is a different child and say how they know.
+    """
+    if any(match.reason in (SAME_NHS_NUMBER, SAME_NHS_NUMBER_UNVERIFIED) for match in found):
+        raise ValidationError({"nhs_number": [ValidationError(DUPLICATE_NHS_NUMBER, code="duplicate")]})
+    cleared = hidden_matches_cleared(user=actor, found=found)
+    shown = possible_matches_shown(found, cleared=cleared)
+    if any(not match.visible and match.child.pk not in cleared for match in found):
+        raise PossibleDuplicate(HIDDEN_MATCH_BLOCKS, matches=shown, hidden=True)
+    visible = [match for match in found if match.visible]
+    if visible and not different_child_reason.strip():
+        raise PossibleDuplicate(VISIBLE_MATCH_NEEDS_CONFIRMING, matches=shown, hidden=False)
+    settled = [(match.child, match.reason, different_child_reason.strip()) for match in visible]
+    for match in found:
+        if match.child.pk in cleared:
+            answer = HIDDEN_MATCH_CLEARED.first_answer(user=actor, child=match.child)
+            settled.append((match.child, match.reason, f"The record's lead professional answered: {answer}"))
+    return settled
+
+
 def child_create(
     *,
     actor: User,
     identifiers: Iterable[Mapping] = (),
+    different_child_reason: str = "",
     **fields,
 ) -> Child:
     """Create a child's record; the person who creates it can see and change it.
 
-    The NHS number is stored as ten digits after its check digit passes; a date of birth cannot be
-    in the future; each local identifier is unique within the organisation that issued it. Callers
-    should have shown ``child_possible_matches`` first, so that one child has one record (R1, R2).
+    The NHS number is stored as ten digits after its check digit passes, not yet verified; a date of birth
+    cannot be in the future; each local identifier is unique within the organisation that issued it.
+
+    One child, one record (R1, R2): the possible-match check runs here, on what is about to be saved, on
+    every route (the details page, the API, a data load), whatever was searched before. A record with the
+    same NHS number refuses it; one not shared with the person refuses it until its lead professional has
+    answered their request for access; one shared with them needs ``different_child_reason``, recorded as
+    a ``DifferentChildConfirmation`` beside the new record.
     """
     unknown = set(fields) - set(CHILD_FIELDS)
     if unknown:
@@ -159,11 +229,28 @@ def child_create(
     )
     _child_validate(child)
     identifier_rows = _identifiers_validate(child, identifiers)
+    found = child_matches_found(
+        user=actor,
+        nhs_number=child.nhs_number or "",
+        given_name=child.given_name,
+        family_name=child.family_name,
+        preferred_name=child.preferred_name,
+        date_of_birth=child.date_of_birth,
+    )
+    settled = _possible_duplicates_check(
+        actor=actor, found=found, different_child_reason=different_child_reason
+    )
     with transaction.atomic():
         _save_unique(child, field="nhs_number", message=DUPLICATE_NHS_NUMBER)
         for row in identifier_rows:
             row.child = child
         ChildIdentifier.objects.bulk_create(identifier_rows)
+        DifferentChildConfirmation.objects.bulk_create(
+            DifferentChildConfirmation(
+                child=child, matched_child=matched, matched_on=matched_on, reason=reason, confirmed_by=actor
+            )
+            for matched, matched_on, reason in settled
+        )
         audit_record(
             actor=actor,
             action=AuditEvent.Action.CREATE,
@@ -173,14 +260,28 @@ def child_create(
             detail={
                 "fields": sorted(k for k, v in fields.items() if v not in ("", None)),
                 "identifiers": len(identifier_rows),
+                # The records it was said to differ from, by public id (the reasons are in the rows).
+                "different_from": [str(matched.public_id) for matched, _, _ in settled],
             },
         )
         CHILD_CREATED(child=child, actor=actor)
     return child
 
 
+_NHS_NUMBER_NOT_VERIFIED = {
+    "nhs_number_status": NhsNumberStatus.UNVERIFIED,
+    "nhs_number_verified_on": None,
+    "nhs_number_verified_by": None,
+    "nhs_number_unavailable_reason": "",
+}
+
+
 def child_update(*, actor: User, child: Child, **fields) -> Child:
-    """Change the core record. Only the fields given change; the audit row names them (not their values)."""
+    """Change the core record. Only the fields given change; the audit row names them (not their values).
+
+    A changed NHS number is no longer verified: whoever checks it against the national register says so
+    again (``child_nhs_number_status_record``).
+    """
     unknown = set(fields) - set(CHILD_FIELDS)
     if unknown:
         raise TypeError(f"child_update() got unexpected fields: {sorted(unknown)}")
@@ -189,6 +290,12 @@ def child_update(*, actor: User, child: Child, **fields) -> Child:
     changed = sorted(name for name, value in fields.items() if getattr(child, name) != value)
     if not changed:
         return child
+    if "nhs_number" in changed:
+        # A different number (or none) is not the one that was verified: it is checked afresh.
+        fields.update(_NHS_NUMBER_NOT_VERIFIED)
+        changed = sorted(
+            {*changed, *(n for n, v in _NHS_NUMBER_NOT_VERIFIED.items() if getattr(child, n) != v)}
+        )
     original = {name: getattr(child, name) for name in changed}
     for name in changed:
         setattr(child, name, fields[name])

@@ -42,3 +42,14 @@ class Withheld(NotPermitted):
         )
         self.category_label = category_label
         self.reason = reason
+
+
+class RecordMerged(Exception):
+    """The record asked for was merged into another (a tombstone), which the person may see: pages send them
+    on to it (``apps.core.middleware.MergedRecordRedirectMiddleware``), the API names it. Not an
+    ``ApplicationError``, so that no form handler catches it as a message about the input."""
+
+    def __init__(self, *, old_public_id, survivor_public_id) -> None:
+        super().__init__(f"This record was merged into {survivor_public_id}.")
+        self.old_public_id = old_public_id
+        self.survivor_public_id = survivor_public_id

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 
+from apps.core.exceptions import RecordMerged
 from apps.core.validation import describe_character, first_control_character
 
 # Session keys: when the person last did something and when they signed in (Unix seconds), and the user's
@@ -156,3 +157,27 @@ class InputCharactersMiddleware:
             error = {"code": "control_characters", "detail": message, "attr": shown}
             return JsonResponse({"type": "validation_error", "errors": [error]}, status=400)
         return render(request, "core/bad_input.html", {"field": shown, "message": message}, status=400)
+
+
+class MergedRecordRedirectMiddleware:
+    """A page of a record merged into another (a tombstone) sends the person on to the same page of the record
+    that survived, saying why, when they may see it (``apps.sharing.selectors.access_child`` decides and
+    raises ``RecordMerged``; anyone else has had a 404). The API answers in its own way
+    (``apps.core.api.errors``): a write is never carried over to another record by a redirect."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, RecordMerged):
+            return None
+        old, new = str(exception.old_public_id), str(exception.survivor_public_id)
+        messages.info(request, "That record was merged into this one: the child has one record in Beacon")
+        # The same page of the survivor (its team, a meeting ...); a form sent to the tombstone is not
+        # replayed: the person sees the survivor's page and does it again there.
+        if old in request.path:
+            return redirect(request.path.replace(old, new))
+        return redirect("children:detail", public_id=new)

@@ -40,6 +40,10 @@ class Notification(models.Model):
         # The passport (apps.passport): a suggested change for its owner, the owner's answer for its author.
         PASSPORT_PROPOSAL = "passport_proposal", "Suggested change to a passport"
         PASSPORT_DECISION = "passport_decision", "Decision on a suggested passport change"
+        # One record per child (R2, apps.teams): a request for access to a record the asker could not see,
+        # for the professional responsible for it, and their answer, for the asker.
+        ACCESS_REQUEST = "access_request", "Request for access to a record"
+        ACCESS_REQUEST_ANSWER = "access_request_answer", "Answer to a request for access"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     recipient = models.ForeignKey(

@@ -7,6 +7,7 @@ class SharingConfig(AppConfig):
     verbose_name = "Information sharing"
 
     def ready(self) -> None:
+        from apps.children.merging import CHILD_ACCESS_RECOMPUTE
         from apps.children.services import CHILD_CREATED
         from apps.consent.services import ACCESS_CHANGED
         from apps.sharing import signals  # noqa: F401 (connects the receivers)
@@ -17,3 +18,6 @@ class SharingConfig(AppConfig):
         # them rather than importing sharing. Each runs inside the caller's transaction.
         CHILD_CREATED.register(creator_access_grant)
         ACCESS_CHANGED.register(child_access_resync)
+        # A merge (or its reversal) moved the grants and consents of a child: rebuild both children's
+        # permissions from them, so a tombstone keeps none and appears in no list.
+        CHILD_ACCESS_RECOMPUTE.register(child_access_resync)

@@ -42,4 +42,12 @@ class AdministratorGrantForm(forms.ModelForm):
                 child = None
         if child is None:
             raise ValidationError("No child has this NHS number or Beacon id. Check it and try again.")
+        if digits.isdigit() and not child.nhs_number_is_verified:
+            # An NHS number nobody has verified is never used to find a record silently (the Act of 2026
+            # makes it the single identifier once it can be trusted): a mistyped one grants the wrong child.
+            raise ValidationError(
+                "This NHS number has not been verified against the national register, so Beacon will not "
+                "use it to find the record. Use the child's Beacon id instead, or verify the number on the "
+                "record first."
+            )
         return child

@@ -21,6 +21,7 @@ from apps.children.categories import CATEGORY_FOR_PERMISSION, RECORD_APPOINTMENT
 from apps.children.models import Child
 from apps.children.selectors import CHANGE, VIEW, _with_summary
 from apps.consent.services import disclosure_record, disclosures_record_listed
+from apps.core.exceptions import RecordMerged
 from apps.sharing.access import child_access_if_visible, children_access
 from apps.sharing.models import (
     BASIS_IN_PLAIN_WORDS,
@@ -123,6 +124,8 @@ def access_child(user: User, public_id, *, perm: str = VIEW, audit: bool = True)
     )
     if child is None:
         raise Http404("No such child")
+    if child.merged_into_id is not None:
+        _merged_record_redirect(user, child)
     access = child_access_if_visible(user=user, child=child)
     if access is None:
         raise Http404("No such child")
@@ -146,6 +149,27 @@ def access_child(user: User, public_id, *, perm: str = VIEW, audit: bool = True)
         )
         disclosure_record(child=child, viewer=user, access=access)
     return child
+
+
+# How many merges a chain of tombstones may hold before Beacon stops following it (a merge into a record later
+# merged again): far more than a real record ever has.
+MERGE_CHAIN_LIMIT = 10
+
+
+def _merged_record_redirect(user: User, tombstone: Child) -> None:
+    """A record merged into another (R2): ``RecordMerged`` naming the record that survived, if this person may
+    see it (pages redirect to it, the API names it), else the same 404 as any record not shared with them.
+    A tombstone itself is never shown: it holds nothing and no one's permissions."""
+    survivor = tombstone
+    for _ in range(MERGE_CHAIN_LIMIT):
+        if survivor.merged_into_id is None:
+            break
+        survivor = Child.objects.only("pk", "public_id", "merged_into", "account").get(
+            pk=survivor.merged_into_id
+        )
+    if survivor.merged_into_id is None and child_access_if_visible(user=user, child=survivor) is not None:
+        raise RecordMerged(old_public_id=tombstone.public_id, survivor_public_id=survivor.public_id)
+    raise Http404("No such child")
 
 
 def child_owned(items: QuerySet, public_id) -> Model:

@@ -16,6 +16,12 @@ from apps.teams.api import (
     TrustedWorkerHandOverApi,
     TrustedWorkerNameApi,
 )
+from apps.teams.api.access_requests import (
+    AccessRequestAnswerApi,
+    AccessRequestDetailApi,
+    AccessRequestListCreateApi,
+    AccessRequestToAnswerListApi,
+)
 
 app_name = "teams-api"
 
@@ -45,4 +51,15 @@ urlpatterns = [
     path(f"{child}meetings/<str:meeting_id>/", MeetingDetailApi.as_view(), name="meeting"),
     path(f"{child}actions/", ActionListCreateApi.as_view(), name="actions"),
     path(f"{child}actions/<str:action_id>/complete/", ActionCompleteApi.as_view(), name="action-complete"),
+    # Requests for access to a record found while adding a child (R2).
+    path("access-requests/", AccessRequestListCreateApi.as_view(), name="access-requests"),
+    path(
+        "access-requests/to-answer/", AccessRequestToAnswerListApi.as_view(), name="access-requests-to-answer"
+    ),
+    path("access-requests/<str:request_id>/", AccessRequestDetailApi.as_view(), name="access-request"),
+    path(
+        "access-requests/<str:request_id>/answer/",
+        AccessRequestAnswerApi.as_view(),
+        name="access-request-answer",
+    ),
 ]

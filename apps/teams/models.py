@@ -12,6 +12,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from apps.children.categories import SENSITIVE, Category
 from apps.core.validation import london_today, validate_event_date, validate_printable_name
@@ -377,6 +378,83 @@ class Action(models.Model):
         """Whether ``user`` may mark this action done: its owner always; anyone else only if they can change
         the child's record (``can_change_record``, from the one access decision)."""
         return self.owner_id == user.pk or can_change_record
+
+
+class AccessRequest(models.Model):
+    """A professional found a record of the child they were about to add, but it is not shared with them: they
+    ask the professional responsible for it for access, with their reason, instead of adding a second (R2).
+
+    The record is found again server-side from the details they gave (``apps.children.selectors``), never
+    named to them: each record that matched gets one request, all sharing the ``ask_id`` of the one ask, and
+    the asker is told only the outcome of their ask. The record's lead professional answers (or, where it has
+    none, a safeguarding lead of the organisation that made the record): access given (they join the team
+    around the child, or are given access under the duty to share), declined with a reason, or a different
+    child (so the asker may add a record after all). Answered once, under a lock.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for an answer"
+        GRANTED = "granted", "Access given"
+        DECLINED = "declined", "Declined"
+        DIFFERENT_CHILD = "different_child", "A different child"
+        # The record was merged into another about which the same person had asked (apps.children.merging).
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    ANSWERS = (Status.GRANTED, Status.DECLINED, Status.DIFFERENT_CHILD)
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    ask_id = models.UUIDField(db_index=True, editable=False)
+    child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="access_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField("why they need access")
+    # What they gave to find the record, for the person answering to judge whether it is the same child.
+    given_name = models.CharField(max_length=100, blank=True)
+    family_name = models.CharField(max_length=100, blank=True)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    nhs_number = models.CharField(max_length=10, blank=True)
+    matched_on = models.CharField("what matched", max_length=100)
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    # Why it was declined or is a different child: kept for the record and the audit, never shown to the
+    # asker, who learns nothing more about a record they may not see.
+    answer_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "requested_by"],
+                condition=Q(status="pending"),
+                name="one_open_access_request_per_person",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="access_request_has_reason"),
+            models.CheckConstraint(
+                condition=Q(status="pending", answered_at__isnull=True, answered_by__isnull=True)
+                | (~Q(status="pending") & Q(answered_at__isnull=False)),
+                name="access_request_answered_when_not_pending",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["granted", "declined", "different_child"])
+                | Q(answered_by__isnull=False),
+                name="access_request_answer_has_who",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["declined", "different_child"]) | ~Q(answer_note=""),
+                name="access_request_refusal_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Request for access by {self.requested_by_id}: {self.get_status_display()}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
 
 
 # Each record's free text, with the field holding the category it describes and its home category: what the

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from apps.accounts.models import OrganisationMembership, User
 from apps.children.models import Child
-from apps.teams.models import LeadProfessionalAppointment, TeamMembership
+from apps.consent.services.common import SAFEGUARDING_LEAD_ROLE
+from apps.teams.models import AccessRequest, LeadProfessionalAppointment, TeamMembership
 
 SOCIAL_WORKER_ROLE = "social-worker"
 TEAM_MANAGER_ROLE = "team-manager"
@@ -169,3 +170,116 @@ def lead_professional_deactivation_refusal(user: User) -> str | None:
     return (
         f"{user} is the lead professional for {leading} {children}. Hand each one over to a successor first."
     )
+
+
+# --- Requests for access to a record (R2) -------------------------------------------------------------
+
+
+def access_request_responders(*, child: Child) -> list[User]:
+    """Who answers a request for access to ``child``'s record: its lead professional, the one accountable
+    coordinator (R16). Where it has none, the safeguarding leads of the organisation that made the record
+    (the organisation holding it, and the people who already answer for it: they review its safeguarding
+    overrides). Where it has none of those either, the person who made the record, if still active."""
+    lead = current_lead_appointment(child=child)
+    lead_user = lead.membership.user if lead is not None else None
+    if lead_user is not None and lead_user.is_active:
+        return [lead_user]
+    if child.created_by_organisation_id is not None:
+        leads = list(
+            User.objects.filter(
+                is_active=True,
+                kind=User.Kind.PROFESSIONAL,
+                pk__in=OrganisationMembership.objects.current()
+                .filter(organisation_id=child.created_by_organisation_id, role__code=SAFEGUARDING_LEAD_ROLE)
+                .values("user"),
+            ).order_by("pk")
+        )
+        if leads:
+            return leads
+    creator = child.created_by
+    if creator is not None and creator.is_active and creator.is_professional:
+        return [creator]
+    return []
+
+
+def access_requests_to_answer(*, user: User) -> list:
+    """The requests for access waiting for ``user``'s answer, oldest first (``access_request_responders``)."""
+    pending = (
+        AccessRequest.objects.filter(status=AccessRequest.Status.PENDING)
+        .select_related("child__created_by", "requested_by")
+        .order_by("requested_at", "pk")
+    )
+    # Narrowed in the database to the records this person could answer for, then decided exactly.
+    leads = LeadProfessionalAppointment.objects.filter(ended_on__isnull=True)
+    without_lead = ~Exists(leads.filter(child=OuterRef("child")))
+    organisations = OrganisationMembership.objects.current().filter(user=user).values("organisation")
+    candidates = pending.filter(
+        Q(child__in=leads.filter(membership__user=user).values("child"))
+        | (without_lead & (Q(child__created_by_organisation__in=organisations) | Q(child__created_by=user)))
+    )
+    return [request for request in candidates if user in access_request_responders(child=request.child)]
+
+
+@dataclass(frozen=True)
+class AccessAsk:
+    """One ask for access as its asker sees it: what they gave and when, and its outcome, never how many
+    records it reached or whose they are (apart from those they have been given access to)."""
+
+    ask_id: object
+    requested_at: object
+    reason: str
+    searched: str
+    status: str
+    granted: list[Child]
+
+
+def access_asks_of(*, user: User) -> list[AccessAsk]:
+    """``user``'s own requests for access, newest first, one line per ask whatever the records it reached.
+
+    Its outcome: access given (to the records listed, which they may now see) if any was given; waiting while
+    any is unanswered; a different child if every record was said to be one; declined otherwise."""
+    Status = AccessRequest.Status  # noqa: N806 - the model's choices, read like its constant
+    asks: dict[object, list] = {}
+    for request in (
+        AccessRequest.objects.filter(requested_by=user)
+        .select_related("child")
+        .order_by("-requested_at", "pk")
+    ):
+        asks.setdefault(request.ask_id, []).append(request)
+    result = []
+    for ask_id, requests in asks.items():
+        statuses = {request.status for request in requests}
+        granted = [request.child for request in requests if request.status == Status.GRANTED]
+        if granted:
+            status = Status.GRANTED.label
+        elif Status.PENDING in statuses:
+            status = Status.PENDING.label
+        elif statuses <= {Status.DIFFERENT_CHILD, Status.WITHDRAWN}:
+            status = (
+                Status.DIFFERENT_CHILD.label if Status.DIFFERENT_CHILD in statuses else Status.WITHDRAWN.label
+            )
+        else:
+            status = Status.DECLINED.label
+        first = requests[0]
+        searched = ", ".join(
+            part
+            for part in (
+                f"{first.given_name} {first.family_name}".strip(),
+                f"born {first.date_of_birth:%-d %B %Y}" if first.date_of_birth else "",
+                f"NHS number {first.nhs_number[:3]} {first.nhs_number[3:6]} {first.nhs_number[6:]}"
+                if first.nhs_number
+                else "",
+            )
+            if part
+        )
+        result.append(
+            AccessAsk(
+                ask_id=ask_id,
+                requested_at=first.requested_at,
+                reason=first.reason,
+                searched=searched,
+                status=status,
+                granted=granted,
+            )
+        )
+    return result

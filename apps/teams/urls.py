@@ -10,6 +10,9 @@ child = "children/<uuid:public_id>/"
 
 urlpatterns = [
     path("caseload/manager/", views.manager_page, name="manager"),
+    # Requests for access to a record found while adding a child (R2).
+    path("access-requests/", views.access_request_list, name="access-requests"),
+    path("access-requests/<uuid:request_id>/", views.access_request_answer, name="access-request"),
     path(f"{child}team/", views.team_page, name="team"),
     path(f"{child}team/add/", views.member_add, name="member-add"),
     path(f"{child}team/<uuid:membership_id>/end/", views.member_end, name="member-end"),

@@ -83,6 +83,9 @@ MIDDLEWARE = [
     # answers 429 past BEACON_REFUSED_LIMIT (the API's token users are limited by RefusedAccessThrottle).
     "apps.audit.middleware.RefusedAccessMiddleware",
     "apps.core.middleware.NoStoreMiddleware",
+    # Late, so its process_exception (called last to first) answers a view's RecordMerged: a merged record's
+    # page redirects to the record that survived.
+    "apps.core.middleware.MergedRecordRedirectMiddleware",
     # Last, so that a lockout found while authenticating replaces whatever the view answered.
     "axes.middleware.AxesMiddleware",
 ]
@@ -239,6 +242,10 @@ SPECTACULAR_SETTINGS = {
         # Who told us a young person's protected characteristics: for the core answers and apart for
         # sexual orientation and gender identity.
         "DeclaredByEnum": "apps.children.models.DeclaredBy",
+        # One record per child and identity you can trust (R2): the NHS number's verification under
+        # "nhs_number_status" and "status", and an access request's status.
+        "NhsNumberStatusEnum": "apps.children.models.NhsNumberStatus",
+        "AccessRequestStatusEnum": "apps.teams.models.AccessRequest.Status",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",

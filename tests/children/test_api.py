@@ -184,6 +184,8 @@ def test_the_list_shows_only_children_shared_with_the_caller(lead_client, child)
             "preferred_name": "Sam",
             "date_of_birth": child.date_of_birth.isoformat(),
             "nhs_number": child.nhs_number,
+            "nhs_number_status": "unverified",
+            "nhs_number_verified_on": None,
             "current_social_work_status": "child_in_need",
             "current_vulnerability_count": 0,
         }
@@ -479,7 +481,9 @@ def test_possible_matches_show_a_shared_record(lead_client, child):
     assert response.json() == [
         {
             "visible": True,
-            "reason": "same NHS number",
+            # Never checked against the national register: said so, for the person to check the rest.
+            "reason": "same NHS number, not yet verified",
+            "needs_checking": True,
             "public_id": str(child.public_id),
             "known_as": "Sam Okafor",
         }
@@ -504,6 +508,7 @@ def test_possible_matches_hide_who_an_unshared_record_is_about(lead_client):
         {
             "visible": False,
             "reason": "same name and date of birth",
+            "needs_checking": False,
             "next_step": HIDDEN_MATCH_NEXT_STEP,
         }
     ]

@@ -94,8 +94,9 @@ def test_possible_matches_find_the_same_nhs_number_or_name_and_birth_date(outsid
     for matches in (by_nhs, by_name):
         # Not shared with the outsider: that a record may exist, and nothing of it.
         assert [(match.child, match.visible) for match in matches] == [(None, False)]
-        assert "single point of access" in matches[0].next_step
-    assert by_nhs[0].reason == "same NHS number"
+        assert "ask for access to it" in matches[0].next_step
+    # The factory's number was never checked against the national register: the match says so.
+    assert by_nhs[0].reason == "same NHS number, not yet verified"
     assert by_name[0].reason == "same name and date of birth"
 
 

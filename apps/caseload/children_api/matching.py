@@ -19,6 +19,10 @@ from apps.children.throttling import PossibleMatchThrottle
 class VisibleMatchOutputSerializer(serializers.Serializer):
     visible = serializers.BooleanField(help_text="True: this record is shared with you.")
     reason = serializers.CharField()
+    needs_checking = serializers.BooleanField(
+        help_text="True when it matched on an NHS number not yet verified against the national register: "
+        "check the child's name and date of birth before relying on it."
+    )
     public_id = serializers.UUIDField(source="child.public_id")
     known_as = serializers.CharField(source="child.known_as")
 
@@ -29,10 +33,21 @@ class HiddenMatchOutputSerializer(serializers.Serializer):
         "the number of such records."
     )
     reason = serializers.CharField()
-    next_step = serializers.CharField(
-        help_text="What to do: ask the Beacon administrator at your single point of access, rather than "
-        "creating a second record."
+    needs_checking = serializers.BooleanField(
+        help_text="True when it matched on an NHS number not yet verified against the national register."
     )
+    next_step = serializers.CharField(
+        help_text="What to do: ask for access to it (`POST /api/v1/access-requests/`), rather than creating "
+        "a second record."
+    )
+
+
+def possible_matches_data(matches) -> list[dict]:
+    """The matches as the API shows them: a shared record by its id and name; another only by its reason."""
+    return [
+        (VisibleMatchOutputSerializer if match.visible else HiddenMatchOutputSerializer)(match).data
+        for match in matches
+    ]
 
 
 @extend_validation_errors(["not_enough_to_match"], field_name="non_field_errors")
@@ -46,6 +61,9 @@ class ChildPossibleMatchesApi(APIView):
         nhs_number = serializers.CharField(required=False, allow_blank=True)
         given_name = serializers.CharField(required=False, allow_blank=True)
         family_name = serializers.CharField(required=False, allow_blank=True)
+        preferred_name = serializers.CharField(
+            required=False, allow_blank=True, help_text="Also matched as a first name."
+        )
         date_of_birth = serializers.DateField(required=False, allow_null=True)
 
         class Meta:
@@ -67,7 +85,9 @@ class ChildPossibleMatchesApi(APIView):
         operation_id="children_possible_matches",
         summary="Find records that may already be this child",
         description=(
-            "Matches on the same NHS number, or the same first name, last name and date of birth. A record "
+            "Matches on the same NHS number (one not yet verified is reported as such), or the same date of "
+            "birth and last name with a first name that is the legal or preferred name on either side, or "
+            "with the first and last names swapped. A record "
             "not shared with you shows only that one may exist, why it matched, and what to do next: never "
             "who the child is or which organisation holds the record. Every check is audited, and each "
             "person may make a limited number (429 beyond it, shared with the website)."
@@ -87,9 +107,4 @@ class ChildPossibleMatchesApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         matches = child_possible_matches(user=request.user, **serializer.validated_data)
-        return Response(
-            [
-                (VisibleMatchOutputSerializer if match.visible else HiddenMatchOutputSerializer)(match).data
-                for match in matches
-            ]
-        )
+        return Response(possible_matches_data(matches))

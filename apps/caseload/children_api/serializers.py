@@ -20,6 +20,7 @@ from apps.children.models import (
     Ethnicity,
     FamilyMember,
     GenderIdentity,
+    NhsNumberStatus,
     ProtectedCharacteristics,
     Religion,
     Sex,
@@ -28,7 +29,7 @@ from apps.children.models import (
 )
 from apps.children.selectors import child_detail
 from apps.children.serializers import OrganisationReferenceSerializer
-from apps.core.api.fields import PublicIdRelatedField
+from apps.core.api.fields import PersonReferenceSerializer, PublicIdRelatedField
 from apps.sharing.access import child_access
 
 # --- Output shapes shared by several endpoints -------------------------------------------------
@@ -177,6 +178,14 @@ class ChildDetailOutputSerializer(serializers.Serializer):
     preferred_name = serializers.CharField()
     date_of_birth = serializers.DateField()
     nhs_number = serializers.CharField(allow_null=True, help_text="Ten digits, no spaces.")
+    nhs_number_status = serializers.ChoiceField(
+        choices=NhsNumberStatus.choices,
+        help_text="Whether the NHS number was verified against the national register. A record is never "
+        "matched silently by a number that is not verified.",
+    )
+    nhs_number_verified_on = serializers.DateField(allow_null=True)
+    nhs_number_verified_by = PersonReferenceSerializer(allow_null=True)
+    nhs_number_unavailable_reason = serializers.CharField(help_text="Why there is no NHS number, if none is.")
     strengths = serializers.CharField()
     interests = serializers.CharField()
     what_helps = serializers.CharField()

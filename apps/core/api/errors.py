@@ -11,12 +11,28 @@ problem with the request as a whole; it is null for errors that are not about th
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
 from drf_standardized_errors.handler import ExceptionHandler
 from rest_framework import exceptions
 from rest_framework.fields import get_error_detail
 from rest_framework.settings import api_settings
 
-from apps.core.exceptions import ApplicationError, NotPermitted
+from apps.core.exceptions import ApplicationError, NotPermitted, RecordMerged
+
+
+class RecordMergedError(exceptions.APIException):
+    """A child's id that names a record merged into another, which the caller may see: 409, naming the
+    survivor's id (also as ``Location``). Never a redirect a client would follow with its write."""
+
+    status_code = 409
+    default_code = "record_merged"
+
+    def __init__(self, merged: RecordMerged) -> None:
+        super().__init__(
+            f"This child's record was merged into the record {merged.survivor_public_id}: use that id.",
+            code="record_merged",
+        )
+        self.survivor_public_id = merged.survivor_public_id
 
 
 def _field_name(key: str) -> str:
@@ -28,6 +44,8 @@ class BeaconExceptionHandler(ExceptionHandler):
     """Turn the services' errors into the API's one error shape, naming the field to fix."""
 
     def convert_known_exceptions(self, exc: Exception) -> Exception:
+        if isinstance(exc, RecordMerged):
+            return RecordMergedError(exc)
         if isinstance(exc, NotPermitted):
             return exceptions.PermissionDenied(exc.message, code=exc.code)
         if isinstance(exc, ApplicationError):
@@ -41,3 +59,11 @@ class BeaconExceptionHandler(ExceptionHandler):
                 detail = {_field_name(key): messages for key, messages in detail.items()}
             return exceptions.ValidationError(detail)
         return super().convert_known_exceptions(exc)
+
+    def get_response(self, exc, data):
+        response = super().get_response(exc, data)
+        if isinstance(exc, RecordMergedError):
+            response["Location"] = reverse(
+                "children-api:detail", kwargs={"public_id": exc.survivor_public_id}
+            )
+        return response

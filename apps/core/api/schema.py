@@ -12,6 +12,8 @@ see, added to every operation in one place rather than view by view:
   using an API for professionals, or a missing CSRF token on a browser session).
 - 404 on every operation: any child-scoped lookup answers 404 for "not shared with you".
 - 429 on every operation: refused reads and sign-in attempts are rate-limited per person.
+- 409 on every operation about one child (a ``{public_id}`` in its path): code ``record_merged`` when the id
+  names a record merged into another that the caller may see, naming the record that survived (R2).
 """
 
 from drf_spectacular.utils import PolymorphicProxySerializer
@@ -73,6 +75,26 @@ class PermissionErrorResponseSerializer(serializers.Serializer):
         ref_name = "ErrorResponse403"
 
 
+class RecordMergedErrorSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=[("record_merged", "The record was merged into another.")])
+    detail = serializers.CharField(help_text="Names the id of the record that survived, to use instead.")
+    attr = serializers.CharField(allow_null=True)
+
+    class Meta:
+        ref_name = "Error409Merged"
+
+
+class RecordMergedResponseSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
+
+    class Meta:
+        ref_name = "ErrorResponse409Merged"
+
+    def get_fields(self) -> dict:
+        # Declared here: a class attribute named ``errors`` would shadow the serializer's own ``errors``.
+        return {**super().get_fields(), "errors": RecordMergedErrorSerializer(many=True)}
+
+
 BAD_REQUEST = PolymorphicProxySerializer(
     component_name="ErrorResponse400",
     serializers={
@@ -84,9 +106,14 @@ BAD_REQUEST = PolymorphicProxySerializer(
 
 
 class AutoSchema(openapi.AutoSchema):
+    def _get_allowed_error_status_codes(self) -> list[str]:
+        return [*super()._get_allowed_error_status_codes(), "409"]
+
     def _should_add_error_response(self, responses: dict, status_code: str) -> bool:
         if status_code in responses or self.view.get_exception_handler() is not standardized_errors_handler:
             return False  # Documented by the view itself, or the view answers errors its own way.
+        if status_code == "409":
+            return "{public_id}" in self.path  # A child's id may name a merged record.
         if status_code in ALWAYS_DOCUMENTED:
             return True
         return super()._should_add_error_response(responses, status_code)
@@ -96,4 +123,6 @@ class AutoSchema(openapi.AutoSchema):
             return BAD_REQUEST
         if status_code == "403":
             return PermissionErrorResponseSerializer
+        if status_code == "409":
+            return RecordMergedResponseSerializer
         return super()._get_error_response_serializer(status_code)

@@ -4,6 +4,11 @@ Membership is what gives a professional access to a child's record: joining gran
 ends it, both through ``apps.sharing`` (the only code that touches permissions).
 """
 
+from apps.teams.services.access_requests import (
+    access_request_answer,
+    access_request_check_may_answer,
+    access_request_create,
+)
 from apps.teams.services.actions import action_add, action_complete, action_reminder_sweep
 from apps.teams.services.lead_professional import (
     TELL_IN_PERSON_WITHIN_DAYS,
@@ -23,6 +28,9 @@ from apps.teams.services.membership import (
 
 __all__ = [
     "TELL_IN_PERSON_WITHIN_DAYS",
+    "access_request_answer",
+    "access_request_check_may_answer",
+    "access_request_create",
     "action_add",
     "action_complete",
     "action_reminder_sweep",

@@ -6,6 +6,7 @@ see the team but not change it. Who may do what is the services' and sharing's b
 only offer what the person is allowed and show what the services say.
 """
 
+from apps.teams.views.access_requests import access_request_answer, access_request_list
 from apps.teams.views.actions import action_add, action_complete
 from apps.teams.views.common import VIEW_TEAM
 from apps.teams.views.lead_professional import lead_appoint, lead_hand_over, trusted_worker_hand_over
@@ -21,6 +22,8 @@ from apps.teams.views.team import manager_page, team_page
 
 __all__ = [
     "VIEW_TEAM",
+    "access_request_answer",
+    "access_request_list",
     "action_add",
     "action_complete",
     "direct_contact_give",

@@ -32,7 +32,7 @@ from tests.teams.factories import lead_for, professional_joins
 # Text that appears only where its entry is shown: never in a withheld row, never to the wrong reader.
 CHRONOLOGY_EVENT = "MARKER-CHRONOLOGY: moved to a new foster placement across the city"
 SENSITIVE_EVENT = "MARKER-EXPLOITATION: told her teacher an older man gives her lifts and gifts"
-HIDDEN_EVENT = "MARKER-NOT-FOR-HER: her mother's trial for assault is listed for March"
+HIDDEN_EVENT = "MARKER-NOT-FOR-HER: the trial of her mother for assault is listed for March"
 HIDDEN_REASON = "Her mother asked to tell her herself, with her foster carer there"
 MEETING_DECISIONS = "MARKER-DECISIONS: weekly sessions at the youth club; school to offer a mentor"
 SENSITIVE_DECISIONS = "MARKER-SENSITIVE-DECISIONS: refer to the exploitation team"

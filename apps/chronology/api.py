@@ -5,6 +5,8 @@ access decision allows (a withheld entry is ``{"withheld": true, "category": ...
 date); ``POST`` to the same path adds a significant event for those who may change the record.
 """
 
+from datetime import datetime
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -95,7 +97,9 @@ def chronology_entry_data(entry: ChronologyEntry) -> dict:
         "date": entry.day.isoformat(),
         "withheld": False,
         "category": entry.category,
-        "at": serializers.DateTimeField().to_representation(entry.when) if entry.has_time else None,
+        "at": serializers.DateTimeField().to_representation(entry.when)
+        if isinstance(entry.when, datetime)
+        else None,
         "kind": entry.kind,
         "kind_label": entry.kind_label,
         "agency": AgencyOutputSerializer(entry.agency).data if entry.agency else None,
@@ -225,7 +229,7 @@ class ChronologyApi(GenericAPIView):
             until=data.get("until"),
         )
         chronology = Chronology(child=child, access=child.access, filters=filters)
-        page = self.paginate_queryset(chronology)
+        page: list[ChronologyEntry] = self.paginate_queryset(chronology) or []
         chronology_read_audit(actor=request.user, child=child, access=child.access, entries=page)
         return self.get_paginated_response([chronology_entry_data(entry) for entry in page])
 

@@ -4,6 +4,8 @@ They only parse what was typed; whether a date may be used and what is required 
 (``apps.chronology.services``), and the views put its errors back onto these forms.
 """
 
+from typing import cast
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, ConditionalRadios, Field, Layout
 from django import forms
@@ -21,6 +23,7 @@ CATEGORY_CHOICES = [
 ]
 FOR_YOUNG_PERSON = "yes"
 NOT_FOR_YOUNG_PERSON = "no"
+FOR_YOUNG_PERSON_CHOICES = [(FOR_YOUNG_PERSON, "Yes"), (NOT_FOR_YOUNG_PERSON, "No, not for now")]
 
 
 class ChronologyFilterForm(forms.Form):
@@ -40,12 +43,11 @@ class ChronologyFilterForm(forms.Form):
     def __init__(self, *args, agencies: list[Organisation], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.agencies = {str(agency.public_id): agency for agency in agencies}
-        self.fields["agency"].choices = [("", "Every agency")] + [
-            (key, agency.name) for key, agency in self.agencies.items()
-        ]
+        field = cast(forms.ChoiceField, self.fields["agency"])
+        field.choices = [("", "Every agency")] + [(key, agency.name) for key, agency in self.agencies.items()]
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         since, until = cleaned.get("since"), cleaned.get("until")
         for name, day in (("since", since), ("until", until)):
             if day is not None and not EARLIEST_DAY <= day <= LATEST_DAY:
@@ -92,7 +94,7 @@ class SignificantEventForm(forms.Form):
     )
     for_young_person = forms.ChoiceField(
         label="Should the young person see this in their own chronology?",
-        choices=[(FOR_YOUNG_PERSON, "Yes"), (NOT_FOR_YOUNG_PERSON, "No, not for now")],
+        choices=FOR_YOUNG_PERSON_CHOICES,
         initial=FOR_YOUNG_PERSON,
         widget=forms.RadioSelect,
         error_messages={"required": "Say whether the young person should see this"},
@@ -119,7 +121,7 @@ class SignificantEventForm(forms.Form):
             label="Which agency did it come from?",
             required=False,
         )
-        choices = dict(self.fields["for_young_person"].choices)
+        choices = dict(FOR_YOUNG_PERSON_CHOICES)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field("occurred_on"),

@@ -16,9 +16,10 @@ entry of a sensitive category is left out altogether (``may_know_withheld``).
 """
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import overload
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -56,11 +57,11 @@ def _union(querysets: list[QuerySet]) -> QuerySet | None:
     return first.union(*rest, all=True) if rest else first
 
 
-class Chronology:
+class Chronology(Sequence[ChronologyEntry]):
     """A child's chronology for one reader, narrowed by ``filters``: a lazy sequence a ``Paginator`` pages.
 
-    ``len()`` / ``count()`` is one query; a slice is one query for its rows plus the details of those it
-    shows. Rows are newest first; a day without a time (a team member joining) sorts at that day's start.
+    ``len()`` is one query (kept); a slice is one query for its rows plus the details of those it shows.
+    Rows are newest first; a day without a time (a team member joining) sorts at that day's start.
     """
 
     ordered = True  # For Paginator: the order is fixed in SQL.
@@ -86,18 +87,24 @@ class Chronology:
         ]
         return _union(members)
 
-    def count(self) -> int:
+    def __len__(self) -> int:
         if self._count is None:
             rows = self._rows()
             self._count = rows.count() if rows is not None else 0
         return self._count
 
-    def __len__(self) -> int:
-        return self.count()
+    @overload
+    def __getitem__(self, index: int) -> ChronologyEntry: ...
 
-    def __getitem__(self, index: slice) -> list[ChronologyEntry]:
-        if not isinstance(index, slice):
-            raise TypeError("A chronology is read a page (a slice) at a time.")
+    @overload
+    def __getitem__(self, index: slice) -> list[ChronologyEntry]: ...
+
+    def __getitem__(self, index: int | slice) -> ChronologyEntry | list[ChronologyEntry]:
+        if isinstance(index, int):
+            found = self[index : index + 1] if index >= 0 else []
+            if not found:
+                raise IndexError("No such entry in the chronology")
+            return found[0]
         rows = self._rows()
         if rows is None:
             return []
@@ -105,7 +112,8 @@ class Chronology:
         return self._entries(page)
 
     def __iter__(self) -> Iterator[ChronologyEntry]:
-        return iter(self[0 : self.count()])
+        """Every entry, for printing: the union once, then the details of what it shows."""
+        return iter(self[0 : len(self)])
 
     def agencies(self) -> list[Organisation]:
         """The agencies of the entries this reader may see, by name: what the agency filter offers. The
@@ -172,7 +180,7 @@ class Chronology:
         return entries
 
 
-def _when(kind: str, at: datetime):
+def _when(kind: str, at: datetime) -> datetime | date:
     """The row's moment, or its day where the source records only a day (cast to midnight UTC in SQL)."""
     if kind in DATE_ONLY_KINDS:
         return at.astimezone(UTC).date()
@@ -204,7 +212,7 @@ def chronology_page(
     start = (max(page, 1) - 1) * page_size
     return ChronologyPage(
         entries=chronology[start : start + page_size],
-        count=chronology.count(),
+        count=len(chronology),
         page=max(page, 1),
         page_size=page_size,
     )

@@ -87,7 +87,7 @@ def significant_event_record(
         errors["not_for_young_person_reason"] = (
             "Say why the young person should not see this: the reason is recorded with it"
         )
-    if errors:
+    if errors or occurred_on is None or source_organisation is None:
         raise ValidationError(errors)
     event = SignificantEvent(
         child=child,

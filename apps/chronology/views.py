@@ -19,7 +19,7 @@ from apps.accounts.http import AuthenticatedHttpRequest
 from apps.accounts.models import Organisation, User
 from apps.children.models import Child
 from apps.children.selectors import CHANGE, VIEW
-from apps.chronology.entries import ChronologyFilters
+from apps.chronology.entries import ChronologyEntry, ChronologyFilters
 from apps.chronology.forms import FOR_YOUNG_PERSON, ChronologyFilterForm, SignificantEventForm
 from apps.chronology.selectors import PAGE_SIZE, Chronology, chronology_read_audit
 from apps.chronology.services import significant_event_record
@@ -57,7 +57,7 @@ def chronology_page(request: AuthenticatedHttpRequest, public_id) -> HttpRespons
     if printing:
         entries = list(chronology)
     else:
-        paginator = Paginator(chronology, PAGE_SIZE)
+        paginator: Paginator[ChronologyEntry] = Paginator(chronology, PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
         entries = list(page.object_list)
         context |= {
@@ -65,7 +65,7 @@ def chronology_page(request: AuthenticatedHttpRequest, public_id) -> HttpRespons
             "page_range": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
         }
     chronology_read_audit(actor=request.user, child=child, access=access, entries=entries, printed=printing)
-    context |= {"entries": entries, "count": len(entries) if printing else chronology.count()}
+    context |= {"entries": entries, "count": len(entries) if printing else len(chronology)}
     return render(request, "chronology/print.html" if printing else "chronology/chronology.html", context)
 
 

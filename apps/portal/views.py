@@ -20,6 +20,7 @@ from apps.accounts.http import AuthenticatedHttpRequest
 from apps.accounts.models import Organisation
 from apps.children.easy_read import choose_easy_read, wants_easy_read
 from apps.children.models import Child
+from apps.chronology.entries import ChronologyEntry
 from apps.chronology.selectors import PAGE_SIZE, Chronology, chronology_read_audit
 from apps.core.exceptions import ApplicationError
 from apps.core.forms import add_service_errors
@@ -104,7 +105,8 @@ def chronology(request: AuthenticatedHttpRequest, child: Child) -> HttpResponse:
     The read is audited like any other.
     """
     access = child_access(user=request.user, child=child)
-    paginator = Paginator(Chronology(child=child, access=access, for_young_person=True), PAGE_SIZE)
+    chronology = Chronology(child=child, access=access, for_young_person=True)
+    paginator: Paginator[ChronologyEntry] = Paginator(chronology, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     entries = list(page.object_list)
     chronology_read_audit(actor=request.user, child=child, access=access, entries=entries)

@@ -1,6 +1,7 @@
 """What a chronology source is: its reader, its kinds of event as rows for the union, and their words."""
 
 import operator
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import reduce
@@ -108,7 +109,7 @@ class Description:
     summary: str
     summary_for_young_person: str
     link: str = ""
-    record_id: object = None
+    record_id: uuid.UUID | None = None
     not_for_young_person_reason: str = ""
 
 
@@ -208,7 +209,8 @@ class Source:
             if keep is None:
                 continue
             rows = member.rows.order_by().filter(keep)
-            if member.date_only:
+            at: Expression
+            if isinstance(member.at, str) and member.date_only:
                 rows = rows.filter(**{f"{member.at}__lte": reader.today})
                 if filters.starts:
                     rows = rows.filter(**{f"{member.at}__gte": filters.starts})
@@ -216,7 +218,7 @@ class Source:
                     rows = rows.filter(**{f"{member.at}__lte": filters.ends})
                 at = Cast(F(member.at), DateTimeField())
             else:
-                at = F(member.at) if isinstance(member.at, str) else member.at
+                at = F(member.at) if isinstance(member.at, str) else member.at  # type: ignore[assignment]
                 rows = rows.alias(w_at=at).filter(w_at__lte=reader.now)
                 if filters.starts:
                     rows = rows.filter(w_at__gte=_london_midnight(filters.starts))

@@ -28,7 +28,7 @@ def _recipient_in_plain_words(consent: Consent) -> str:
     return str(consent.recipient_organisation)
 
 
-GRANTOR_IN_PLAIN_WORDS = {
+GRANTOR_IN_PLAIN_WORDS: dict[str, str] = {
     Consent.Grantor.YOUNG_PERSON: "You agreed",
     Consent.Grantor.PARENT: "Your parent or carer agreed",
     Consent.Grantor.BOTH: "You and your parent or carer agreed",

@@ -149,7 +149,7 @@ class TeamMembershipSource(Source):
         if kind == Kind.TEAM_MEMBER_JOINED:
             return Description(
                 f"{record.name} ({role}{where}) joined the team.",
-                f"{first} started working with you ({lower_first(role)}).",
+                f"{first} started working with you.",
                 link,
                 record.public_id,
             )
@@ -163,7 +163,7 @@ class TeamMembershipSource(Source):
 
 # --- Social-work status and placement -----------------------------------------------------------------
 
-SOCIAL_WORK_IN_PLAIN_WORDS = {
+SOCIAL_WORK_IN_PLAIN_WORDS: dict[str, str] = {
     SocialWorkInvolvement.Status.NONE: "Social workers stopped being involved.",
     SocialWorkInvolvement.Status.CHILD_IN_NEED: "A social worker started helping you and your family.",
     SocialWorkInvolvement.Status.CHILD_PROTECTION: (
@@ -175,7 +175,7 @@ SOCIAL_WORK_IN_PLAIN_WORDS = {
     SocialWorkInvolvement.Status.LOOKED_AFTER: "You started being looked after (in care).",
     SocialWorkInvolvement.Status.CARE_LEAVER: "You became a care leaver, with support as you leave care.",
 }
-PLACEMENT_IN_PLAIN_WORDS = {
+PLACEMENT_IN_PLAIN_WORDS: dict[str, str] = {
     SocialWorkInvolvement.PlacementType.FOSTER_CARE: "You live with foster carers.",
     SocialWorkInvolvement.PlacementType.HOME_UNDER_SUPERVISION: (
         "You live at home, with a social worker's support."

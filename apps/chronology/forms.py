@@ -7,14 +7,14 @@ They only parse what was typed; whether a date may be used and what is required 
 from typing import cast
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, ConditionalRadios, Field, Layout
+from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 
 from apps.accounts.models import Organisation
 from apps.children.categories import Category
 from apps.chronology.entries import EARLIEST_DAY, LATEST_DAY, ChronologyFilters, Kind
 from apps.chronology.models import SIGNIFICANT_EVENT_CATEGORIES
-from apps.core.forms import DATE_HINT, GovukDateField, PublicIdChoiceField, RevealingChoice
+from apps.core.forms import DATE_HINT, GovukDateField, PublicIdChoiceField
 
 # Asked of a significant event, as of free text in the team's records (apps.teams.free_text).
 CATEGORY_CHOICES = [
@@ -100,13 +100,13 @@ class SignificantEventForm(forms.Form):
         error_messages={"required": "Say whether the young person should see this"},
     )
     in_plain_words = forms.CharField(
-        label="In plain words for the young person (optional)",
+        label="If so, in plain words for the young person (optional)",
         widget=forms.Textarea,
         required=False,
         help_text="What they will read, spoken to them. Leave blank to show them what happened, as written.",
     )
     not_for_young_person_reason = forms.CharField(
-        label="Why should they not see it?",
+        label="If not, why should they not see it?",
         widget=forms.Textarea,
         required=False,
         help_text="The reason is recorded with the event, for whoever looks at it again.",
@@ -121,20 +121,17 @@ class SignificantEventForm(forms.Form):
             label="Which agency did it come from?",
             required=False,
         )
-        choices = dict(FOR_YOUNG_PERSON_CHOICES)
+        # Both boxes stay in view rather than revealed by the answer: GOV.UK's conditional reveal sets
+        # aria-expanded on a radio, which axe-core counts as a critical WCAG failure (tests/chronology).
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field("occurred_on"),
             Field.textarea("what_happened", rows=4),
             Field.select("source_organisation"),
             Field.select("category"),
-            ConditionalRadios(
-                "for_young_person",
-                RevealingChoice(choices[FOR_YOUNG_PERSON], Field.textarea("in_plain_words", rows=3)),
-                RevealingChoice(
-                    choices[NOT_FOR_YOUNG_PERSON], Field.textarea("not_for_young_person_reason", rows=3)
-                ),
-            ),
+            Field.radios("for_young_person", legend_size=Size.SMALL, inline=True),
+            Field.textarea("in_plain_words", rows=3),
+            Field.textarea("not_for_young_person_reason", rows=3),
             Button.primary("record", "Add to the chronology"),
         )
 

@@ -139,6 +139,7 @@ class Chronology(Sequence[ChronologyEntry]):
             source = SOURCE_OF_KIND[kind]
             if source.visible(reader, category, involved=bool(involved)):
                 shown[source].append(pk)
+        visible = {(source, pk) for source, pks in shown.items() for pk in pks}
         # One query per source for the rows shown, and one for their agencies' names.
         records = {source: source.details(pks) for source, pks in shown.items()}
         agency_ids = {
@@ -151,8 +152,7 @@ class Chronology(Sequence[ChronologyEntry]):
         for kind, pk, at, category, agency, involved in page:
             source = SOURCE_OF_KIND[kind]
             when = _when(kind, at)
-            record = records.get(source, {}).get(pk)
-            if record is None:
+            if (source, pk) not in visible:
                 entries.append(
                     ChronologyEntry(
                         when=timezone.localdate(when) if isinstance(when, datetime) else when,
@@ -162,6 +162,9 @@ class Chronology(Sequence[ChronologyEntry]):
                     )
                 )
                 continue
+            record = records[source].get(pk)
+            if record is None:
+                continue  # Removed between the two reads (a record deleted a moment ago): nothing to show.
             described = source.describe(record, kind, reader)
             entries.append(
                 ChronologyEntry(

@@ -162,3 +162,27 @@ def test_the_kind_and_agency_filters_narrow_in_the_query(world):
     assert from_camhs
     assert {entry.agency for entry in from_camhs} == {camhs}
     assert len(_everything(world, filters=ChronologyFilters(agency=camhs))) == len(from_camhs)
+
+
+def test_chronology_page_gives_the_information_endpoint_a_page_and_the_count(world):
+    from apps.chronology.api import chronology_entry_data
+    from apps.chronology.selectors import chronology_page
+
+    access = child_access(user=world.clinician, child=world.child)
+    second = chronology_page(child=world.child, access=access, page=2, page_size=10)
+
+    assert (second.count, second.page, len(second.entries)) == (WORLD_KINDS.total(), 2, 10)
+    shaped = [chronology_entry_data(entry) for entry in second.entries]
+    assert all(
+        set(entry) == {"date", "withheld", "category", "reason"} for entry in shaped if entry["withheld"]
+    )
+
+
+def test_the_kinds_read_as_days_are_the_ones_whose_source_records_a_day(world):
+    from apps.chronology.selectors import DATE_ONLY_KINDS
+    from apps.chronology.sources import SOURCES, Reader
+
+    reader = Reader(access=child_access(user=world.lead, child=world.child), child=world.child)
+    date_only = {member.kind for source in SOURCES for member in source.members(reader) if member.date_only}
+
+    assert date_only == DATE_ONLY_KINDS

@@ -20,6 +20,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -209,7 +210,7 @@ class Source:
             if keep is None:
                 continue
             rows = member.rows.order_by().filter(keep)
-            at: Expression
+            at: Combinable  # An expression, or a field reference (F).
             if isinstance(member.at, str) and member.date_only:
                 rows = rows.filter(**{f"{member.at}__lte": reader.today})
                 if filters.starts:
@@ -218,7 +219,7 @@ class Source:
                     rows = rows.filter(**{f"{member.at}__lte": filters.ends})
                 at = Cast(F(member.at), DateTimeField())
             else:
-                at = F(member.at) if isinstance(member.at, str) else member.at  # type: ignore[assignment]
+                at = F(member.at) if isinstance(member.at, str) else member.at
                 rows = rows.alias(w_at=at).filter(w_at__lte=reader.now)
                 if filters.starts:
                     rows = rows.filter(w_at__gte=_london_midnight(filters.starts))

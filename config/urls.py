@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("apps.referrals.urls")),
     path("", include("apps.appointments.urls")),
     path("", include("apps.passport.urls")),
+    path("", include("apps.chronology.urls")),
     path("notifications/", include("apps.notifications.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -3,8 +3,12 @@ the appointments, the referrals and the assessments, each section shown or withh
 
 A read model above consent, teams, appointments and referrals (it began in apps/consent/api.py); each section
 reuses its own app's selector and serializer, so it says what that app's endpoint says, in a fixed number of
-queries. Its URL, operation id and schema components are unchanged; the chronology is still to be built (it
-returns no items).
+queries. Its URL, operation id and schema components are unchanged.
+
+The chronology section is the first page of the child's chronology (``apps.chronology``): it is answered for
+anyone who may see the child, as the chronology itself is, and each entry in it is shown or withheld by its
+own category (a referral's entry with the referrals, a significant event with the chronology category or the
+sensitive one it describes); ``count`` and ``next`` lead on to the paged chronology endpoint.
 
 What is an assessment: Beacon does not record clinical measures yet (they arrive with the outcome measures).
 What it does hold that assesses the young person is the Gillick competence assessment (R73, part of the
@@ -13,6 +17,7 @@ wait for a service (R65, which names the service, so only with the referrals cat
 """
 
 from django.db.models import Prefetch
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -32,6 +37,8 @@ from apps.children.categories import SENSITIVE, Category
 from apps.children.characteristics import protected_characteristics_of
 from apps.children.models import Child, ProtectedCharacteristics
 from apps.children.serializers import OrganisationReferenceSerializer
+from apps.chronology.api import ChronologyEntryOutputSerializer, chronology_entry_data
+from apps.chronology.selectors import chronology_page
 from apps.referrals.api.serializers import ReferralOutputSerializer
 from apps.referrals.models import WaitingContact
 from apps.referrals.selectors import child_referrals
@@ -157,11 +164,23 @@ AssessmentsSection = _section(
         "category too, as each names the service. Clinical measures are not recorded in Beacon yet.",
     ),
 )
-# The chronology is built by its own app; until it is wired in here it has no items.
 ChronologySection = _section(
     "InformationChronology",
-    items=serializers.ListField(child=serializers.DictField(), required=False),
+    items=ChronologyEntryOutputSerializer(
+        many=True,
+        required=False,
+        help_text="The newest entries, each shown or withheld by its own category (a withheld one has only "
+        "its date, category and reason).",
+    ),
+    count=serializers.IntegerField(required=False, help_text="How many entries the chronology has in all."),
+    next=serializers.CharField(
+        required=False,
+        allow_null=True,
+        help_text="The chronology endpoint's next page, where there are more entries than these.",
+    ),
 )
+# The chronology's entries given here; the rest are paged at /api/v1/children/{public_id}/chronology/.
+CHRONOLOGY_ENTRIES = 25
 
 SECTIONS = {
     Category.CORE: CoreSection,
@@ -226,7 +245,24 @@ def _category_data(category: Category, *, child: Child, viewer: User) -> dict:
         if category == Category.SEXUALITY_GENDER:
             data["self_declared"] = _sexuality_gender(child)
         return data
-    return {"items": []}  # The chronology: see ChronologySection.
+    raise ValueError(f"No section for {category}")
+
+
+def _chronology(*, request, child: Child) -> dict:
+    """The newest entries of the child's chronology, each decided by the access decision on its own."""
+    page = chronology_page(child=child, access=child.access, page=1, page_size=CHRONOLOGY_ENTRIES)
+    more = page.count > len(page.entries)
+    next_url = (
+        request.build_absolute_uri(reverse("chronology-api:chronology", args=[child.public_id]) + "?page=2")
+        if more
+        else None
+    )
+    return {
+        "withheld": False,
+        "items": [chronology_entry_data(entry) for entry in page.entries],
+        "count": page.count,
+        "next": next_url,
+    }
 
 
 def _appointments(*, child: Child, viewer: User) -> dict:
@@ -297,6 +333,10 @@ class ChildInformationApi(APIView):
         child = access_child(request.user, public_id)
         body: dict = {"child": str(child.public_id)}
         for category in Category:
+            if category == Category.CHRONOLOGY:
+                # Each entry is in its own category: the section is never withheld as a whole.
+                body[category.value] = _chronology(request=request, child=child)
+                continue
             if child.access.sees(category):
                 body[category.value] = {
                     "withheld": False,

@@ -209,6 +209,10 @@ MERGE_RULES: dict[str, MergeRule] = {
             end={"status": lambda run: "withdrawn", "answered_at": _now},
         ),
     ),
+    "chronology.SignificantEvent": _moved(
+        "Significant events added to the chronology by hand.",
+        None,  # In the chronology category or the sensitive one each describes: not counted by name.
+    ),
     "notifications.Notification": _moved("Messages about the child: their links lead on to the survivor."),
     "notifications.Reminder": _moved("Reminders about the child still to be sent."),
     "consent.CompetenceAssessment": _moved("Assessments of the young person's competence to consent."),

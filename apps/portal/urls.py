@@ -8,6 +8,7 @@ app_name = "portal"
 urlpatterns = [
     path("my/", views.home, name="home"),
     path("my/team/", views.team, name="team"),
+    path("my/what-has-happened/", views.chronology, name="chronology"),
     path("my/passport/", views.passport, name="passport"),
     path("my/passport/parts/<str:section>/", views.section, name="section"),
     path("my/passport/suggestions/", views.proposals, name="proposals"),

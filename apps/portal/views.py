@@ -8,6 +8,7 @@ passport's rules belong to ``apps.passport``; these views only show them in the 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -26,6 +27,8 @@ from apps.children.characteristics import (
 from apps.children.easy_read import choose_easy_read, wants_easy_read
 from apps.children.forms import ProtectedCharacteristicsForm
 from apps.children.models import Child, DeclaredBy
+from apps.chronology.entries import ChronologyEntry
+from apps.chronology.selectors import PAGE_SIZE, Chronology, chronology_read_audit
 from apps.core.exceptions import ApplicationError
 from apps.core.forms import add_service_errors
 from apps.passport import services as passport_services
@@ -97,6 +100,29 @@ def home(request: AuthenticatedHttpRequest, child: Child) -> HttpResponse:
 def team(request: AuthenticatedHttpRequest, child: Child) -> HttpResponse:
     """ "Who is working with me": the team in the young person's words (R91)."""
     return _render(request, child, "team", {"people": people_working_with_me(child=child)})
+
+
+@young_person_required
+@require_GET
+def chronology(request: AuthenticatedHttpRequest, child: Child) -> HttpResponse:
+    """ "What has happened": the young person's own chronology, in plain words, newest first (R12).
+
+    Everything about them is theirs to see, except what a professional kept from them with a reason (a
+    significant event marked not for them) and a safeguarding override they have not been told of yet (R76).
+    The read is audited like any other.
+    """
+    access = child_access(user=request.user, child=child)
+    chronology = Chronology(child=child, access=access, for_young_person=True)
+    paginator: Paginator[ChronologyEntry] = Paginator(chronology, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    entries = list(page.object_list)
+    chronology_read_audit(actor=request.user, child=child, access=access, entries=entries)
+    context = {
+        "entries": entries,
+        "page": page,
+        "page_range": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
+    }
+    return _render(request, child, "chronology", context)
 
 
 @young_person_required

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "apps.referrals",
     "apps.appointments",
     "apps.passport",
+    # The shared chronology (R12): read across referrals, appointments, the team and consent.
+    "apps.chronology",
     "apps.portal",
     # The caseload read model: above teams, appointments and referrals, whose facts it gathers.
     "apps.caseload",

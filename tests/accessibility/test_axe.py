@@ -64,6 +64,7 @@ def _young_person_pages(world, college) -> list[tuple[str, str]]:
         ("preview-choose", reverse("portal:preview")),
         ("preview", reverse("portal:preview") + f"?person={world.clinician.public_id}"),
         ("preview-organisation", reverse("portal:preview") + f"?organisation={college.public_id}"),
+        ("what-has-happened", reverse("portal:chronology")),
         ("who-has-my-information", reverse("consent:my-information")),
         ("about-me", reverse("portal:about-me")),
         ("account", reverse("accounts:account")),

@@ -14,6 +14,7 @@ from apps.children.characteristics import protected_characteristics_record
 from apps.children.merging import MERGE_RULES, Strategy, child_links, child_merge
 from apps.children.models import Child, DeclaredBy, DifferentChildConfirmation, Ethnicity
 from apps.children.services import vulnerability_flag_add
+from apps.chronology.services import significant_event_record
 from apps.consent.models import ConsentReview, Disclosure, SafeguardingOverride
 from apps.consent.services import (
     consent_review_schedule,
@@ -120,6 +121,14 @@ def merge_world() -> MergeWorld:
         child=duplicate,
     )
     missed(duplicate, lead)
+    # A significant event added to the chronology by hand.
+    significant_event_record(
+        actor=lead,
+        child=with_access(duplicate, lead),
+        occurred_on=timezone.localdate() - datetime.timedelta(days=20),
+        what_happened="Moved to a new foster placement after a week in respite care.",
+        source_organisation=lead.memberships.first().organisation,
+    )
     # Messages and reminders.
     reminder_schedule(
         recipient=lead,

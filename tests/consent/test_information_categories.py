@@ -132,9 +132,27 @@ def test_a_professional_without_the_appointments_category_gets_only_those_they_h
     assert len(appointments["reason"]) > 20  # Why the rest is withheld.
     assert [a["public_id"] for a in appointments["items"]] == [str(world["member_appointment"].public_id)]
     assert LEAD_PLACE not in str(body)
-    for category in ("referrals", "assessments", "plans", "chronology"):
+    for category in ("referrals", "assessments", "plans"):
         assert body[category]["withheld"] is True, category
         assert set(body[category]) == {"withheld", "reason"}, category
+
+
+def test_the_chronology_section_is_the_chronology_s_first_page_each_entry_decided_on_its_own(world):
+    member, child = world["member"], world["child"]
+    body = _get(member, child)
+    listed = _information(member).get(f"/api/v1/children/{child.public_id}/chronology/").json()
+
+    chronology = body["chronology"]
+    assert chronology["withheld"] is False
+    assert chronology["count"] == listed["count"] > 0
+    assert chronology["items"] == listed["results"][: len(chronology["items"])]
+    # Mo holds his own missed appointment: shown. The referral he has no part in: withheld, without words.
+    shown = [entry for entry in chronology["items"] if not entry["withheld"]]
+    withheld = [entry for entry in chronology["items"] if entry["withheld"]]
+    assert {entry["kind"] for entry in shown} >= {"appointment_missed"}
+    assert {entry["category"] for entry in withheld} >= {"referrals"}
+    assert all(set(entry) == {"date", "withheld", "category", "reason"} for entry in withheld)
+    assert LEAD_PLACE not in str(chronology)
 
 
 def test_a_professional_holding_nothing_of_a_category_gets_it_withheld(world):

@@ -44,6 +44,7 @@ SUBSTANCE_NOTE = "MARKER-SUBSTANCE: cannabis most days since the summer"
 MEETING_PLACE = "MARKER-MEETING: the library on Mill Lane"
 APPOINTMENT_PLACE = "MARKER-APPOINTMENT: the boxing club on Hythe Road"
 REFERRAL_NEEDS = "MARKER-REFERRAL: not sleeping, stopped going to football"
+SIGNIFICANT_EVENT = "MARKER-CHRONOLOGY: moved in with her aunt after a fire at home"
 WITHHELD_PAGE = "Withheld: no consent to share"
 
 
@@ -118,6 +119,10 @@ MATRIX: dict[str, Row] = {
     "passport:passport-print": Row("passport"),
     "passport:proposal-create": Row("passport"),
     "passport:proposal-withdraw": Row("passport", method="post"),
+    # The chronology: anyone who may see the child opens it; each entry follows its source's category (or is
+    # withheld, saying why: tests/chronology/test_visibility.py), the significant events the chronology's.
+    "chronology:chronology": Row("chronology", marker=SIGNIFICANT_EVENT),
+    "chronology:significant-event-add": Row("change"),
     # --- API ------------------------------------------------------------------------------------------
     "children-api:detail": Row("substance_misuse", api=True, marker=SUBSTANCE_NOTE),
     "children-api:identifiers": Row("change", method="post", api=True),
@@ -167,6 +172,7 @@ MATRIX: dict[str, Row] = {
     "passport-api:child-passport": Row("passport", api=True),
     "passport-api:child-proposals": Row("passport", api=True),
     "passport-api:child-proposal-withdraw": Row("passport", method="post", api=True),
+    "chronology-api:chronology": Row("chronology", api=True, marker=SIGNIFICANT_EVENT),  # POST: "change"
 }
 
 # Routes that take a public id but are not about a child (a person's own notification).
@@ -275,6 +281,15 @@ def world(lead_professional, child, social_care):
     camhs = camhs_organisation()
     spa = ProfessionalFactory(username="spa.matrix", organisation=camhs, organisation__role="camhs-clinician")
     referral = accepted_referral(child, lead_professional, camhs, spa, presenting_needs=REFERRAL_NEEDS)
+    from apps.chronology.services import significant_event_record
+
+    significant_event_record(
+        actor=lead_professional,
+        child=child,
+        occurred_on=timezone.localdate(),
+        what_happened=SIGNIFICANT_EVENT,
+        source_organisation=social_care,
+    )
     from apps.portal.services import young_person_invite_create
 
     invite, _token = young_person_invite_create(actor=lead_professional, child=child)

@@ -122,7 +122,13 @@ def test_make_run_serves_the_sign_in_page_with_worker_and_scheduler(tmp_path):
         journeys = {
             "lead.sw": ["/caseload/", "/follow-ups/", "/referrals/queue/", "/children/"],
             "camhs.clinician": ["/referrals/queue/", "/referrals/waiting/", "/referrals/consultations/"],
-            "young.person": ["/my/", "/my/passport/", "/my/team/", "/my/information/"],
+            "young.person": [
+                "/my/",
+                "/my/passport/",
+                "/my/team/",
+                "/my/information/",
+                "/my/what-has-happened/",
+            ],
         }
         broken = {}
         for username, start in journeys.items():

@@ -6,7 +6,8 @@ the same services the browser and API use. Besides the creator's own grant, prof
 joining their team; the only other grants are view-only ones from an administrator (the independent
 reviewing officer, the team manager). So the permission rows, notifications and audit log look as in
 real use. Beyond the core record and the team, what each professional sees follows the consents, the
-competence assessments and the one safeguarding override recorded through ``apps.consent.services``.
+competence assessments and the one safeguarding override recorded through ``apps.consent.services``. A
+few significant events complete the chronologies the rest of the records already tell.
 
 Safe to run again: organisations are matched by name, people by username and children by NHS number,
 a child who already has a team keeps it, a child with any consent, competence assessment or override
@@ -17,6 +18,7 @@ with ``DEBUG`` off unless ``--force`` is given, because every demo persona share
 from apps.demo.loader.base import DEFAULT_FIXTURE, birth_date, demo_totp_key_hex
 from apps.demo.loader.care import CareLoader
 from apps.demo.loader.characteristics import CharacteristicsLoader
+from apps.demo.loader.chronology import ChronologyLoader
 from apps.demo.loader.consent import ConsentLoader
 from apps.demo.loader.people import PeopleLoader
 from apps.demo.loader.teams import TeamsLoader
@@ -24,10 +26,13 @@ from apps.demo.loader.teams import TeamsLoader
 __all__ = ["DEFAULT_FIXTURE", "DemoLoader", "birth_date", "demo_totp_key_hex"]
 
 
-class DemoLoader(PeopleLoader, TeamsLoader, ConsentLoader, CareLoader, CharacteristicsLoader):
+class DemoLoader(
+    PeopleLoader, TeamsLoader, ConsentLoader, CareLoader, CharacteristicsLoader, ChronologyLoader
+):
     """Creates whatever of the demo data is missing, counting what it created and what it found.
 
-    Each journey's steps live in their own module (people, teams, consent, care); this puts them in order.
+    Each journey's steps live in their own module (people, teams, consent, care, chronology); this puts them
+    in order.
     """
 
     def load(self) -> None:
@@ -46,3 +51,4 @@ class DemoLoader(PeopleLoader, TeamsLoader, ConsentLoader, CareLoader, Character
         self.load_referrals(children)
         self.load_passports(children)
         self.load_characteristics(children)
+        self.load_chronology(children)

@@ -17,13 +17,14 @@ with ``DEBUG`` off unless ``--force`` is given, because every demo persona share
 from apps.demo.loader.base import DEFAULT_FIXTURE, birth_date, demo_totp_key_hex
 from apps.demo.loader.care import CareLoader
 from apps.demo.loader.consent import ConsentLoader
+from apps.demo.loader.identity import IdentityLoader
 from apps.demo.loader.people import PeopleLoader
 from apps.demo.loader.teams import TeamsLoader
 
 __all__ = ["DEFAULT_FIXTURE", "DemoLoader", "birth_date", "demo_totp_key_hex"]
 
 
-class DemoLoader(PeopleLoader, TeamsLoader, ConsentLoader, CareLoader):
+class DemoLoader(PeopleLoader, TeamsLoader, ConsentLoader, CareLoader, IdentityLoader):
     """Creates whatever of the demo data is missing, counting what it created and what it found.
 
     Each journey's steps live in their own module (people, teams, consent, care); this puts them in order.
@@ -44,3 +45,4 @@ class DemoLoader(PeopleLoader, TeamsLoader, ConsentLoader, CareLoader):
         self.load_appointments(children)
         self.load_referrals(children)
         self.load_passports(children)
+        self.load_identity(children)

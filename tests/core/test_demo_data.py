@@ -214,9 +214,7 @@ class TestTheLoadedDemo:
         fixture = json.loads(DEFAULT_FIXTURE.read_text())
         wanted = {record["nhs_number"]: record["age_years"] for record in fixture["children"]}
         today = timezone.localdate()
-        assert {
-            child.nhs_number: age_on(child.date_of_birth, today) for child in records()
-        } == wanted
+        assert {child.nhs_number: age_on(child.date_of_birth, today) for child in records()} == wanted
         assert (min(wanted.values()), max(wanted.values())) == (3, 19)
 
     def test_young_person_is_linked_to_a_child_aged_sixteen(self):

@@ -194,7 +194,12 @@ def merge_preview(request: AuthenticatedHttpRequest, public_id, duplicate_id) ->
 def merge_detail(request: AuthenticatedHttpRequest, public_id, merge_id) -> HttpResponse:
     """The record of one merge into this child's record: who, why, when, how many rows moved; and, for someone
     who may change the record, within the time allowed, reversing it with a reason."""
-    child = access_child(request.user, public_id)
+    # Anyone who sees the record reads its merges; reversing one needs permission to change it (403 first).
+    child = (
+        _child_to_change(request.user, public_id)
+        if request.method == "POST"
+        else access_child(request.user, public_id)
+    )
     merge: ChildMerge = get_object_or_404(merges_of(child=child), public_id=merge_id, survivor=child)
     form = ReasonForm(
         request.POST if request.method == "POST" else None,
@@ -204,7 +209,6 @@ def merge_detail(request: AuthenticatedHttpRequest, public_id, merge_id) -> Http
         warning=True,
     )
     if request.method == "POST":
-        child = _child_to_change(request.user, public_id)
         merge.survivor = child  # With the access decision the service asks.
         if form.is_valid():
             try:

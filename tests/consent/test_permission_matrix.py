@@ -70,6 +70,12 @@ MATRIX: dict[str, Row] = {
     "children:family-member-add": Row("change"),
     "children:family-member-edit": Row("change"),
     "children:family-member-remove": Row("change"),
+    # One record per child and identity you can trust (R2): a merge needs both records changeable; reading a
+    # merge record is open to anyone who sees the child (tests/children/test_merge_pages.py).
+    "children:nhs-number": Row("change"),
+    "children:merge": Row("change"),
+    "children:merge-preview": Row("change"),
+    "children:merge-detail": Row("change", method="post"),
     "teams:team": Row("team"),
     "teams:member-add": Row("change"),
     "teams:member-end": Row("change"),
@@ -130,6 +136,10 @@ MATRIX: dict[str, Row] = {
     "children-api:vulnerabilities": Row("change", method="post", api=True),
     "children-api:family-members": Row("change", method="post", api=True),
     "children-api:protected-characteristics": Row("change", method="patch", api=True),
+    "children-api:nhs-number-status": Row("change", method="post", api=True),
+    "children-api:merges": Row("change", method="post", api=True),
+    "children-api:merge-preview": Row("change", method="post", api=True),
+    "children-api:merge-reverse": Row("change", method="post", api=True),
     "teams-api:team": Row("team", api=True),
     "teams-api:members": Row("change", method="post", api=True),
     "teams-api:member-end": Row("change", method="post", api=True),
@@ -312,6 +322,8 @@ def world(lead_professional, child, social_care):
         "objection_id": objection.public_id,
         "section": "about_me",
         "proposal_id": uuid.uuid4(),
+        "duplicate_id": uuid.uuid4(),
+        "merge_id": uuid.uuid4(),
     }
     return {"child": child, "lead": lead_professional, "member": member, "ids": ids}
 
@@ -339,6 +351,8 @@ def _url(name: str, ids: dict) -> str:
         ["public_id", "section"],
         ["public_id", "proposal_id"],
         ["public_id", "invite_id"],
+        ["public_id", "duplicate_id"],
+        ["public_id", "merge_id"],
     ):
         try:
             return reverse(name, kwargs={key: ids[key] for key in keys})

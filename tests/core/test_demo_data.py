@@ -106,6 +106,11 @@ def visible(username: str, perm: str = "view_child"):
     return Child.objects.restrict(person(username), perm)
 
 
+def records():
+    """The demo's children: not the tombstone of the duplicate record merged into Tyler's."""
+    return Child.objects.filter(merged_into__isnull=True)
+
+
 def counts() -> dict[str, int]:
     models = [
         Organisation,
@@ -142,7 +147,9 @@ def counts() -> dict[str, int]:
 @pytest.mark.usefixtures("demo")
 class TestTheLoadedDemo:
     def test_loading_creates_forty_children_the_ten_personas_and_two_former_staff(self):
-        assert Child.objects.count() == 40
+        # Forty children, and one duplicate record merged into Tyler's (its tombstone).
+        assert Child.objects.filter(merged_into__isnull=True).count() == 40
+        assert Child.objects.filter(merged_into__isnull=False).count() == 1
         assert set(User.objects.filter(is_active=True).values_list("username", flat=True)) == PERSONAS
         assert set(User.objects.filter(is_active=False).values_list("username", flat=True)) == FORMER_STAFF
 
@@ -216,9 +223,7 @@ class TestTheLoadedDemo:
         fixture = json.loads(DEFAULT_FIXTURE.read_text())
         wanted = {record["nhs_number"]: record["age_years"] for record in fixture["children"]}
         today = timezone.localdate()
-        assert {
-            child.nhs_number: age_on(child.date_of_birth, today) for child in Child.objects.all()
-        } == wanted
+        assert {child.nhs_number: age_on(child.date_of_birth, today) for child in records()} == wanted
         assert (min(wanted.values()), max(wanted.values())) == (3, 19)
 
     def test_young_person_is_linked_to_a_child_aged_sixteen(self):
@@ -226,14 +231,14 @@ class TestTheLoadedDemo:
         assert age_on(child.date_of_birth, timezone.localdate()) == 16
 
     def test_every_nhs_number_is_valid_and_from_the_test_range(self):
-        numbers = list(Child.objects.values_list("nhs_number", flat=True))
+        numbers = list(records().values_list("nhs_number", flat=True))
         assert len(numbers) == 40
         for number in numbers:
             assert number.startswith("999"), number
             validate_nhs_number(number)
 
     def test_children_are_created_through_the_services_with_creator_grants_and_audit_rows(self):
-        for child in Child.objects.all():
+        for child in records():
             assert AccessGrant.objects.filter(
                 child=child, user=child.created_by, basis=AccessGrant.Basis.CREATOR
             ).exists()
@@ -254,7 +259,7 @@ class TestTheLoadedDemo:
         assert not administrator_grants.filter(can_change=True).exists()
 
     def test_every_child_has_a_team_with_caregivers_and_trusted_adults_among_them(self):
-        assert not Child.objects.filter(team_memberships__isnull=True).exists()
+        assert not records().filter(team_memberships__isnull=True).exists()
         caregivers = TeamMembership.objects.filter(kind=TeamMembership.Kind.CAREGIVER)
         assert set(caregivers.values_list("caregiver_role", flat=True)) >= {
             TeamMembership.CaregiverRole.FOSTER_CARER,
@@ -543,6 +548,21 @@ class TestTheLoadedDemo:
         oliwer = Child.objects.get(given_name="Oliwer")
         [row] = [row for row in caseload(user=person("lead.sw"), only="consent_gaps") if row.child == oliwer]
         assert GapKind.PARENT_CONSENT_REVIEW_DUE in {gap.kind for gap in row.consent_gaps}
+
+    def test_nhs_numbers_are_mostly_verified_a_request_for_access_waits_and_a_duplicate_was_merged(self):
+        from apps.children.models import ChildMerge, NhsNumberStatus
+        from apps.teams.models import AccessRequest
+
+        verified = Child.objects.filter(nhs_number_status=NhsNumberStatus.VERIFIED)
+        assert 30 <= verified.count() < 40
+        assert not verified.filter(nhs_number_verified_by__isnull=True).exists()
+        (request,) = AccessRequest.objects.filter(status=AccessRequest.Status.PENDING)
+        assert request.requested_by.username == "outsider"
+        assert request.child.given_name == "Ellie-Mae"
+        merge = ChildMerge.objects.get()
+        assert merge.survivor.given_name == "Tyler"
+        assert merge.duplicate.given_name == "Tyla"
+        assert not Child.objects.restrict(User.objects.get(username="outsider")).exists()
 
     def test_loading_twice_changes_nothing(self):
         before = counts()

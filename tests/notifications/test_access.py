@@ -58,6 +58,9 @@ CATEGORY_OF_KIND = {
     Notification.Kind.MESSAGE: Category.CORE,
     Notification.Kind.PASSPORT_PROPOSAL: Category.CORE,
     Notification.Kind.PASSPORT_DECISION: Category.CORE,
+    # A request for access names the child only to someone who sees the core record (apps.teams), else none.
+    Notification.Kind.ACCESS_REQUEST: Category.CORE,
+    Notification.Kind.ACCESS_REQUEST_ANSWER: Category.CORE,
 }
 TODAY = datetime.datetime(2026, 11, 24, 12, 0, tzinfo=datetime.UTC)
 

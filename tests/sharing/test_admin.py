@@ -2,9 +2,11 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.audit.models import AuditEvent
 from apps.children.models import Child
+from apps.children.verification import child_nhs_number_status_record
 from apps.sharing.models import AccessGrant
 from tests.auth import sign_in
 from tests.factories import ProfessionalFactory
@@ -18,7 +20,13 @@ def admin_client(client):
     return client
 
 
-def test_an_administrator_grants_access_by_nhs_number_with_a_reason(admin_client, child, outsider):
+def test_an_administrator_grants_access_by_nhs_number_with_a_reason(
+    admin_client, child, outsider, lead_professional
+):
+    # Only a verified NHS number finds a record (an unverified one: tests/children/test_nhs_number.py).
+    child_nhs_number_status_record(
+        actor=lead_professional, child=child, status="verified", verified_on=timezone.localdate()
+    )
     spaced = f"{child.nhs_number[:3]} {child.nhs_number[3:6]} {child.nhs_number[6:]}"
     response = admin_client.post(
         reverse("admin:sharing_accessgrant_add"),

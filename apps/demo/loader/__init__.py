@@ -20,6 +20,7 @@ from apps.demo.loader.care import CareLoader
 from apps.demo.loader.characteristics import CharacteristicsLoader
 from apps.demo.loader.chronology import ChronologyLoader
 from apps.demo.loader.consent import ConsentLoader
+from apps.demo.loader.identity import IdentityLoader
 from apps.demo.loader.people import PeopleLoader
 from apps.demo.loader.teams import TeamsLoader
 
@@ -27,12 +28,18 @@ __all__ = ["DEFAULT_FIXTURE", "DemoLoader", "birth_date", "demo_totp_key_hex"]
 
 
 class DemoLoader(
-    PeopleLoader, TeamsLoader, ConsentLoader, CareLoader, CharacteristicsLoader, ChronologyLoader
+    PeopleLoader,
+    TeamsLoader,
+    ConsentLoader,
+    CareLoader,
+    CharacteristicsLoader,
+    ChronologyLoader,
+    IdentityLoader,
 ):
     """Creates whatever of the demo data is missing, counting what it created and what it found.
 
-    Each journey's steps live in their own module (people, teams, consent, care, chronology); this puts them
-    in order.
+    Each journey's steps live in their own module (people, teams, consent, care, characteristics,
+    chronology, identity); this puts them in order.
     """
 
     def load(self) -> None:
@@ -52,3 +59,4 @@ class DemoLoader(
         self.load_passports(children)
         self.load_characteristics(children)
         self.load_chronology(children)
+        self.load_identity(children)

@@ -46,7 +46,7 @@ class IsProfessionalOrParentCarer(IsAuthenticated):
 
 
 class AgencyOutputSerializer(serializers.Serializer):
-    id = serializers.UUIDField(source="public_id", help_text="The organisation's public id.")
+    public_id = serializers.UUIDField(help_text="The organisation's public id.")
     name = serializers.CharField()
 
     class Meta:
@@ -111,7 +111,6 @@ def chronology_entry_data(entry: ChronologyEntry) -> dict:
 
 
 class SignificantEventOutputSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="public_id")
     source_organisation = AgencyOutputSerializer(help_text="The agency it came from.")
     recorded_by = serializers.CharField(help_text="Who added it.")
 
@@ -119,7 +118,7 @@ class SignificantEventOutputSerializer(serializers.ModelSerializer):
         model = SignificantEvent
         ref_name = "SignificantEvent"
         fields = [
-            "id",
+            "public_id",
             "occurred_on",
             "what_happened",
             "in_plain_words",

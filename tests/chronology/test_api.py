@@ -142,7 +142,7 @@ def test_the_lead_adds_a_significant_event(world):
     assert body["category"] == "chronology"
     assert body["not_for_young_person_reason"] == "She will hear it from me"
     assert body["source_organisation"]["name"] == "Chronology Borough Council"
-    assert SignificantEvent.objects.filter(public_id=body["id"]).exists()
+    assert SignificantEvent.objects.filter(public_id=body["public_id"]).exists()
 
 
 @pytest.mark.parametrize(

@@ -321,8 +321,15 @@ def test_information_has_every_category_and_withholds_what_is_not_consented(
     assert body["core"]["withheld"] is False
     assert body["core"]["record"]["known_as"] == child.known_as
     assert body["plans"] == {"withheld": False, "meetings": [], "open_actions": []}
-    for category in set(Category.values) - {"core", "plans"}:
+    for category in set(Category.values) - {"core", "plans", "chronology"}:
         assert withheld(body[category]), category
+    # The chronology is answered to anyone who sees the child, each entry by its own category.
+    assert body["chronology"]["withheld"] is False
+    assert all(
+        entry["withheld"]
+        for entry in body["chronology"]["items"]
+        if entry["category"] not in {"core", "plans"}
+    ), body["chronology"]["items"]
 
 
 def test_a_category_with_nothing_recorded_is_empty_not_withheld(

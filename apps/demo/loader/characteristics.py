@@ -17,8 +17,11 @@ class CharacteristicsLoader(DemoLoaderBase):
                 self.present["children with protected characteristics"] += 1
                 continue
             # Told by the young person themselves: on their own account, as on the portal.
-            told_by_them = item["declared_by"] == DeclaredBy.YOUNG_PERSON and child.account is not None
-            actor = child.account if told_by_them else self.people[item["recorded_by"]]
+            account = child.account
+            if item["declared_by"] == DeclaredBy.YOUNG_PERSON and account is not None:
+                actor = account
+            else:
+                actor = self.people[item["recorded_by"]]
             try:
                 protected_characteristics_record(
                     actor=actor, child=child, declared_by=item["declared_by"], **item["answers"]

@@ -32,6 +32,7 @@ from apps.children.models import (
 )
 from apps.children.services import child_update
 from apps.core.exceptions import ApplicationError
+from apps.core.locking import lock_for_change
 
 # Every answer a caller may give: the questions, their own-words fields, first language's "prefer not to say".
 ANSWER_FIELDS = (
@@ -127,6 +128,9 @@ def protected_characteristics_record(
         raise ValidationError(errors)
 
     with transaction.atomic():
+        # The child's row first: two first answers at once queue here, so the second finds the first's row
+        # and changes it (answers to different questions both hold) rather than failing on the unique row.
+        lock_for_change(child, "first_language", "interpreter_needed")
         row = ProtectedCharacteristics.objects.select_for_update(of=("self",)).filter(child=child).first()
         created = row is None
         row = row or ProtectedCharacteristics(child=child)
@@ -186,6 +190,9 @@ def protected_characteristics_clear(*, actor: User, child: Child) -> bool:
     and interpreter need stay on the record, where the team needs them to talk with them. True if there
     were answers to remove."""
     with transaction.atomic():
+        # The child's row first: two first answers at once queue here, so the second finds the first's row
+        # and changes it (answers to different questions both hold) rather than failing on the unique row.
+        lock_for_change(child, "first_language", "interpreter_needed")
         row = ProtectedCharacteristics.objects.select_for_update(of=("self",)).filter(child=child).first()
         if row is None:
             return False

@@ -119,7 +119,7 @@ def referral_accept(
 def _alternatives_build(
     *, referral: Referral, alternatives: Iterable[Mapping], actor: User
 ) -> list[DeclineAlternative]:
-    built = []
+    arranged = []
     for number, item in enumerate(alternatives, start=1):
         kind = (item.get("kind") or "").strip()
         detail = (item.get("detail") or "").strip()
@@ -141,7 +141,7 @@ def _alternatives_build(
                 f"Alternative {number}: describe, in plain English, what was arranged and what happens next.",
                 field="alternatives",
             )
-        built.append(
+        arranged.append(
             DeclineAlternative(
                 referral=referral,
                 kind=kind,
@@ -151,13 +151,13 @@ def _alternatives_build(
                 arranged_by=actor,
             )
         )
-    if not built:
+    if not arranged:
         raise ApplicationError(
             "A referral cannot be declined without an alternative. Record at least one: an onward referral, "
             "a named service, advice to the referrer or a network meeting.",
             field="alternatives",
         )
-    return built
+    return arranged
 
 
 def _decline_check(referral: Referral) -> None:
@@ -198,7 +198,7 @@ def referral_decline(
             "Explain the decision in plain English: the young person and family will read it.",
             field="explanation",
         )
-    built = _alternatives_build(referral=referral, alternatives=alternatives, actor=actor)
+    arranged = _alternatives_build(referral=referral, alternatives=alternatives, actor=actor)
     needs_senior = reason in INSTABILITY_REASONS
     decided_at = _when(declined_at, after=referral.triaged_at or referral.received_at, field="declined_at")
     with transaction.atomic():
@@ -222,7 +222,7 @@ def referral_decline(
                 "decided_at",
             ]
         )
-        DeclineAlternative.objects.bulk_create(built)
+        DeclineAlternative.objects.bulk_create(arranged)
         audit_record(
             actor=actor,
             action=AuditEvent.Action.UPDATE,
@@ -231,7 +231,7 @@ def referral_decline(
             detail={
                 "fields": ["status", "decline_reason"],
                 "status": referral.status,
-                "alternatives": len(built),
+                "alternatives": len(arranged),
             },
         )
         if needs_senior:

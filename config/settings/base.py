@@ -332,6 +332,8 @@ BEACON_KEEP_ALIVE_SECONDS = env.int("BEACON_KEEP_ALIVE_SECONDS", default=60)
 # A long form's unsent draft (apps.accounts.drafts) is restored to its author for this long after it was last
 # saved, then deleted: long enough for a Friday afternoon's timeout to be found on Monday morning.
 BEACON_FORM_DRAFT_HOURS = env.int("BEACON_FORM_DRAFT_HOURS", default=72)
+# The demo (config/settings/local.py): load_demo_data may load the personas, whose password is published.
+BEACON_DEMO_SITE = False
 
 # Two factors (django-otp): the name an authenticator app shows beside the code.
 OTP_TOTP_ISSUER = "Beacon"

@@ -254,3 +254,18 @@ def test_the_warning_says_that_typing_counts_and_drafts_are_kept(signed_in_clien
 
     assert 'data-session-keep-alive-seconds="45"' in page
     assert "Typing counts as doing something: you stay signed in while you type." in page
+
+
+def test_every_draft_form_names_a_page_that_exists():
+    from django.urls import get_resolver
+
+    from apps.accounts.drafts import DRAFT_FORMS
+
+    resolver = get_resolver()
+    names = {
+        f"{namespace}:{name}"
+        for namespace, (_prefix, sub) in resolver.namespace_dict.items()
+        for name in sub.reverse_dict
+        if isinstance(name, str)
+    }
+    assert set(DRAFT_FORMS) <= names

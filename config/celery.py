@@ -101,6 +101,12 @@ app.conf.beat_schedule = {
         "task": "apps.audit.tasks.audit_head_export_task",
         "schedule": crontab(minute="1-59/5"),
     },
+    # Every hour at 20 past: delete long forms' drafts past BEACON_FORM_DRAFT_HOURS (they are never shown
+    # once past it; this removes what was typed about a child from the database).
+    "form-drafts-purge-hourly": {
+        "task": "apps.accounts.tasks.form_drafts_purge",
+        "schedule": crontab(minute=20),
+    },
     # Every day at 13:00: a second pass, so a worker that was down at 07:00 costs at most half a day.
     "action-reminders-midday": {
         "task": "apps.teams.tasks.action_reminder_sweep",

@@ -3,9 +3,9 @@ from csp.decorators import csp_replace
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
-from django_otp.admin import OTPAdminSite
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
+from apps.accounts.admin_site import BeaconAdminSite
 from apps.portal import views as portal_views
 
 # The API documentation pages are the only ones whose Content Security Policy is relaxed. Swagger UI and
@@ -16,8 +16,9 @@ from apps.portal import views as portal_views
 API_DOCS_CSP = {"style-src": [SELF, UNSAFE_INLINE], "worker-src": [SELF, "blob:"]}
 
 # The admin is for administrators who have given their second factor (issue 5). The middleware already
-# sends anyone else to the sign-in pages; OTPAdminSite refuses them again here, in case it ever did not.
-admin.site.__class__ = OTPAdminSite
+# sends anyone else to the sign-in pages; OTPAdminSite refuses them again here, in case it ever did not,
+# and BeaconAdminSite answers a signed-in non-administrator with the 403 page, not a sign-in loop.
+admin.site.__class__ = BeaconAdminSite
 
 urlpatterns = [
     # Professionals start at their caseload, young people at their own portal.

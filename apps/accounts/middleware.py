@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from apps.accounts.drafts import DRAFT_FORMS, draft_discard
 from apps.accounts.two_factor import needs_second_factor, second_factor_given, second_step_url
 
 
@@ -44,3 +45,28 @@ class TwoFactorRequiredMiddleware:
         if path.startswith(("/api/", settings.STATIC_URL)):
             return True
         return path in {reverse(name) for name in self.OPEN_URL_NAMES}
+
+
+class DraftDiscardMiddleware:
+    """Delete the sender's draft of a long form once the form has been sent (apps.accounts.drafts).
+
+    Sent means the form page's own view answered its POST with a redirect: every draft form redirects on
+    success and draws the page again, with its errors, when something must be fixed (the draft then stays).
+    Only POSTs to the few draft forms reach the database here.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        match = request.resolver_match
+        if (
+            request.method == "POST"
+            and 300 <= response.status_code < 400
+            and match is not None
+            and match.view_name in DRAFT_FORMS
+            and request.user.is_authenticated
+        ):
+            draft_discard(user=request.user, key=request.path)
+        return response

@@ -186,3 +186,27 @@ class YoungPersonInvite(models.Model):
 
     def __str__(self) -> str:
         return f"Invite made {self.created_at:%d %b %Y}"
+
+
+class FormDraft(models.Model):
+    """What someone has typed into a long form and not yet sent, kept so that a session that ends for want
+    of activity loses nothing (issue 14; the rules and why the server keeps it are in apps.accounts.drafts).
+
+    One per person and form page (``key`` is the page's path). Only ever shown to ``user``, on that page,
+    after the page's own view has asked the access decision; deleted when the form is sent and
+    ``BEACON_FORM_DRAFT_HOURS`` after it was last saved.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="form_drafts")
+    key = models.CharField(max_length=300)
+    # The form's fields by name, each a list of values (a checkbox group has several): never a password,
+    # code or token (apps.accounts.drafts.draft_save drops them).
+    fields = models.JSONField(default=dict)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_draft_per_person_and_form")]
+        indexes = [models.Index(fields=["updated_at"], name="form_draft_updated_at")]
+
+    def __str__(self) -> str:
+        return f"Draft of {self.key} saved {self.updated_at:%d %b %Y %H:%M}"

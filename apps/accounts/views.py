@@ -2,6 +2,8 @@
 (apps/accounts/two_factor.py), the lockout page, the person's own account page, and young people's invite
 links to make their own account."""
 
+import json
+
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
@@ -17,6 +19,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.accounts import two_factor
+from apps.accounts.drafts import DraftRefused, draft_save
 from apps.accounts.forms import SecondFactorForm, SignInForm
 from apps.accounts.http import AuthenticatedHttpRequest
 from apps.accounts.services import user_sign_out_everywhere
@@ -229,12 +232,24 @@ def sign_out_everywhere(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect("accounts:sign-in")
 
 
-@require_GET
+@require_POST
 def session_keep_alive(request: HttpRequest) -> HttpResponse:
-    """Called by the "Stay signed in" button: the session middleware has already moved the session on.
+    """Called while someone types into a form and by the "Stay signed in" button: the session middleware
+    has already moved the session on (or signed it out, at the idle or the absolute limit: this view then
+    never runs). A POST with the CSRF token, so another site cannot keep a session alive.
 
-    Not ``login_required``: a redirect to the sign-in page would look like success to a script.
+    A long form sends what has been typed with it (``draft_key``, the form page's path, and ``draft``, its
+    fields as JSON): kept as the person's draft (apps.accounts.drafts). Nothing about a child is read, so
+    nothing is audited. Not ``login_required``: a redirect to the sign-in page would look like success to
+    a script.
     """
     if not request.user.is_authenticated:
         return HttpResponse(status=401)
+    draft_key = request.POST.get("draft_key")
+    if draft_key:
+        try:
+            fields = json.loads(request.POST.get("draft", ""))
+            draft_save(user=request.user, key=draft_key, fields=fields)
+        except (ValueError, DraftRefused) as error:  # json.JSONDecodeError is a ValueError
+            return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
     return HttpResponse(status=204)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", views.children_list, name="list"),
     path("new/", views.find_child, name="find"),
     path("new/details/", views.create_child, name="create"),
+    path("new/nhs-number-check/", views.nhs_number_check, name="nhs-number-check"),
     path("new/ask-for-access/", identity.ask_for_access, name="ask-for-access"),
     path("<uuid:public_id>/", views.child_page, name="detail"),
     path("<uuid:public_id>/edit/", views.edit_child, name="edit"),

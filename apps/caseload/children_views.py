@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.decorators import professional_required
 from apps.accounts.http import AuthenticatedHttpRequest
@@ -60,6 +60,7 @@ from apps.children.throttling import possible_match_wait_seconds
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.forms import add_service_errors
 from apps.core.htmx import wants_fragment
+from apps.core.nhs_number import normalise_nhs_number, validate_nhs_number
 from apps.core.pagination import CountedPaginator
 from apps.sharing.selectors import access_child, child_list_audit
 from apps.teams.selectors import current_lead_appointment, team_roster
@@ -286,6 +287,23 @@ def find_child(request: AuthenticatedHttpRequest) -> HttpResponse:
             return redirect("children:create")
         return render(request, "children/find.html", {"form": form, **_matches_context(matches)})
     return render(request, "children/find.html", {"form": form})
+
+
+@professional_required
+@require_POST
+def nhs_number_check(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """What is wrong with the NHS number typed at step one, asked as the box is left (htmx): the rule the
+    search and the record use (``validate_nhs_number``), so the browser holds no copy of it. Empty when
+    the number is right or not typed yet. Reads no record, so nothing is audited; a POST, so the number
+    stays out of addresses and logs."""
+    number = normalise_nhs_number(request.POST.get("nhs_number", ""))
+    problem = ""
+    if number:
+        try:
+            validate_nhs_number(number)
+        except ValidationError as error:
+            problem = error.messages[0]
+    return render(request, "children/includes/nhs_number_check.html", {"problem": problem})
 
 
 def _searched(request: HttpRequest) -> dict | None:

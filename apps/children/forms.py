@@ -10,6 +10,7 @@ from typing import cast
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Button, Field, Fieldset, Fixed, Fluid, Layout, Size
 from django import forms
+from django.urls import reverse
 
 from apps.accounts.models import Organisation
 from apps.children.models import (
@@ -27,7 +28,7 @@ from apps.children.models import (
 )
 from apps.children.services import CHILD_FIELDS, FAMILY_MEMBER_FIELDS
 from apps.core.forms import GovukDateField
-from apps.core.nhs_number import format_nhs_number
+from apps.core.nhs_number import format_nhs_number, normalise_nhs_number, validate_nhs_number
 
 NHS_NUMBER_HINT = "10 digits, like 999 000 0018. Spaces or dashes are fine."
 # Children's names and NHS numbers are not for the browser to remember and suggest to the next person.
@@ -65,7 +66,13 @@ def _helper(*layout) -> FormHelper:
 
 
 class FindChildForm(forms.Form):
-    """What to look for before creating a record (R2): the NHS number, or the name and date of birth."""
+    """What to look for before creating a record (R2): the NHS number, or the name and date of birth.
+
+    The NHS number is checked here, at step one, with the rule the record itself is checked by
+    (``apps.core.nhs_number.validate_nhs_number``): a mistyped number would otherwise find nothing and lead
+    on to making a second record. The page also asks the same rule as the box is left
+    (``children:nhs-number-check``), so the mistake shows before the search.
+    """
 
     nhs_number = _nhs_number_field(label="NHS number")
     given_name = forms.CharField(label="First name", required=False, max_length=100)
@@ -77,7 +84,17 @@ class FindChildForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper(
-            _nhs_number_input(),
+            Field.text(
+                "nhs_number",
+                field_width=Fixed.TEN,
+                inputmode="numeric",
+                **NOT_REMEMBERED,
+                hx_post=reverse("children:nhs-number-check"),
+                hx_trigger="blur changed",
+                hx_target="#nhs-number-check",
+                hx_swap="innerHTML",
+            ),
+            HTML('<div id="nhs-number-check" aria-live="polite"></div>'),
             Fieldset(
                 HTML.p("If you do not know the NHS number, enter their legal name and date of birth."),
                 _name_input("given_name"),
@@ -88,6 +105,13 @@ class FindChildForm(forms.Form):
             ),
             Button.primary("search", "Check for an existing record"),
         )
+
+    def clean_nhs_number(self) -> str:
+        typed = self.cleaned_data["nhs_number"]
+        number = normalise_nhs_number(typed)
+        if number:
+            validate_nhs_number(number)
+        return typed  # As typed: the search normalises it, and the next step shows it as it was written.
 
     def clean(self) -> dict:
         cleaned = super().clean()

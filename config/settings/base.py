@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "apps.core.middleware.SessionSecurityMiddleware",
     # A professional signed in with a password only may use the sign-in pages and nothing else.
     "apps.accounts.middleware.TwoFactorRequiredMiddleware",
+    # Deletes a long form's draft once the form has been sent (apps.accounts.drafts).
+    "apps.accounts.middleware.DraftDiscardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "apps.audit.context.AuditInterfaceMiddleware",
     # After authentication and the interface mark: audits a signed-in person's 404 and 403 answers and
@@ -324,6 +326,14 @@ SESSION_COOKIE_AGE = env.int("BEACON_SESSION_COOKIE_AGE", default=8 * 60 * 60)
 BEACON_SESSION_IDLE_MINUTES = env.int("BEACON_SESSION_IDLE_MINUTES", default=30)
 # ... and this long after signing in, however active (OWASP ASVS 3.3.1 at level 2: 12 hours).
 BEACON_SESSION_MAX_AGE_HOURS = env.int("BEACON_SESSION_MAX_AGE_HOURS", default=12)
+# While someone types into a form with unsaved changes, the page tells the server this often, so the
+# session does not end under them; long forms send what has been typed with it, as a draft.
+BEACON_KEEP_ALIVE_SECONDS = env.int("BEACON_KEEP_ALIVE_SECONDS", default=60)
+# A long form's unsent draft (apps.accounts.drafts) is restored to its author for this long after it was last
+# saved, then deleted: long enough for a Friday afternoon's timeout to be found on Monday morning.
+BEACON_FORM_DRAFT_HOURS = env.int("BEACON_FORM_DRAFT_HOURS", default=72)
+# The demo (config/settings/local.py): load_demo_data may load the personas, whose password is published.
+BEACON_DEMO_SITE = False
 
 # Two factors (django-otp): the name an authenticator app shows beside the code.
 OTP_TOTP_ISSUER = "Beacon"

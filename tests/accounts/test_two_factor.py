@@ -362,3 +362,30 @@ def test_the_code_page_shows_no_menu_or_notification_count(client, lead_professi
     assert 'aria-label="Menu"' not in html
     assert "Notifications" not in html
     assert "Sign out" in html  # Its own button: someone at the wrong account can leave.
+
+
+def test_a_signed_in_non_administrator_gets_the_403_page_not_a_sign_in_loop(signed_in_client):
+    for address in ("/admin/", "/admin/accounts/user/"):
+        response = signed_in_client.get(address)
+
+        assert response.status_code == 403, address
+        page = response.content.decode()
+        assert "You cannot use this page" in page
+        assert "Only Beacon administrators can use the administration pages" in page
+
+
+def test_a_young_person_signed_in_gets_the_403_page_for_the_admin(client):
+    sign_in(client, YoungPersonUserFactory())
+
+    assert client.get("/admin/").status_code == 403
+
+
+def test_someone_signed_out_is_sent_to_beacons_sign_in_for_the_admin(client):
+    response = client.get("/admin/", follow=True)
+
+    assert [url for url, _status in response.redirect_chain] == [
+        "/admin/login/?next=/admin/",
+        f"{SIGN_IN}?next=%2Fadmin%2F",
+    ]
+    assert response.status_code == 200
+    assert "Sign in" in response.content.decode()

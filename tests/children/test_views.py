@@ -837,3 +837,48 @@ def test_the_list_never_counts_a_flag_the_viewer_may_not_see(client, child, lead
 
     row = client.get(reverse("children:list")).context["children"][0]
     assert row.current_flag_count == 1
+
+
+# --- The NHS number is checked at step one (issue 14) --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("999 000 0019", "the last digit does not match the check"),
+        ("999 000 001", "An NHS number is 10 digits long; this one has 9"),
+        ("999-ABC-0018", "Enter an NHS number using numbers only"),
+    ],
+)
+def test_step_one_refuses_a_mistyped_nhs_number_saying_what_is_wrong(signed_in_client, child, typed, message):
+    response = signed_in_client.post(FIND, {"nhs_number": typed})
+
+    assert response.status_code == 200  # not on to "no record found" and a second record
+    page = response.text
+    assert 'class="govuk-error-summary"' in page
+    assert message in page
+    assert "children:searched" not in signed_in_client.session  # nothing carried on to step two
+
+
+def test_step_one_checks_the_nhs_number_as_the_box_is_left_with_the_same_rule(signed_in_client):
+    check = reverse("children:nhs-number-check")
+
+    form_page = signed_in_client.get(FIND).text
+    assert f'hx-post="{check}"' in form_page
+    assert 'hx-trigger="blur changed"' in form_page
+
+    wrong = signed_in_client.post(check, {"nhs_number": "999 000 0019"}, headers={"HX-Request": "true"})
+    assert wrong.status_code == 200
+    assert "the last digit does not match the check" in wrong.text
+    assert "govuk-error-message" in wrong.text
+
+    right = signed_in_client.post(check, {"nhs_number": "999 000 0018"}, headers={"HX-Request": "true"})
+    assert right.text.strip() == ""
+    assert signed_in_client.post(check, {"nhs_number": ""}).text.strip() == ""
+    assert signed_in_client.get(check).status_code == 405
+
+
+def test_the_nhs_number_check_is_for_signed_in_professionals(client):
+    response = client.post(reverse("children:nhs-number-check"), {"nhs_number": "999 000 0018"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:sign-in"))

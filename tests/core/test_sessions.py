@@ -112,8 +112,8 @@ def test_pages_carry_the_idle_limit_and_keep_alive_for_the_warning(signed_in_cli
 
 
 def test_keep_alive_answers_204_signed_in_and_401_signed_out(signed_in_client, client):
-    assert signed_in_client.get(reverse("accounts:session-keep-alive")).status_code == 204
-    assert Client().get(reverse("accounts:session-keep-alive")).status_code == 401
+    assert signed_in_client.post(reverse("accounts:session-keep-alive")).status_code == 204
+    assert Client().post(reverse("accounts:session-keep-alive")).status_code == 401
 
 
 def test_sign_out_everywhere_ends_every_session_and_token(lead_professional, outsider):

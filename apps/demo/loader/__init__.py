@@ -11,8 +11,9 @@ few significant events complete the chronologies the rest of the records already
 
 Safe to run again: organisations are matched by name, people by username and children by NHS number,
 a child who already has a team keeps it, a child with any consent, competence assessment or override
-keeps those, and anything already there is left as it is. Refuses to run
-with ``DEBUG`` off unless ``--force`` is given, because every demo persona shares one published password.
+keeps those, and anything already there is left as it is. Refuses to run outside the demo's settings
+(``BEACON_DEMO_SITE``) with ``DEBUG`` off unless ``--force`` is given, because every demo persona shares one
+published password.
 """
 
 from apps.demo.loader.base import DEFAULT_FIXTURE, birth_date, demo_totp_key_hex

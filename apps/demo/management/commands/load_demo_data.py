@@ -24,12 +24,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force",
             action="store_true",
-            help="Load even though DEBUG is off (the personas share a published password: never live).",
+            help="Load even though DEBUG is off and this is not the demo's settings (the personas share a "
+            "published password: never live).",
         )
         parser.add_argument("--fixture", default=str(DEFAULT_FIXTURE), help="The demo data file to load.")
 
     def handle(self, *args, force: bool, fixture: str, **options) -> None:
-        if not settings.DEBUG and not force:
+        if not (settings.DEBUG or settings.BEACON_DEMO_SITE) and not force:
             raise CommandError(
                 "DEBUG is off, so this looks like a live system. The demo personas share a published "
                 "password; pass --force only if you are sure this is a throwaway environment."

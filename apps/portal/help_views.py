@@ -27,7 +27,7 @@ SENT_KEY = "portal_help_sent"
 @young_person_required
 @require_http_methods(["GET", "POST"])
 def ask_for_help(request: AuthenticatedHttpRequest, child: Child) -> HttpResponse:
-    form = YoungPersonHelpForm(request.POST or None)
+    form = YoungPersonHelpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             help_request = help_request_from_young_person(actor=request.user, **form.cleaned_data)

@@ -34,7 +34,7 @@ SENT_KEY = "front_door_sent"
 @require_http_methods(["GET", "POST"])
 def ask_for_help(request: HttpRequest) -> HttpResponse:
     organisation = front_door_organisation()
-    form = ParentHelpForm(request.POST or None)
+    form = ParentHelpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         wait = front_door_wait_seconds(request)
         if wait is not None:

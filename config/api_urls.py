@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("apps.notifications.api_urls")),
     path("", include("apps.passport.api_urls")),
     path("", include("apps.chronology.api_urls")),
+    path("", include("apps.directory.api_urls")),
     # Keep last: any other path under /api/v1/ is a 404 in the API's error shape, not Django's HTML page.
     re_path(r"^", EndpointNotFoundApi.as_view(), name="api-not-found"),
 ]

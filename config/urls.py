@@ -34,6 +34,8 @@ urlpatterns = [
     path("", include("apps.appointments.urls")),
     path("", include("apps.passport.urls")),
     path("", include("apps.chronology.urls")),
+    path("", include("apps.directory.urls")),
+    path("", include("apps.referrals.front_door_urls")),
     path("notifications/", include("apps.notifications.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -245,6 +245,9 @@ MERGE_RULES: dict[str, MergeRule] = {
     ),
     "referrals.Consultation": _moved("Consultations before referral.", Category.REFERRALS),
     "referrals.Referral": _moved("Referrals and their decisions.", Category.REFERRALS),
+    "referrals.HelpRequest": _moved(
+        "Requests for help the young person sent themselves.", Category.REFERRALS
+    ),
     "referrals.WaitingListEntry": _moved("Places on waiting lists.", Category.REFERRALS),
     "appointments.Appointment": _moved("Appointments and attendance.", Category.APPOINTMENTS),
     "appointments.MissedAppointmentFollowUp": _moved(

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.portal import views
+from apps.portal import help_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -19,6 +19,8 @@ urlpatterns = [
     path("my/passport/preview/", views.preview, name="preview"),
     path("my/about-me/", views.about_me, name="about-me"),
     path("my/about-me/remove/", views.about_me_remove, name="about-me-remove"),
+    path("my/ask-for-help/", help_views.ask_for_help, name="ask-for-help"),
+    path("my/ask-for-help/sent/", help_views.ask_for_help_sent, name="ask-for-help-sent"),
     path("my/easy-read/", views.format_choose, {"choice": "easy-read"}, name="easy-read"),
     path("my/standard/", views.format_choose, {"choice": "standard"}, name="standard"),
 ]

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Organisation
 from apps.core.forms import GovukDateField, TimeOfDayField
+from apps.directory.models import Service
 from apps.referrals.models import (
     ConcernLevel,
     Consultation,
@@ -269,6 +270,13 @@ class DeclineForm(forms.Form):
             self.fields[f"alternative_{row}_organisation"] = OrganisationChoiceField(
                 label="Service on Beacon (optional)", empty_label="Not on Beacon", required=False
             )
+            self.fields[f"alternative_{row}_directory_service"] = forms.ModelChoiceField(
+                label="Service from the directory (optional)",
+                queryset=Service.objects.listed().order_by("name"),
+                to_field_name="public_id",
+                empty_label="Not in the directory",
+                required=False,
+            )
             self.fields[f"alternative_{row}_service_name"] = forms.CharField(
                 label="Or the service's name", required=False, max_length=200
             )
@@ -279,6 +287,7 @@ class DeclineForm(forms.Form):
                 Fieldset(
                     Field.select(f"alternative_{row}_kind"),
                     Field.select(f"alternative_{row}_organisation"),
+                    Field.select(f"alternative_{row}_directory_service"),
                     Field.text(f"alternative_{row}_service_name", field_width=Fluid.TWO_THIRDS),
                     Field.textarea(f"alternative_{row}_detail", rows=2),
                     legend=f"Alternative {row}" + (" (at least one)" if row == 1 else " (optional)"),
@@ -300,6 +309,7 @@ class DeclineForm(forms.Form):
                 "kind": data.get(f"alternative_{row}_kind", ""),
                 "organisation": data.get(f"alternative_{row}_organisation"),
                 "service_name": data.get(f"alternative_{row}_service_name", ""),
+                "directory_service": data.get(f"alternative_{row}_directory_service"),
                 "detail": data.get(f"alternative_{row}_detail", ""),
             }
             for row in range(1, ALTERNATIVE_ROWS + 1)

@@ -309,6 +309,10 @@ class DeclineAlternative(models.Model):
         "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     service_name = models.CharField(max_length=200, blank=True)
+    # The directory's entry for the service (R39, R49): its "what to expect" page goes to the family.
+    directory_service = models.ForeignKey(
+        "directory.Service", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # In plain English: this is what the family reads.
     detail = models.TextField()
     arranged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -396,3 +400,133 @@ class WaitingContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.contacted_at:%d %b %Y}"
+
+
+class HelpRequest(models.Model):
+    """A request for help through the front door (R34, R35): no professional needed to ask.
+
+    A young person asks from their own pages (``child`` is then their own record), or a parent or carer
+    through the public form, with no account. A parent's request is never attached to a child record
+    by Beacon: it names or describes the child, and finding whether the child is known is the single
+    point of access team's job, so the form never says whether a child is known to services. It waits
+    beside professionals' referrals until the team makes a referral, routes it to another service
+    (a recorded ``RoutingStep``) or closes it with advice.
+    """
+
+    class Source(models.TextChoices):
+        YOUNG_PERSON = "young_person_portal", "The young person, from their Beacon pages"
+        PARENT_CARER = "parent_public_form", "A parent or carer, through the public form"
+
+    class Urgency(models.TextChoices):
+        # In the asker's own words; triage decides the referral's urgency (R38).
+        URGENT = "urgent", "Urgent: someone may not be safe"
+        SOON = "soon", "Soon: things are getting harder"
+        NOT_URGENT = "not_urgent", "Not urgent"
+
+    class ContactBy(models.TextChoices):
+        PHONE = "phone", "A phone call"
+        TEXT = "text", "A text message"
+        EMAIL = "email", "An email"
+        BEACON = "beacon", "A message in Beacon"
+
+    class Status(models.TextChoices):
+        NEW = "new", "Waiting to be looked at"
+        ROUTED = "routed", "Routed to another service"
+        CLOSED = "closed", "Closed"
+
+    class Outcome(models.TextChoices):
+        REFERRAL_MADE = "referral_made", "A referral was made"
+        ADVICE_GIVEN = "advice_given", "Advice or signposting given"
+        COULD_NOT_REACH = "could_not_reach", "Could not reach them after several tries"
+        WITHDRAWN = "withdrawn", "They no longer want help"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    source = models.CharField(max_length=30, choices=Source.choices)
+    receiving_organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="help_requests"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
+    # Only the young person's own request carries their record; a parent's never does (see above).
+    child = models.ForeignKey(
+        "children.Child", on_delete=models.PROTECT, null=True, blank=True, related_name="help_requests"
+    )
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The child as the parent or carer gave them: name and date of birth, or a description.
+    child_name = models.CharField(max_length=150, blank=True)
+    child_date_of_birth = models.DateField(null=True, blank=True)
+    child_nhs_number = models.CharField(max_length=10, blank=True)
+    child_description = models.CharField(max_length=300, blank=True)
+    requester_name = models.CharField(max_length=150, blank=True)
+    requester_relationship = models.CharField(max_length=100, blank=True)
+    requester_phone = models.CharField(max_length=40, blank=True)
+    requester_email = models.EmailField(blank=True)
+    what_is_happening = models.TextField()
+    urgency = models.CharField(max_length=12, choices=Urgency.choices)
+    contact_by = models.CharField(max_length=10, choices=ContactBy.choices)
+    contact_note = models.CharField("when or how it is safe to contact", max_length=300, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    outcome_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["received_at", "pk"]
+        indexes = [models.Index(fields=["receiving_organisation", "status"], name="help_request_queue")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(source="young_person_portal") | Q(child__isnull=False, asked_by__isnull=False),
+                name="help_request_young_person_has_record",
+            ),
+            models.CheckConstraint(
+                condition=~Q(source="parent_public_form")
+                | (
+                    Q(child__isnull=True)
+                    & ~Q(requester_name="")
+                    & (~Q(child_name="") | ~Q(child_description=""))
+                ),
+                name="help_request_parent_names_child_not_record",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="closed") | (~Q(outcome="") & Q(closed_at__isnull=False)),
+                name="help_request_closed_has_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Request for help {self.public_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != self.Status.CLOSED
+
+    @property
+    def who_for(self) -> str:
+        if self.child is not None:
+            return self.child.known_as
+        return self.child_name or self.child_description
+
+
+class RoutingStep(models.Model):
+    """A request routed from the single point of access to the service best placed for it (R34).
+
+    Every routing decision is recorded: who routed it, when, to which service, and why.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    help_request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="routing_steps")
+    from_organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    to_service = models.ForeignKey("directory.Service", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    routed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    routed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["routed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Routed to {self.to_service} on {self.routed_at:%d %b %Y}"

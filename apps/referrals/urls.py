@@ -3,6 +3,7 @@
 from django.urls import path
 
 from apps.referrals import views
+from apps.referrals.views import front_door
 
 app_name = "referrals"
 
@@ -14,6 +15,18 @@ urlpatterns = [
     path("referrals/queue/", views.triage_queue, name="queue"),
     path("referrals/senior-review/", views.senior_review_queue, name="senior-review-queue"),
     path("referrals/waiting/", views.waiting_list, name="waiting-list"),
+    path("referrals/requests/", front_door.help_request_list, name="help-request-list"),
+    path("referrals/requests/<uuid:request_id>/", front_door.help_request_detail, name="help-request-detail"),
+    path(
+        "referrals/requests/<uuid:request_id>/route/",
+        front_door.help_request_route_view,
+        name="help-request-route",
+    ),
+    path(
+        "referrals/requests/<uuid:request_id>/close/",
+        front_door.help_request_close_view,
+        name="help-request-close",
+    ),
     path("referrals/consultations/", views.consultation_list, name="consultation-list"),
     path("referrals/consultations/new/", views.consultation_request, name="consultation-request"),
     path(consultation, views.consultation_detail, name="consultation-detail"),

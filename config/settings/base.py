@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     # Beacon
     "apps.core",
     "apps.accounts",
+    "apps.directory",
     "apps.audit",
     "apps.children",
     "apps.sharing",
@@ -192,6 +193,11 @@ REST_FRAMEWORK = {
 # Checks for an existing record (possible matches) per person, browser and API together, in DRF's
 # "number/period" form (apps/children/throttling.py).
 BEACON_POSSIBLE_MATCH_RATE = env("BEACON_POSSIBLE_MATCH_RATE", default="30/hour")
+# The front door (apps.referrals.services.front_door): the organisation whose single point of access receives
+# requests for help from young people and parents (blank: the one active NHS CAMHS organisation), and how
+# many requests one address may send through the public form (it needs no account).
+BEACON_FRONT_DOOR_ORGANISATION = env("BEACON_FRONT_DOOR_ORGANISATION", default="")
+BEACON_FRONT_DOOR_RATE = env("BEACON_FRONT_DOOR_RATE", default="5/hour")
 DRF_STANDARDIZED_ERRORS = {
     # One shape for every 4xx; a 5xx stays Django's own error page/log so nothing sensitive leaks.
     "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": False,

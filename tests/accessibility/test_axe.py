@@ -18,6 +18,7 @@ from apps.passport.services import passport_create, passport_share
 from apps.portal.services import young_person_invite_create
 from tests.accessibility.browser import axe_violations, describe, needs_chromium, phone_browser, screenshot
 from tests.auth import browser_sign_in
+from tests.directory.factories import service
 from tests.factories import ChildFactory, OrganisationFactory, UserFactory
 from tests.portal.factories import young_person_world
 from tests.teams.factories import lead_for
@@ -67,6 +68,7 @@ def _young_person_pages(world, college) -> list[tuple[str, str]]:
         ("what-has-happened", reverse("portal:chronology")),
         ("who-has-my-information", reverse("consent:my-information")),
         ("about-me", reverse("portal:about-me")),
+        ("ask-for-help", reverse("portal:ask-for-help")),
         ("account", reverse("accounts:account")),
         ("notifications", reverse("notifications:list")),
     ]
@@ -91,6 +93,9 @@ def test_every_young_person_page_has_no_wcag_22_aa_violations(live_server):
     passport_share(actor=kay, passport=passport, sections=["my_goals"], recipient_organisation=college)
     invite_url, expired_url = _invite_links(world.lead)
     pages = _young_person_pages(world, college)
+    # The service directory's "what to expect" page, which goes with acknowledgements (R141).
+    counselling = service("Northbrook Counselling")
+    pages.append(("what-to-expect", reverse("directory:what-to-expect", args=[counselling.public_id])))
     failures = {}
 
     def check(page, name: str, url: str) -> None:
@@ -107,6 +112,7 @@ def test_every_young_person_page_has_no_wcag_22_aa_violations(live_server):
     # browser tests run with it on, and pages never need inline script.
     with phone_browser(bypass_csp=True) as page:
         check(page, "sign-in", reverse("accounts:sign-in"))
+        check(page, "parent-ask-for-help", reverse("front-door:ask"))
         check(page, "invite", invite_url)
         check(page, "invite-expired", expired_url)
         page.goto(live_server.url + invite_url)

@@ -24,6 +24,7 @@ from apps.consent.services import (
 )
 from apps.notifications.models import Notification
 from apps.notifications.services import reminder_schedule
+from apps.referrals.models import HelpRequest
 from apps.referrals.services import consultation_request
 from apps.sharing.access import child_access
 from apps.sharing.models import AccessGrant
@@ -119,6 +120,16 @@ def merge_world() -> MergeWorld:
         route="social_care",
         concern="Worried about sleep.",
         child=duplicate,
+    )
+    # A request for help the young person sent from their own pages (the front door).
+    HelpRequest.objects.create(
+        source=HelpRequest.Source.YOUNG_PERSON,
+        receiving_organisation=camhs,
+        child=duplicate,
+        asked_by=duplicate.account or lead,
+        what_is_happening="I cannot sleep.",
+        urgency=HelpRequest.Urgency.SOON,
+        contact_by=HelpRequest.ContactBy.TEXT,
     )
     missed(duplicate, lead)
     # A significant event added to the chronology by hand.

@@ -234,6 +234,14 @@ def _tell_everyone(*, referral: Referral, actor: User, event: str, kind: str, su
         )
 
 
+def _alternative_line(alternative) -> str:
+    """One alternative, with the directory's "what to expect" page when it names an entry (R141)."""
+    if alternative.directory_service_id is None:
+        return f"- {alternative.detail}"
+    page = reverse("directory:what-to-expect", kwargs={"service_id": alternative.directory_service.public_id})
+    return f"- {alternative.detail} What to expect from {alternative.directory_service.name}: {page}"
+
+
 def family_message(*, referral: Referral) -> str:
     """What the young person and family read about the decision, in plain English (R39, R51)."""
     service = referral.receiving_organisation.name
@@ -246,7 +254,7 @@ def family_message(*, referral: Referral) -> str:
     if referral.status == Referral.Status.DECLINED:
         lines = [
             f"{service} is not the right service for this, but here is what we have arranged instead:",
-            *[f"- {alternative.detail}" for alternative in referral.alternatives.all()],
+            *[_alternative_line(alternative) for alternative in referral.alternatives.all()],
             "",
             f"Why: {referral.decline_explanation}",
             "If things get worse, or this does not help, the person who referred you can ask again.",

@@ -125,6 +125,10 @@ def _alternatives_build(
         detail = (item.get("detail") or "").strip()
         organisation = item.get("organisation")
         service_name = (item.get("service_name") or "").strip()
+        # A directory entry (R49) names the service and brings its "what to expect" page for the family.
+        directory_service = item.get("directory_service")
+        if directory_service is not None and not service_name:
+            service_name = directory_service.name
         if not kind and not detail and organisation is None and not service_name:
             continue  # An empty row of the form.
         if kind not in DeclineAlternative.Kind.values:
@@ -147,6 +151,7 @@ def _alternatives_build(
                 kind=kind,
                 organisation=organisation,
                 service_name=service_name,
+                directory_service=directory_service,
                 detail=detail,
                 arranged_by=actor,
             )

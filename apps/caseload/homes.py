@@ -197,7 +197,7 @@ def team_figures(*, user: User, today: date | None = None) -> TeamFigures:
     workers = [
         WorkerRow(
             name=str(person),
-            caseload=person.lead_for,
+            caseload=getattr(person, "lead_for", 0),  # annotated by lead_professional_caseload_sizes
             overdue_follow_ups=follow_ups.get(person.pk, 0),
             overdue_actions=actions.get(person.pk, 0),
             continuity_alerts=continuity.get(person.pk, 0),

@@ -375,7 +375,8 @@ def waiting_times_by_service(*, organisation_ids, today: date | None = None) -> 
             "service": row["organisation__name"],
             "total": row["total"],
             "longest_days": (today - timezone.localdate(row["earliest"])).days,
-            "bands": [row[f"band_{index}"] for index in range(len(WAITING_BANDS))],
+            # The band counts are annotations named at run time, so read the row as a plain mapping.
+            "bands": [dict(row)[f"band_{index}"] for index in range(len(WAITING_BANDS))],
         }
         for row in rows
     ]

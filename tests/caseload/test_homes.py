@@ -132,7 +132,8 @@ def test_a_person_with_several_roles_chooses_and_the_choice_is_remembered(client
     chooser = client.get(HOME)
     assert chooser.status_code == 200
     assert "Where do you want to start?" in chooser.text
-    assert f'href="{SAFEGUARDING}"' in chooser.text and f'href="{TEAM}"' in chooser.text
+    assert f'href="{SAFEGUARDING}"' in chooser.text
+    assert f'href="{TEAM}"' in chooser.text
     # "Your caseload" stays within reach of every home.
     assert f'href="{reverse("caseload:caseload")}"' in chooser.text
 
@@ -179,7 +180,9 @@ def test_overrides_of_the_leads_organisations_wait_for_review_and_others_do_not(
     sign_in(client, safeguarding_lead)
     page = client.get(SAFEGUARDING).text
     assert "A child whose record is held by Synthetic Borough" in page  # not shared: listed without details
-    assert "Ourchild" not in page and "Theirchild" not in page and "Reviewedchild" not in page
+    assert "Ourchild" not in page
+    assert "Theirchild" not in page
+    assert "Reviewedchild" not in page
     assert "Runoutchild" not in page
     assert theirs.pk not in [o.pk for o in overrides_awaiting_review(user=safeguarding_lead)]
 
@@ -243,7 +246,8 @@ def test_escalated_follow_ups_of_the_leads_organisations_are_listed_until_done(
     sign_in(client, safeguarding_lead)
 
     page = client.get(SAFEGUARDING).text
-    assert "Escalatedchild" in page and "Missed twice in a row" in page
+    assert "Escalatedchild" in page
+    assert "Missed twice in a row" in page
     assert reverse("appointments:follow-up", args=[ours.public_id, follow_up.public_id]) in page
     assert "Elsewherechild" not in page
 
@@ -299,7 +303,8 @@ def test_the_clinical_lead_sees_declines_to_agree_with_the_decline_itself(client
 
     page = client.get(DECLINES).text
 
-    assert "MARKER-EXPLANATION" in page and "MARKER-ALTERNATIVE" in page
+    assert "MARKER-EXPLANATION" in page
+    assert "MARKER-ALTERNATIVE" in page
     assert (
         reverse("referrals:referral-senior-review", args=[referral.child.public_id, referral.public_id])
         in page
@@ -315,7 +320,8 @@ def test_the_senior_review_page_shows_the_reason_and_the_alternatives(client, in
     )
 
     assert page.status_code == 200
-    assert "MARKER-EXPLANATION" in page.text and "MARKER-ALTERNATIVE" in page.text
+    assert "MARKER-EXPLANATION" in page.text
+    assert "MARKER-ALTERNATIVE" in page.text
     assert "Placement" in page.text or "placement" in page.text
 
 
@@ -346,7 +352,8 @@ def test_the_iro_sees_their_looked_after_children_only(client, social_care, lead
     page = client.get(LOOKED_AFTER).text
 
     assert "Lookedafter" in page
-    assert "Inneed" not in page and "Notgranted" not in page
+    assert "Inneed" not in page
+    assert "Notgranted" not in page
     assert AuditEvent.objects.filter(actor=iro, child=looked_after, action=AuditEvent.Action.LIST).exists()
 
 
@@ -386,7 +393,8 @@ def test_the_designated_teacher_sees_children_whose_team_includes_their_school(c
 
     page = client.get(PUPILS).text
 
-    assert "Pupilchild" in page and "Notapupil" not in page
+    assert "Pupilchild" in page
+    assert "Notapupil" not in page
 
 
 # --- The team manager ---------------------------------------------------------------------------------
@@ -424,7 +432,9 @@ def test_the_team_figures_count_their_organisation_only_and_the_csv_matches_and_
 
     page = client.get(TEAM)
     assert page.status_code == 200
-    assert "<svg" in page.text and "Lena Lead" in page.text and "Eli Elsewhere" not in page.text
+    assert "<svg" in page.text
+    assert "Lena Lead" in page.text
+    assert "Eli Elsewhere" not in page.text
 
     response = client.get(TEAM_CSV)
     assert response["Content-Type"].startswith("text/csv")
@@ -476,7 +486,9 @@ def test_my_referrals_lists_what_i_referred_and_not_others(client, lead_professi
 
     page = client.get(MY_REFERRALS).text
 
-    assert "Sam" in page and "Synthetic NHS CAMHS" in page and "Received" in page
+    assert "Sam" in page
+    assert "Synthetic NHS CAMHS" in page
+    assert "Received" in page
     assert "Otherreferred" not in page
     assert AuditEvent.objects.filter(actor=lead_professional, child=child, basis="my referrals").exists()
 

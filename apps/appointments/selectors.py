@@ -7,12 +7,13 @@ from datetime import date, datetime
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from apps.accounts.models import User
+from apps.accounts.models import OrganisationMembership, User
 from apps.appointments.models import MISSED_OUTCOMES, Appointment, MissedAppointmentFollowUp
 from apps.appointments.services import missed_in_a_row
 from apps.children.categories import PERMISSION, Category
 from apps.children.models import Child
 from apps.sharing.access import visible_items
+from apps.teams.models import LeadProfessionalAppointment
 
 # Appointments are the "appointments and attendance" category of a child's information: seen by the lead
 # professional (coordination), a service that accepted a referral, consent or an override (R71-R80).
@@ -148,3 +149,56 @@ def caseload_attendance_annotations(*, user: User, today: date, now: datetime) -
         "open_follow_up_count": Subquery(open_count[:1]),
         "overdue_follow_up_count": Subquery(overdue_count[:1]),
     }
+
+
+def _follow_up_concerns(organisation_ids) -> Q:
+    """A follow-up concerns an organisation where ``_organisations_responsible`` (the escalation rule in
+    ``apps.appointments.services.follow_ups``) would look: the child's current lead professional's
+    organisation, the organisation of whoever recorded the missed appointment, or the record holder."""
+    lead_there = LeadProfessionalAppointment.objects.filter(
+        child_id=OuterRef("child_id"), ended_on__isnull=True, membership__organisation_id__in=organisation_ids
+    )
+    recorder_there = OrganisationMembership.objects.current().filter(
+        user_id=OuterRef("appointment__outcome_recorded_by_id"), organisation_id__in=organisation_ids
+    )
+    return (
+        Q(child__created_by_organisation_id__in=organisation_ids)
+        | Exists(lead_there)
+        | Exists(recorder_there)
+    )
+
+
+def follow_ups_escalated_to(*, user: User, role: str) -> QuerySet[MissedAppointmentFollowUp]:
+    """Escalated missed-appointment follow-ups not yet done, for the organisations where ``user`` holds
+    ``role`` (the safeguarding lead's queue, R57-R59), the longest overdue first.
+
+    Listed whether or not ``user`` may open the child's record: following up an escalation is their duty,
+    as the escalation notification is (it carries no child for someone the record is not shared with).
+    """
+    organisations = (
+        OrganisationMembership.objects.current().filter(user=user, role__code=role).values("organisation_id")
+    )
+    return (
+        MissedAppointmentFollowUp.objects.open()
+        .filter(escalated_at__isnull=False)
+        .filter(_follow_up_concerns(organisations))
+        .select_related("child", "assigned_to", "appointment")
+        .order_by("due_on", "pk")
+    )
+
+
+def overdue_follow_ups_by_worker(*, organisation_ids, today: date) -> QuerySet:
+    """How many overdue follow-ups each worker holds, for the given organisations' staff (R57): counted in
+    the database, one row per worker, most first. Counts only: no child is named."""
+    staff = (
+        OrganisationMembership.objects.current()
+        .filter(organisation_id__in=organisation_ids)
+        .values("user_id")
+    )
+    return (
+        MissedAppointmentFollowUp.objects.overdue(today=today)
+        .filter(assigned_to_id__in=staff)
+        .values("assigned_to_id")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "assigned_to_id")
+    )

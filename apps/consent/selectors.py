@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from apps.accounts.models import OrganisationMembership, User
@@ -16,6 +16,7 @@ from apps.consent.models import (
     ParentWithholding,
     SafeguardingOverride,
 )
+from apps.consent.services.common import SAFEGUARDING_LEAD_ROLE
 
 PRESUMED_COMPETENT_AGE = 16
 
@@ -116,6 +117,33 @@ def consent_audience(*, consent: Consent) -> list[User]:
 def overrides_in_force(*, child: Child, user: User) -> QuerySet[SafeguardingOverride]:
     """The user's own safeguarding overrides on this child that have not run out or been ended."""
     return SafeguardingOverride.objects.in_force().filter(child=child, opened_by=user)
+
+
+def overrides_awaiting_review(*, user: User) -> QuerySet[SafeguardingOverride]:
+    """The overrides in force that nobody has reviewed and ``user`` may review, the one that runs out first
+    first (R76): the safeguarding lead's work queue.
+
+    The query form of ``safeguarding_override_check_may_review``: a current safeguarding lead of an
+    organisation the override concerns (``safeguarding_override_concerned_organisations``: the record
+    holder, or any current organisation of the opener), never the opener. A test holds the two together.
+    Rows are listed whether or not ``user`` may open the child's record: the review is their duty.
+    """
+    leads_at = (
+        OrganisationMembership.objects.current()
+        .filter(user=user, role__code=SAFEGUARDING_LEAD_ROLE)
+        .values("organisation_id")
+    )
+    opener_works_there = OrganisationMembership.objects.current().filter(
+        user_id=OuterRef("opened_by_id"), organisation_id__in=leads_at
+    )
+    return (
+        SafeguardingOverride.objects.in_force()
+        .filter(reviewed_at__isnull=True)
+        .exclude(opened_by=user)
+        .filter(Q(child__created_by_organisation_id__in=leads_at) | Exists(opener_works_there))
+        .select_related("child", "opened_by")
+        .order_by("expires_at", "pk")
+    )
 
 
 def competence_current(*, child: Child, scope: str, today: date | None = None) -> CompetenceAssessment | None:

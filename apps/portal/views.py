@@ -64,10 +64,11 @@ def _render(request: HttpRequest, child: Child, name: str, context: dict, status
 
 @login_required
 def start(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Where "Beacon" in the header leads: the caseload for professionals, the portal for young people."""
+    """Where "Beacon" in the header leads: a professional's home (their role's work queue, or the one they
+    chose), the portal for young people."""
     if request.user.is_young_person:
         return redirect("portal:home")
-    return redirect("caseload:caseload")
+    return redirect("caseload:home")
 
 
 @young_person_required

@@ -7,9 +7,9 @@ only by consent. Queues and lists are also narrowed to the organisations the per
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -21,6 +21,7 @@ from apps.children.models import Child, SocialWorkInvolvement
 from apps.referrals.models import Consultation, DeclineAlternative, Referral, WaitingContact, WaitingListEntry
 from apps.referrals.services import SENIOR_REVIEWER_ROLES, works_at
 from apps.sharing.selectors import access_child
+from apps.teams.models import LeadProfessionalAppointment
 
 VIEW_REFERRALS = PERMISSION[Category.REFERRALS]
 QUEUE_STATUSES = (Referral.Status.RECEIVED, Referral.Status.TRIAGED, Referral.Status.DECLINE_PENDING_REVIEW)
@@ -123,20 +124,23 @@ def triage_queue(*, user: User) -> list[Referral]:
     return rows
 
 
+def senior_review_pending(*, user: User) -> QuerySet[Referral]:
+    """Declines for an instability reason waiting for this senior reviewer's agreement (R40), the oldest
+    decision first, with the decline itself (reason, explanation, alternatives) to review. Not audited: the
+    caller audits the rows it shows (``senior_review_queue``, or a page on the clinical lead's home)."""
+    organisation_ids = user_organisation_ids(user=user, roles=SENIOR_REVIEWER_ROLES)
+    return _with_queue_columns(
+        _referral_queryset()
+        .filter(receiving_organisation_id__in=organisation_ids, status=Referral.Status.DECLINE_PENDING_REVIEW)
+        .exclude(decided_by=user)
+        .filter(child__in=Child.objects.restrict(user, VIEW_REFERRALS))
+        .order_by("decided_at", "pk")
+    )
+
+
 def senior_review_queue(*, user: User) -> list[Referral]:
     """Declines for an instability reason waiting for this senior reviewer's agreement (R40)."""
-    organisation_ids = user_organisation_ids(user=user, roles=SENIOR_REVIEWER_ROLES)
-    rows = list(
-        _with_queue_columns(
-            _referral_queryset()
-            .filter(
-                receiving_organisation_id__in=organisation_ids, status=Referral.Status.DECLINE_PENDING_REVIEW
-            )
-            .exclude(decided_by=user)
-            .filter(child__in=Child.objects.restrict(user, VIEW_REFERRALS))
-            .order_by("decided_at", "pk")
-        )
-    )
+    rows = list(senior_review_pending(user=user))
     audit_record_reads(
         actor=user, action=AuditEvent.Action.LIST, children=[row.child for row in rows], basis="senior review"
     )
@@ -313,3 +317,66 @@ def caseload_waiting_annotations(*, user: User) -> dict:
         "waiting_next_contact_due": Subquery(entry.values("next_contact_due_on")[:1]),
         "waiting_needs_retriage": Subquery(entry.values("referral__needs_retriage")[:1]),
     }
+
+
+def referrals_made_by(*, user: User) -> QuerySet[Referral]:
+    """The referrals ``user`` made, newest first, with their status and the receiving service: the
+    referrer's "My referrals" (R34, R39). Only those whose child's referrals the access decision still lets
+    them see (``restrict``); the caller pages the list and audits the rows it shows."""
+    return (
+        Referral.objects.filter(made_by=user)
+        .filter(child__in=Child.objects.restrict(user, VIEW_REFERRALS))
+        .select_related("child", "receiving_organisation")
+        .order_by("-received_at", "-pk")
+    )
+
+
+# Waiting-time bands for the manager's chart: the 18-week referral-to-treatment standard and steps to it.
+WAITING_BANDS = (
+    ("Under 4 weeks", 0, 28),
+    ("4 to 12 weeks", 28, 84),
+    ("12 to 18 weeks", 84, 126),
+    ("Over 18 weeks", 126, None),
+)
+
+
+def waiting_times_by_service(*, organisation_ids, today: date | None = None) -> list[dict]:
+    """How long the children are waiting (R63, R65), in ``WAITING_BANDS``, per service, counted in one query.
+
+    Waiting time is counted as the waiting list counts it (``WaitingRow.days_waiting``): whole days since
+    the entry was made. The entries are those on these organisations' own waiting lists, and those of
+    children whose current lead professional works for them, wherever they wait. Counts only.
+    """
+    today = today or timezone.localdate()
+
+    def started_before(days: int):
+        return timezone.make_aware(datetime.combine(today - timedelta(days=days - 1), time.min))
+
+    led_from_here = LeadProfessionalAppointment.objects.filter(
+        child_id=OuterRef("child_id"), ended_on__isnull=True, membership__organisation_id__in=organisation_ids
+    )
+    bands = {}
+    for index, (_label, low, high) in enumerate(WAITING_BANDS):
+        condition = Q()
+        if low:
+            condition &= Q(started_at__lt=started_before(low))
+        if high is not None:
+            condition &= Q(started_at__gte=started_before(high))
+        bands[f"band_{index}"] = Count("pk", filter=condition)
+    rows = (
+        WaitingListEntry.objects.filter(ended_at__isnull=True)
+        .filter(Q(organisation_id__in=organisation_ids) | Exists(led_from_here))
+        .values("organisation__name")
+        .annotate(total=Count("pk"), earliest=Min("started_at"), **bands)
+        .order_by("organisation__name")
+    )
+    return [
+        {
+            "service": row["organisation__name"],
+            "total": row["total"],
+            "longest_days": (today - timezone.localdate(row["earliest"])).days,
+            # The band counts are annotations named at run time, so read the row as a plain mapping.
+            "bands": [dict(row)[f"band_{index}"] for index in range(len(WAITING_BANDS))],
+        }
+        for row in rows
+    ]

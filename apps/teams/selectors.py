@@ -3,13 +3,15 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apps.accounts.models import OrganisationMembership, User
 from apps.children.models import Child
 from apps.consent.services.common import SAFEGUARDING_LEAD_ROLE
-from apps.teams.models import AccessRequest, LeadProfessionalAppointment, TeamMembership
+from apps.teams.models import AccessRequest, Action, LeadProfessionalAppointment, TeamMembership
 
 SOCIAL_WORKER_ROLE = "social-worker"
 TEAM_MANAGER_ROLE = "team-manager"
@@ -69,11 +71,14 @@ class Continuity:
     social_workers: int
 
 
+def _in_last_year(today: date) -> Q:
+    return Q(ended_on__isnull=True) | Q(ended_on__gte=today - timedelta(days=365))
+
+
 def child_continuity(*, child: Child, today: date | None = None) -> Continuity:
     """How many different lead professionals and social workers the child has had in 12 months (R23)."""
     today = today or timezone.localdate()
-    year_ago = today - timedelta(days=365)
-    in_last_year = Q(ended_on__isnull=True) | Q(ended_on__gte=year_ago)
+    in_last_year = _in_last_year(today)
     lead_professionals = (
         LeadProfessionalAppointment.objects.filter(in_last_year, child=child)
         .values("membership__user")
@@ -283,3 +288,58 @@ def access_asks_of(*, user: User) -> list[AccessAsk]:
             )
         )
     return result
+
+
+def continuity_alerts_by_lead(*, organisation_ids, today: date | None = None) -> QuerySet:
+    """For the team manager (R23): how many children led from these organisations have had the alert
+    threshold (``BEACON_CONTINUITY_ALERT_THRESHOLD``) of lead professionals or of social workers in 12 months,
+    counted as ``child_continuity`` counts, per current lead professional. Counts only, in one query: the
+    manager is told by their role, and the continuity notification names no child either."""
+    today = today or timezone.localdate()
+    threshold = settings.BEACON_CONTINUITY_ALERT_THRESHOLD
+    leads_had = (
+        LeadProfessionalAppointment.objects.filter(_in_last_year(today), child_id=OuterRef("child_id"))
+        .order_by()
+        .values("child_id")
+        .annotate(count=Count("membership__user", distinct=True))
+        .values("count")
+    )
+    social_workers_had = (
+        TeamMembership.objects.filter(
+            _in_last_year(today), child_id=OuterRef("child_id"), professional_role__code=SOCIAL_WORKER_ROLE
+        )
+        .order_by()
+        .values("child_id")
+        .annotate(count=Count("user", distinct=True))
+        .values("count")
+    )
+    return (
+        LeadProfessionalAppointment.objects.filter(
+            ended_on__isnull=True, membership__organisation_id__in=organisation_ids
+        )
+        .annotate(
+            leads_had=Coalesce(Subquery(leads_had[:1]), 0),
+            social_workers_had=Coalesce(Subquery(social_workers_had[:1]), 0),
+        )
+        .filter(Q(leads_had__gte=threshold) | Q(social_workers_had__gte=threshold))
+        .values("membership__user_id")
+        .annotate(count=Count("child_id", distinct=True))
+        .order_by("-count", "membership__user_id")
+    )
+
+
+def overdue_actions_by_owner(*, organisation_ids, today: date) -> QuerySet:
+    """How many overdue actions (``Action.objects.overdue``) each worker of these organisations owns (R25),
+    counted in the database, most first. Counts only: no child is named."""
+    staff = (
+        OrganisationMembership.objects.current()
+        .filter(organisation_id__in=organisation_ids)
+        .values("user_id")
+    )
+    return (
+        Action.objects.overdue(today=today)
+        .filter(owner_id__in=staff)
+        .values("owner_id")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "owner_id")
+    )

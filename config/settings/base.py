@@ -143,7 +143,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:sign-in"
-LOGIN_REDIRECT_URL = "caseload:caseload"
+LOGIN_REDIRECT_URL = "caseload:home"  # the role home; a lead professional goes on to the caseload
 LOGOUT_REDIRECT_URL = "accounts:sign-in"
 
 # django-guardian: no anonymous user row; Beacon never grants anything to anonymous visitors.

@@ -19,6 +19,8 @@ SIGN_IN = reverse("accounts:sign-in")
 CODE = reverse("accounts:sign-in-code")
 SET_UP = reverse("accounts:two-factor-set-up")
 CASELOAD = reverse("caseload:caseload")
+# Where a professional lands once signed in: their role home (the caseload, for a lead professional).
+LANDING = reverse("caseload:home")
 
 
 @pytest.fixture(autouse=True)
@@ -83,7 +85,7 @@ def test_a_code_typed_with_a_space_is_accepted(client, lead_professional):
     response = client.post(CODE, {"otp_code": f"{code[:3]} {code[3:]}"})
 
     assert response.status_code == 302
-    assert response["Location"] == CASELOAD
+    assert response["Location"] == LANDING
 
 
 def _signed_in_with_session_key(session_key: str) -> bool:
@@ -148,7 +150,7 @@ def test_a_next_to_another_site_is_ignored(client, lead_professional):
 
     response = client.post(CODE, {"otp_code": current_code(), "next": "https://evil.example/"})
 
-    assert response["Location"] == CASELOAD
+    assert response["Location"] == LANDING
 
 
 def _set_up_first_app(client, username="new.starter"):

@@ -50,8 +50,9 @@ def test_correct_password_and_code_sign_in_and_go_to_the_caseload(client, lead_p
     response = client.post(response.redirect_chain[-1][0], {"otp_code": current_code()})
 
     assert response.status_code == 302
-    assert response.url == reverse("caseload:caseload")
-    assert client.get(response.url).status_code == 200
+    assert response.url == reverse("caseload:home")
+    # A lead professional with no other role's home starts at their caseload.
+    assert client.get(response.url)["Location"] == reverse("caseload:caseload")
 
 
 def test_sign_in_goes_back_to_the_page_asked_for(client, lead_professional, password, child):

@@ -470,8 +470,36 @@ class TestTheLoadedDemo:
         assert visible("school.dt", "view_child_plans").filter(pk=kay.pk).exists()
         assert not visible("school.dt", "view_child_assessments").filter(pk=kay.pk).exists()
 
+    def test_each_role_lands_on_a_home_with_work_on_it(self, client):
+        """Issue 14: the safeguarding lead, clinical lead, IRO, designated teacher and team manager each
+        start from their own work queue, and it is not empty."""
+        from django.urls import reverse
+
+        from tests.auth import sign_in
+
+        homes = {
+            "safeguarding.lead": ("caseload:home-safeguarding", "Jayden"),
+            "camhs.lead": ("caseload:home-declines", "Destiny"),
+            "iro": ("caseload:home-looked-after", "Ruby"),
+            "school.dt": ("caseload:home-pupils", "Oscar"),
+            "admin": ("caseload:home-team", "Hannah Brierley"),
+        }
+        for username, (url_name, marker) in homes.items():
+            client.logout()
+            sign_in(client, person(username))
+            assert client.get(reverse("caseload:home"))["Location"] == reverse(url_name)
+            assert marker in client.get(reverse(url_name)).content.decode()
+        client.logout()
+        sign_in(client, person("school.dt"))  # she referred Oscar
+        assert "Oscar" in client.get(reverse("caseload:home-referrals")).content.decode()
+
+    def test_an_override_waits_for_the_safeguarding_leads_review(self):
+        override = SafeguardingOverride.objects.get(child__given_name="Jayden")
+        assert override.opened_by.username == "lead.sw"
+        assert override.reviewed_at is None
+
     def test_a_safeguarding_override_by_the_social_worker_reviewed_by_the_safeguarding_lead(self):
-        override = SafeguardingOverride.objects.get()
+        override = SafeguardingOverride.objects.get(child__given_name="Anaya")
         assert override.opened_by.username == "lead.sw"
         assert override.lawful_basis == SafeguardingOverride.LawfulBasis.CHILD_PROTECTION_ENQUIRY
         assert override.reviewed_by.username == "safeguarding.lead"

@@ -708,7 +708,9 @@ def test_sign_in_lands_on_the_caseload(client, lead_professional, password):
     response = client.post(SIGN_IN, {"username": "lead", "password": password})
     response = client.post(response.url, {"otp_code": current_code()})
 
-    assert response.url == CASELOAD
+    # The role home, which is the caseload for a lead professional without another role's home.
+    assert response.url == reverse("caseload:home")
+    assert client.get(response.url)["Location"] == CASELOAD
 
 
 def test_caseload_lists_the_children_with_what_needs_attention(signed_in_client, lead_professional):

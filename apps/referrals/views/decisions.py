@@ -136,6 +136,9 @@ def referral_senior_review(request: AuthenticatedHttpRequest, public_id, referra
         heading="Review a decision not to accept",
         intro="This reason is about the young person's stability. Seed research found no evidence that "
         "stability is needed for therapy, and these reasons are reported separately.",
+        # The decision under review: its reason, explanation and alternatives are part of the referral the
+        # reviewer was given by the access decision (``_referral``), so the reviewer sees what they judge.
+        show_decline=True,
     )
 
 

@@ -22,6 +22,7 @@ from apps.referrals.models import (
     Route,
     WaitingContact,
 )
+from apps.referrals.selectors import AGE_BANDS, QueueFilters, TargetState
 
 ALTERNATIVE_ROWS = 3
 
@@ -395,3 +396,56 @@ class WaitingContactForm(forms.Form):
             moment = data["contacted_time"]
             data["contacted_at"] = timezone.make_aware(datetime.combine(data["contacted_on"], moment))
         return data
+
+
+class TriageQueueFilterForm(forms.Form):
+    """The triage queue's filters and order, from the address (GET). A value it does not know is ignored,
+    so an old bookmark still shows the queue."""
+
+    concern = forms.ChoiceField(
+        label="Highest concern",
+        choices=[("", "Any"), *[(value, label) for value, label in reversed(ConcernLevel.choices)]],
+        required=False,
+    )
+    target = forms.ChoiceField(label="Wait target", choices=[("", "Any"), *TargetState.CHOICES], required=False)
+    referrer_organisation = forms.ModelChoiceField(
+        label="Referred from",
+        queryset=Organisation.objects.none(),
+        to_field_name="public_id",
+        empty_label="Any organisation",
+        required=False,
+    )
+    age_band = forms.ChoiceField(
+        label="Age",
+        choices=[("", "Any age"), *[(key, label) for key, (label, _, _) in AGE_BANDS.items()]],
+        required=False,
+    )
+    sort = forms.ChoiceField(
+        label="Sort by",
+        choices=[
+            ("priority", "Risk first (re-triage, urgency, then longest wait)"),
+            ("received", "Date received (longest wait first)"),
+            ("target", "Target date (soonest first)"),
+            ("concern", "Concern (highest first)"),
+        ],
+        required=False,
+    )
+
+    def __init__(self, *args, referrer_organisations, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["referrer_organisation"].queryset = referrer_organisations
+
+    def filters(self) -> QueueFilters:
+        if not self.is_valid():
+            # Keep what parsed; a stale organisation or unknown value is dropped, never an error page.
+            data = {name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors}
+        else:
+            data = self.cleaned_data
+        organisation = data.get("referrer_organisation")
+        return QueueFilters(
+            concern=data.get("concern") or "",
+            target=data.get("target") or "",
+            referrer_organisation=organisation.pk if organisation is not None else None,
+            age_band=data.get("age_band") or "",
+            sort=data.get("sort") or "priority",
+        )

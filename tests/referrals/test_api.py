@@ -122,7 +122,7 @@ def test_triage_accept_and_a_worse_waiting_contact(
     assert triaged.json()["urgency"] == "urgent"
     accepted = api_client.post(_referral_url("referral-accept", referral), {}, format="json")
     assert accepted.json()["status"] == "accepted"
-    waiting = api_client.get(reverse("referrals-api:waiting-list")).json()
+    waiting = api_client.get(reverse("referrals-api:waiting-list")).json()["results"]
     assert [row["referral"] for row in waiting] == [str(referral.public_id)]
     entry_id = waiting[0]["public_id"]
     url = reverse(
@@ -144,7 +144,7 @@ def test_triage_accept_and_a_worse_waiting_contact(
     assert contact.json()["kind"] == WaitingContact.Kind.TRUST_BUILDING
     referral.refresh_from_db()
     assert referral.needs_retriage
-    queue = api_client.get(reverse("referrals-api:queue")).json()
+    queue = api_client.get(reverse("referrals-api:queue")).json()["results"]
     assert queue[0]["public_id"] == str(referral.public_id)
 
 

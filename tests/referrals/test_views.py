@@ -265,7 +265,7 @@ def test_the_caseload_shows_waiting_status_within_consent(
     lead_for(other, lead_professional)
     sign_in(client, lead_professional)
     page = client.get(reverse("caseload:caseload")).content.decode()
-    assert "Waiting since" not in page
+    assert "since referral received on" not in page
     # The lead professional referred: their referral grant lets them see the waiting status.
     accepted_referral(child, lead_professional, camhs, spa_clinician)
     # Someone else referred the other child: the lead still sees it, as she coordinates referrals.
@@ -278,7 +278,7 @@ def test_the_caseload_shows_waiting_status_within_consent(
     )
     accepted_referral(other, referrer, camhs, spa_clinician)
     page = client.get(reverse("caseload:caseload"), {"only": "waiting"}).content.decode()
-    assert "Waiting since" in page
+    assert "since referral received on" in page
     assert camhs.name in page
     assert child.known_as in page
     assert other.known_as in page

@@ -7,12 +7,12 @@ a child for every referral) is ``apps.referrals.services``'s, and the views put 
 from datetime import datetime
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import HTML, Button, Field, Fieldset, Fluid, Layout, Size
+from crispy_forms_gds.layout import HTML, Button, ConditionalRadios, Field, Fieldset, Fluid, Layout, Size
 from django import forms
 from django.utils import timezone
 
 from apps.accounts.models import Organisation
-from apps.core.forms import GovukDateField, TimeOfDayField
+from apps.core.forms import GovukDateField, RevealingChoice, TimeOfDayField
 from apps.referrals.models import (
     ConcernLevel,
     Consultation,
@@ -23,6 +23,9 @@ from apps.referrals.models import (
     WaitingContact,
 )
 from apps.referrals.selectors import AGE_BANDS, QueueFilters, TargetState
+from apps.referrals.services import REFERRAL_MESSAGES
+
+WITHOUT = Referral.ConsentToRefer.WITHOUT_CONSENT
 
 ALTERNATIVE_ROWS = 3
 
@@ -119,13 +122,18 @@ class ConsultationAdviceForm(forms.Form):
 class ReferralForm(forms.Form):
     """A referral about need (R36): presenting needs, concern, what was tried, the young person's views."""
 
+    # Nothing is required here: the service says everything that is missing at once (referral_problems).
     receiving_organisation = OrganisationChoiceField(
         label="Which service are you referring to?",
         empty_label="Select a service",
-        error_messages={"required": "Select the service you are referring to"},
+        required=False,
+        error_messages={"invalid_choice": REFERRAL_MESSAGES["receiving_organisation"]},
     )
     route = forms.ChoiceField(
-        label="Who is the referral from?", choices=_choices(Route.choices, "Select who the referral is from")
+        label="Who is the referral from?",
+        choices=_choices(Route.choices, "Select who the referral is from"),
+        required=False,
+        error_messages={"invalid_choice": REFERRAL_MESSAGES["route"]},
     )
     referrer_name = forms.CharField(
         label="Their name, if the young person, a parent, carer or trusted adult is referring",
@@ -167,7 +175,7 @@ class ReferralForm(forms.Form):
         required=False,
     )
     consent_note = forms.CharField(
-        label="If made without consent: the safeguarding reason", widget=forms.Textarea, required=False
+        label="The safeguarding reason for referring without consent", widget=forms.Textarea, required=False
     )
     diagnosis = forms.CharField(label="Diagnosis (optional)", required=False, max_length=200)
 
@@ -197,8 +205,14 @@ class ReferralForm(forms.Form):
                 legend_size=Size.MEDIUM,
             ),
             Fieldset(
-                Field.radios("consent_to_refer"),
-                Field.textarea("consent_note", rows=2),
+                # "Without consent" opens the question it needs: the safeguarding reason.
+                ConditionalRadios(
+                    "consent_to_refer",
+                    *[label for value, label in Referral.ConsentToRefer.choices if value != WITHOUT],
+                    RevealingChoice(
+                        Referral.ConsentToRefer.WITHOUT_CONSENT.label, Field.textarea("consent_note", rows=3)
+                    ),
+                ),
                 legend="Consent to refer",
                 legend_size=Size.MEDIUM,
             ),
@@ -407,7 +421,9 @@ class TriageQueueFilterForm(forms.Form):
         choices=[("", "Any"), *[(value, label) for value, label in reversed(ConcernLevel.choices)]],
         required=False,
     )
-    target = forms.ChoiceField(label="Wait target", choices=[("", "Any"), *TargetState.CHOICES], required=False)
+    target = forms.ChoiceField(
+        label="Wait target", choices=[("", "Any"), *TargetState.CHOICES], required=False
+    )
     referrer_organisation = forms.ModelChoiceField(
         label="Referred from",
         queryset=Organisation.objects.none(),

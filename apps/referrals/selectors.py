@@ -367,8 +367,10 @@ class QueueRow:
         """The first line of the presenting needs, cut at a word if it is long."""
         text = (getattr(self.referral, "need_line", "") or "").strip()
         first = text.splitlines()[0] if text else ""
-        if len(first) > NEED_LINE_CHARACTERS or len(text) > len(first):
-            first = first[:NEED_LINE_CHARACTERS].rsplit(" ", 1)[0].rstrip(",.;: ") + "…"
+        if len(first) > NEED_LINE_CHARACTERS:
+            return first[:NEED_LINE_CHARACTERS].rsplit(" ", 1)[0].rstrip(",.;: ") + "…"
+        if len(text) > len(first):  # More lines follow.
+            return first.rstrip(",.;: ") + "…"
         return first
 
     @property
@@ -459,7 +461,7 @@ def waiting_list(*, user: User, only_due: bool = False) -> QuerySet[WaitingListE
     last_risk = WaitingContact.objects.filter(entry=OuterRef("pk")).order_by("-contacted_at", "-pk")
     trust_built = WaitingContact.objects.filter(entry=OuterRef("pk"), kind=WaitingContact.Kind.TRUST_BUILDING)
     current_status = SocialWorkInvolvement.objects.filter(child=OuterRef("child_id"), ended_on__isnull=True)
-    entries = (
+    return (
         _waiting_entries(user=user, only_due=only_due)
         .select_related("child", "referral", "organisation")
         .annotate(
@@ -470,7 +472,6 @@ def waiting_list(*, user: User, only_due: bool = False) -> QuerySet[WaitingListE
         )
         .order_by("next_contact_due_on", "-is_priority", "started_at", "pk")
     )
-    return entries
 
 
 def _waiting_entries(*, user: User, only_due: bool) -> QuerySet[WaitingListEntry]:

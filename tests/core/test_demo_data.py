@@ -488,7 +488,12 @@ class TestTheLoadedDemo:
 
     def test_referrals_a_consultation_became_one_one_declined_with_alternatives_and_children_wait(self):
         from apps.referrals.models import Referral
-        from apps.referrals.selectors import senior_review_queue, triage_queue, waiting_list, waiting_list_rows
+        from apps.referrals.selectors import (
+            senior_review_queue,
+            triage_queue,
+            waiting_list,
+            waiting_list_rows,
+        )
 
         converted = Referral.objects.get(consultation__isnull=False)
         assert converted.consultation.outcome == "formal_referral"

@@ -31,9 +31,7 @@ def consultation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     consultations = selectors.consultation_list(user=request.user)
     listing = _work_list_page(request, consultations, count=consultations.order_by().count)
     selectors.consultation_list_audit(user=request.user, consultations=listing["rows"])
-    return render(
-        request, "referrals/consultation_list.html", {**listing, "consultations": listing["rows"]}
-    )
+    return render(request, "referrals/consultation_list.html", {**listing, "consultations": listing["rows"]})
 
 
 @professional_required

@@ -45,6 +45,16 @@ class OrganisationChoiceField(forms.ModelChoiceField):
         )
 
 
+class ServiceChoiceField(OrganisationChoiceField):
+    """A service to refer to: anything that is not one (a mistyped id too) gets the field's own message."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
+
+
 def _choices(choices, empty: str) -> list:
     return [("", empty), *[(value, label) for value, label in choices if value]]
 
@@ -123,7 +133,7 @@ class ReferralForm(forms.Form):
     """A referral about need (R36): presenting needs, concern, what was tried, the young person's views."""
 
     # Nothing is required here: the service says everything that is missing at once (referral_problems).
-    receiving_organisation = OrganisationChoiceField(
+    receiving_organisation = ServiceChoiceField(
         label="Which service are you referring to?",
         empty_label="Select a service",
         required=False,

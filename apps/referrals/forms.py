@@ -52,7 +52,8 @@ class ServiceChoiceField(OrganisationChoiceField):
         try:
             return super().to_python(value)
         except forms.ValidationError:
-            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
+            message = self.error_messages["invalid_choice"]
+            raise forms.ValidationError(message, code="invalid_choice") from None
 
 
 def _choices(choices, empty: str) -> list:
@@ -459,7 +460,9 @@ class TriageQueueFilterForm(forms.Form):
 
     def __init__(self, *args, referrer_organisations, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["referrer_organisation"].queryset = referrer_organisations
+        field = self.fields["referrer_organisation"]
+        if isinstance(field, forms.ModelChoiceField):
+            field.queryset = referrer_organisations
 
     def filters(self) -> QueueFilters:
         if not self.is_valid():

@@ -179,6 +179,7 @@ QUEUE_SORTS = {
     "concern": ("-concern_rank", "-urgency_rank", "received_at", "pk"),
 }
 CONCERN_RANK = {"low": 1, "medium": 2, "high": 3}
+CONCERN_RANK_FIELD = "concern_rank"  # The annotation: the higher of the two concerns.
 
 
 @dataclass(frozen=True)
@@ -277,6 +278,8 @@ _QUEUE_DEFERRED = (
     "referrer_contact",
 )
 NEED_LINE_CHARACTERS = 120
+# The annotation naming the organisation the referrer worked for when the referral was received.
+REFERRER_ORGANISATION = "referrer_organisation_id"
 
 
 def _triage_queue_base(*, user: User) -> QuerySet[Referral]:
@@ -284,7 +287,7 @@ def _triage_queue_base(*, user: User) -> QuerySet[Referral]:
         Referral.objects.filter(receiving_organisation_id__in=user_organisation_ids(user=user))
         .filter(Q(status__in=QUEUE_STATUSES) | Q(status=Referral.Status.ACCEPTED, needs_retriage=True))
         .filter(child__in=Child.objects.restrict(user, VIEW_REFERRALS))
-        .annotate(referrer_organisation_id=_referrer_organisation())
+        .annotate(**{REFERRER_ORGANISATION: _referrer_organisation()})
     )
 
 
@@ -302,13 +305,13 @@ def triage_queue(
     """
     filters = filters or QueueFilters()
     now = timezone.now()
-    referrals = _triage_queue_base(user=user).annotate(concern_rank=_concern_rank())
+    referrals: QuerySet[Referral] = _triage_queue_base(user=user).annotate(concern_rank=_concern_rank())
     if filters.concern in CONCERN_RANK:
-        referrals = referrals.filter(concern_rank=CONCERN_RANK[filters.concern])
+        referrals = referrals.filter(**{CONCERN_RANK_FIELD: CONCERN_RANK[filters.concern]})
     if filters.target in dict(TargetState.CHOICES):
         referrals = referrals.filter(_target_state_q(filters.target, now))
     if filters.referrer_organisation is not None:
-        referrals = referrals.filter(referrer_organisation_id=filters.referrer_organisation)
+        referrals = referrals.filter(**{REFERRER_ORGANISATION: filters.referrer_organisation})
     if filters.age_band in AGE_BANDS:
         referrals = referrals.filter(_age_band_q(filters.age_band, timezone.localdate()))
     organisation_name = Organisation.objects.filter(pk=OuterRef("referrer_organisation_id")).values("name")
@@ -327,7 +330,7 @@ def triage_queue(
     return referrals.order_by(*QUEUE_SORTS.get(filters.sort, QUEUE_SORTS["priority"]))
 
 
-def _concern_rank() -> Case:
+def _concern_rank() -> Greatest:
     """The higher of the professionals' and the family's concern (3 high, 2 medium, 1 low)."""
 
     def rank(field: str) -> Case:
@@ -337,7 +340,7 @@ def _concern_rank() -> Case:
             output_field=IntegerField(),
         )
 
-    return Greatest(rank("professional_concern"), rank("family_concern"))
+    return Greatest(rank("professional_concern"), rank("family_concern"), output_field=IntegerField())
 
 
 def triage_queue_count(*, user: User, filters: QueueFilters | None = None) -> int:
@@ -347,7 +350,7 @@ def triage_queue_count(*, user: User, filters: QueueFilters | None = None) -> in
 
 def triage_queue_referrer_organisations(*, user: User) -> QuerySet[Organisation]:
     """The organisations the queue's referrals came from, for the filter (one query when listed)."""
-    referrer_ids = _triage_queue_base(user=user).order_by().values("referrer_organisation_id")
+    referrer_ids = _triage_queue_base(user=user).order_by().values(REFERRER_ORGANISATION)
     return Organisation.objects.filter(pk__in=referrer_ids).order_by("name")
 
 

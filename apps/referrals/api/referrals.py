@@ -38,7 +38,7 @@ _PROBLEM_FIELDS = frozenset(
 )
 
 
-def _say(field: str) -> dict[str, str]:
+def _say(field: str) -> dict:
     """The service's instruction for a missing or unknown answer, in place of "This field is required."."""
     message = services.REFERRAL_MESSAGES[field]
     return {"required": message, "null": message, "invalid_choice": message}

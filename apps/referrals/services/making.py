@@ -119,7 +119,7 @@ def referral_create(
         consent_note=consent_note,
         preferred_support=preferred_support,
     )
-    if problems:
+    if problems or receiving_organisation is None:
         raise ValidationError(problems)
     if consultation is not None:
         if Referral.objects.filter(consultation=consultation).exists():

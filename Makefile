@@ -16,7 +16,7 @@ CHECKS ?= lint imports templates mypy migrations-check migrations-lint
 # make run serves here; honcho gives the web process this port.
 PORT ?= 8000
 
-.PHONY: run test check install assets lint format mypy mypy-baseline templates migrations-check imports clean bench bench-large bench-audit
+.PHONY: run test check install assets lint format mypy mypy-baseline templates migrations-check imports clean bench bench-large bench-audit bench-queue
 
 ## make run: install, migrate, load the demo data, and serve with a Celery worker and scheduler.
 run: install assets
@@ -57,6 +57,11 @@ bench-large: install
 BENCH_AUDIT_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/beacon_bench_audit
 bench-audit: install
 	BENCH_AUDIT_DATABASE_URL=$(BENCH_AUDIT_DATABASE_URL) $(PY) bench/audit_throughput.py $(BENCH_ARGS)
+
+## make bench-queue: the triage queue page at 10, 1,000 and 10,000 open referrals (issue 14).
+BENCH_QUEUE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/beacon_bench_queue
+bench-queue: install
+	BENCH_QUEUE_DATABASE_URL=$(BENCH_QUEUE_DATABASE_URL) $(PY) bench/triage_queue.py $(BENCH_ARGS)
 
 ## make migrations-lint: refuse a migration that the release still running would not survive (docs/releases.md).
 ## It reads each migration's SQL over a PostgreSQL connection and writes nothing, so any database will do.

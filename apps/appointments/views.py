@@ -6,6 +6,7 @@ override); booking and recording need permission to change the record. A follow-
 the person it is assigned to, or anyone who may change the record.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -33,6 +34,7 @@ from apps.children.models import Child
 from apps.children.selectors import VIEW
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.forms import add_service_errors
+from apps.core.pagination import CountedPaginator
 from apps.sharing.selectors import access_child, child_owned
 from apps.teams.models import TeamMembership
 
@@ -215,15 +217,25 @@ def follow_up_page(request: AuthenticatedHttpRequest, public_id, follow_up_id) -
 @require_GET
 def my_follow_ups(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The missed-appointment follow-ups the signed-in professional must do, soonest due first."""
-    follow_ups = list(follow_ups_assigned(user=request.user))
+    follow_ups = follow_ups_assigned(user=request.user)
+    # Paged like every work list (issue 14: a team manager's reached 626): only the rows shown are audited.
+    paginator = CountedPaginator(
+        follow_ups, settings.BEACON_WORK_LIST_PAGE_SIZE, count=follow_ups.order_by().count
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    rows = list(page.object_list)
     audit_record_reads(
         actor=request.user,
         action=AuditEvent.Action.LIST,
-        children=[follow_up.child for follow_up in follow_ups],
+        children=[follow_up.child for follow_up in rows],
         detail={"list": "missed-appointment follow-ups"},
     )
     return render(
         request,
         "appointments/my_follow_ups.html",
-        {"follow_ups": follow_ups},
+        {
+            "follow_ups": rows,
+            "page": page,
+            "page_range": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
+        },
     )

@@ -63,7 +63,8 @@ class CaseloadListApi(GenericAPIView):
         )
         overdue_follow_up_count = serializers.IntegerField(source="child.overdue_follow_up_count")
         waiting_since = serializers.SerializerMethodField(
-            help_text="On a waiting list since; null when not waiting or without consent to see referrals."
+            help_text="On a waiting list: when the referral was received, the start of the wait (R128); null "
+            "when not waiting or without consent to see referrals."
         )
         needs_attention = serializers.BooleanField()
         consent_gaps = ConsentGapOutputSerializer(

@@ -40,7 +40,7 @@ from apps.caseload.homes import (
 from apps.children.categories import Category
 from apps.consent.selectors import overrides_awaiting_review
 from apps.consent.services.common import SAFEGUARDING_LEAD_ROLE
-from apps.referrals.selectors import referrals_made_by, senior_review_pending
+from apps.referrals.selectors import referrals_made_by, senior_review_queue
 from apps.referrals.services import INSTABILITY_REASONS
 from apps.sharing.access import children_access
 from apps.sharing.selectors import child_list_audit
@@ -158,7 +158,7 @@ def home_safeguarding(request: AuthenticatedHttpRequest, *, homes: list[Home]) -
 def home_declines(request: AuthenticatedHttpRequest, *, homes: list[Home]) -> HttpResponse:
     """The clinical lead's queue: instability declines waiting for their agreement (R40), each with the
     decline itself (reason, explanation, alternatives arranged), which their review is about."""
-    page = _paged(request, senior_review_pending(user=request.user))
+    page = _paged(request, senior_review_queue(user=request.user))
     audit_record_reads(
         actor=request.user,
         action=AuditEvent.Action.LIST,

@@ -7,12 +7,12 @@ a child for every referral) is ``apps.referrals.services``'s, and the views put 
 from datetime import datetime
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import HTML, Button, Field, Fieldset, Fluid, Layout, Size
+from crispy_forms_gds.layout import HTML, Button, ConditionalRadios, Field, Fieldset, Fluid, Layout, Size
 from django import forms
 from django.utils import timezone
 
 from apps.accounts.models import Organisation
-from apps.core.forms import GovukDateField, TimeOfDayField
+from apps.core.forms import GovukDateField, RevealingChoice, TimeOfDayField
 from apps.directory.models import Service
 from apps.referrals.models import (
     ConcernLevel,
@@ -23,6 +23,10 @@ from apps.referrals.models import (
     Route,
     WaitingContact,
 )
+from apps.referrals.selectors import AGE_BANDS, QueueFilters, TargetState
+from apps.referrals.services import REFERRAL_MESSAGES
+
+WITHOUT = Referral.ConsentToRefer.WITHOUT_CONSENT
 
 ALTERNATIVE_ROWS = 3
 
@@ -40,6 +44,17 @@ class OrganisationChoiceField(forms.ModelChoiceField):
             to_field_name="public_id",
             **kwargs,
         )
+
+
+class ServiceChoiceField(OrganisationChoiceField):
+    """A service to refer to: anything that is not one (a mistyped id too) gets the field's own message."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            message = self.error_messages["invalid_choice"]
+            raise forms.ValidationError(message, code="invalid_choice") from None
 
 
 def _choices(choices, empty: str) -> list:
@@ -119,13 +134,18 @@ class ConsultationAdviceForm(forms.Form):
 class ReferralForm(forms.Form):
     """A referral about need (R36): presenting needs, concern, what was tried, the young person's views."""
 
-    receiving_organisation = OrganisationChoiceField(
+    # Nothing is required here: the service says everything that is missing at once (referral_problems).
+    receiving_organisation = ServiceChoiceField(
         label="Which service are you referring to?",
         empty_label="Select a service",
-        error_messages={"required": "Select the service you are referring to"},
+        required=False,
+        error_messages={"invalid_choice": REFERRAL_MESSAGES["receiving_organisation"]},
     )
     route = forms.ChoiceField(
-        label="Who is the referral from?", choices=_choices(Route.choices, "Select who the referral is from")
+        label="Who is the referral from?",
+        choices=_choices(Route.choices, "Select who the referral is from"),
+        required=False,
+        error_messages={"invalid_choice": REFERRAL_MESSAGES["route"]},
     )
     referrer_name = forms.CharField(
         label="Their name, if the young person, a parent, carer or trusted adult is referring",
@@ -167,7 +187,7 @@ class ReferralForm(forms.Form):
         required=False,
     )
     consent_note = forms.CharField(
-        label="If made without consent: the safeguarding reason", widget=forms.Textarea, required=False
+        label="The safeguarding reason for referring without consent", widget=forms.Textarea, required=False
     )
     diagnosis = forms.CharField(label="Diagnosis (optional)", required=False, max_length=200)
 
@@ -197,8 +217,14 @@ class ReferralForm(forms.Form):
                 legend_size=Size.MEDIUM,
             ),
             Fieldset(
-                Field.radios("consent_to_refer"),
-                Field.textarea("consent_note", rows=2),
+                # "Without consent" opens the question it needs: the safeguarding reason.
+                ConditionalRadios(
+                    "consent_to_refer",
+                    *[label for value, label in Referral.ConsentToRefer.choices if value != WITHOUT],
+                    RevealingChoice(
+                        Referral.ConsentToRefer.WITHOUT_CONSENT.label, Field.textarea("consent_note", rows=3)
+                    ),
+                ),
                 legend="Consent to refer",
                 legend_size=Size.MEDIUM,
             ),
@@ -405,3 +431,60 @@ class WaitingContactForm(forms.Form):
             moment = data["contacted_time"]
             data["contacted_at"] = timezone.make_aware(datetime.combine(data["contacted_on"], moment))
         return data
+
+
+class TriageQueueFilterForm(forms.Form):
+    """The triage queue's filters and order, from the address (GET). A value it does not know is ignored,
+    so an old bookmark still shows the queue."""
+
+    concern = forms.ChoiceField(
+        label="Highest concern",
+        choices=[("", "Any"), *[(value, label) for value, label in reversed(ConcernLevel.choices)]],
+        required=False,
+    )
+    target = forms.ChoiceField(
+        label="Wait target", choices=[("", "Any"), *TargetState.CHOICES], required=False
+    )
+    referrer_organisation = forms.ModelChoiceField(
+        label="Referred from",
+        queryset=Organisation.objects.none(),
+        to_field_name="public_id",
+        empty_label="Any organisation",
+        required=False,
+    )
+    age_band = forms.ChoiceField(
+        label="Age",
+        choices=[("", "Any age"), *[(key, label) for key, (label, _, _) in AGE_BANDS.items()]],
+        required=False,
+    )
+    sort = forms.ChoiceField(
+        label="Sort by",
+        choices=[
+            ("priority", "Risk first (re-triage, urgency, then longest wait)"),
+            ("received", "Date received (longest wait first)"),
+            ("target", "Target date (soonest first)"),
+            ("concern", "Concern (highest first)"),
+        ],
+        required=False,
+    )
+
+    def __init__(self, *args, referrer_organisations, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["referrer_organisation"]
+        if isinstance(field, forms.ModelChoiceField):
+            field.queryset = referrer_organisations
+
+    def filters(self) -> QueueFilters:
+        if not self.is_valid():
+            # Keep what parsed; a stale organisation or unknown value is dropped, never an error page.
+            data = {name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors}
+        else:
+            data = self.cleaned_data
+        organisation = data.get("referrer_organisation")
+        return QueueFilters(
+            concern=data.get("concern") or "",
+            target=data.get("target") or "",
+            referrer_organisation=organisation.pk if organisation is not None else None,
+            age_band=data.get("age_band") or "",
+            sort=data.get("sort") or "priority",
+        )

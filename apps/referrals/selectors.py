@@ -9,11 +9,30 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.conf import settings
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest, Substr, TruncDate
 from django.http import Http404
 from django.utils import timezone
 
-from apps.accounts.models import OrganisationMembership, User
+from apps.accounts.models import Organisation, OrganisationMembership, User
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record, audit_record_reads
 from apps.children.categories import PERMISSION, Category
@@ -42,7 +61,12 @@ def user_organisation_ids(*, user: User, roles=None) -> list[int]:
 
 
 def _referral_queryset() -> QuerySet[Referral]:
-    return Referral.objects.select_related(
+    return _with_referral_relations(Referral.objects.all())
+
+
+def _with_referral_relations(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    """Everything a referral's page or its API shape reads about it, in two queries for any number."""
+    return referrals.select_related(
         "child",
         "receiving_organisation",
         "made_by",
@@ -99,35 +123,284 @@ def _with_queue_columns(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
     )
 
 
-def triage_queue(*, user: User) -> list[Referral]:
-    """The single point of access queue for the services ``user`` works at, risk first (R34, R38).
+# --- Waiting time: one definition (R128) --------------------------------------------------------------
 
-    Waiting for triage, triaged but not decided, waiting for a senior review, and accepted children
-    flagged for re-triage because things got worse. Ordered: re-triage flags, then urgency (crisis
-    first), then the longest wait. Each child shown is audited in one query.
-    """
-    organisation_ids = user_organisation_ids(user=user)
-    referrals = _with_queue_columns(
-        _referral_queryset()
-        .filter(receiving_organisation_id__in=organisation_ids)
+
+@dataclass(frozen=True)
+class WaitingTime:
+    """How long since the referral was received, in whole days of the England calendar (R128: the wait
+    is measured from the referral being received, not from triage or acceptance)."""
+
+    days: int
+    since: date
+
+    def __str__(self) -> str:
+        days = f"{self.days} day" if self.days == 1 else f"{self.days} days"
+        return f"{days} since referral received on {self.since.day} {self.since:%b %Y}"
+
+
+def waiting_time(*, received_at: datetime, today: date | None = None) -> WaitingTime:
+    """The wait of a referral received at ``received_at``, counted to ``today`` (England's date)."""
+    since = timezone.localdate(received_at)
+    today = today or timezone.localdate()
+    return WaitingTime(days=max((today - since).days, 0), since=since)
+
+
+# --- The triage queue: filtered, sorted, paged ---------------------------------------------------------
+
+# Age bands a triager filters by, in whole years on the day (R1: children and young people to 25).
+AGE_BANDS = {
+    "0-4": ("Under 5", 0, 4),
+    "5-10": ("5 to 10", 5, 10),
+    "11-15": ("11 to 15", 11, 15),
+    "16-17": ("16 and 17", 16, 17),
+    "18-25": ("18 to 25", 18, 25),
+}
+
+
+class TargetState:
+    """Where a referral stands against its wait target (R38, R66): the queue's column and filter."""
+
+    NONE = "none"
+    ON_TRACK = "on_track"
+    DUE_SOON = "due_soon"
+    PASSED = "passed"
+    CHOICES = (
+        (PASSED, "Target passed"),
+        (DUE_SOON, "Target due soon"),
+        (ON_TRACK, "Within target"),
+        (NONE, "No target yet (not triaged)"),
+    )
+
+
+QUEUE_SORTS = {
+    # The risk order (R38): re-triage flags, then urgency (crisis first), then the longest wait.
+    "priority": ("-needs_retriage", "-urgency_rank", "received_at", "pk"),
+    "received": ("received_at", "pk"),
+    "target": (F("target_at").asc(nulls_last=True), "received_at", "pk"),
+    "concern": ("-concern_rank", "-urgency_rank", "received_at", "pk"),
+}
+CONCERN_RANK = {"low": 1, "medium": 2, "high": 3}
+CONCERN_RANK_FIELD = "concern_rank"  # The annotation: the higher of the two concerns.
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the triage queue is narrowed to and ordered by; empty strings mean "any"."""
+
+    concern: str = ""
+    target: str = ""
+    referrer_organisation: int | None = None
+    age_band: str = ""
+    sort: str = "priority"
+
+
+def _warn_after(urgency: str) -> timedelta:
+    """How long before its target a referral of this urgency is "due soon": the same point at which the
+    service is warned (``BEACON_WAIT_ALERT_FRACTION`` of the target, apps/referrals/services/waiting.py)."""
+    hours = settings.BEACON_WAIT_TARGET_HOURS[urgency]
+    return timedelta(hours=hours) * (1 - settings.BEACON_WAIT_ALERT_FRACTION)
+
+
+def target_state(*, referral: Referral, now: datetime | None = None) -> str:
+    """Whether the referral's wait target has passed, is due soon, or is still some way off."""
+    if referral.target_at is None:
+        return TargetState.NONE
+    now = now or timezone.now()
+    if referral.target_at <= now:
+        return TargetState.PASSED
+    warn_at = referral.received_at + (referral.target_at - referral.received_at) * (
+        settings.BEACON_WAIT_ALERT_FRACTION
+    )
+    return TargetState.DUE_SOON if now >= warn_at else TargetState.ON_TRACK
+
+
+def _target_state_q(state: str, now: datetime) -> Q:
+    if state == TargetState.NONE:
+        return Q(target_at__isnull=True)
+    if state == TargetState.PASSED:
+        return Q(target_at__lte=now)
+    due_soon = Q()
+    for urgency in Referral.Urgency.values:
+        due_soon |= Q(urgency=urgency, target_at__gt=now, target_at__lte=now + _warn_after(urgency))
+    if state == TargetState.DUE_SOON:
+        return due_soon
+    return Q(target_at__gt=now) & ~due_soon
+
+
+def _age_band_q(band: str, today: date) -> Q:
+    _, youngest, oldest = AGE_BANDS[band]
+    # Aged ``youngest`` today: born on or before this day ``youngest`` years ago; not yet ``oldest + 1``.
+    born_by = _years_before(today, youngest)
+    born_after = _years_before(today, oldest + 1)
+    return Q(child__date_of_birth__lte=born_by, child__date_of_birth__gt=born_after)
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year that has none.
+        return day.replace(year=day.year - years, day=28)
+
+
+def age_on(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def _referrer_organisation() -> Coalesce:
+    """The organisation the person who made the referral worked for on the day it was received, else the
+    first they ever worked for (as the chronology names an entry's agency)."""
+    memberships = OrganisationMembership.objects.filter(user=OuterRef("made_by_id")).order_by(
+        "started_on", "pk"
+    )
+    received_on = TruncDate(
+        ExpressionWrapper(OuterRef("received_at"), output_field=DateTimeField()),
+        tzinfo=timezone.get_current_timezone(),
+    )
+    then = memberships.filter(started_on__lte=received_on).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=received_on)
+    )
+    return Coalesce(
+        Subquery(then.values("organisation")[:1]),
+        Subquery(memberships.values("organisation")[:1]),
+        output_field=IntegerField(),
+    )
+
+
+# Long free text the queue does not show: left in the database, so a page is a few kilobytes.
+_QUEUE_DEFERRED = (
+    "presenting_needs",
+    "what_has_been_tried",
+    "young_person_views",
+    "consent_note",
+    "triage_note",
+    "retriage_reason",
+    "decline_explanation",
+    "senior_review_note",
+    "referrer_contact",
+)
+NEED_LINE_CHARACTERS = 120
+# The annotation naming the organisation the referrer worked for when the referral was received.
+REFERRER_ORGANISATION = "referrer_organisation_id"
+
+
+def _triage_queue_base(*, user: User) -> QuerySet[Referral]:
+    return (
+        Referral.objects.filter(receiving_organisation_id__in=user_organisation_ids(user=user))
         .filter(Q(status__in=QUEUE_STATUSES) | Q(status=Referral.Status.ACCEPTED, needs_retriage=True))
         .filter(child__in=Child.objects.restrict(user, VIEW_REFERRALS))
-        .order_by("-needs_retriage", "-urgency_rank", "received_at", "pk")
+        .annotate(**{REFERRER_ORGANISATION: _referrer_organisation()})
     )
-    rows = list(referrals)
-    audit_record_reads(
-        actor=user,
-        action=AuditEvent.Action.LIST,
-        children=[row.child for row in rows],
-        basis="single point of access queue",
+
+
+def triage_queue(
+    *, user: User, filters: QueueFilters | None = None, whole: bool = False
+) -> QuerySet[Referral]:
+    """The single point of access queue for the services ``user`` works at (R34, R38), as a query to page.
+
+    Waiting for triage, triaged but not decided, waiting for a senior review, and accepted children
+    flagged for re-triage because things got worse; narrowed by ``filters`` and in their order (risk
+    first unless another is chosen). Each row carries the child's age, a one-line need, the referrer's
+    organisation, the highest concern and its target; long free text is not fetched unless ``whole``
+    (the API's full shape). Page it, then turn the page into rows with ``triage_queue_rows``, which
+    audits the children shown.
+    """
+    filters = filters or QueueFilters()
+    now = timezone.now()
+    referrals: QuerySet[Referral] = _triage_queue_base(user=user).annotate(concern_rank=_concern_rank())
+    if filters.concern in CONCERN_RANK:
+        referrals = referrals.filter(**{CONCERN_RANK_FIELD: CONCERN_RANK[filters.concern]})
+    if filters.target in dict(TargetState.CHOICES):
+        referrals = referrals.filter(_target_state_q(filters.target, now))
+    if filters.referrer_organisation is not None:
+        referrals = referrals.filter(**{REFERRER_ORGANISATION: filters.referrer_organisation})
+    if filters.age_band in AGE_BANDS:
+        referrals = referrals.filter(_age_band_q(filters.age_band, timezone.localdate()))
+    organisation_name = Organisation.objects.filter(pk=OuterRef("referrer_organisation_id")).values("name")
+    if whole:  # Every field and relation, for the API's full referral shape.
+        referrals = _with_referral_relations(referrals)
+    else:
+        referrals = referrals.select_related("child", "receiving_organisation", "made_by").defer(
+            *_QUEUE_DEFERRED
+        )
+    referrals = _with_queue_columns(
+        referrals.annotate(
+            need_line=Substr("presenting_needs", 1, NEED_LINE_CHARACTERS + 1),
+            referrer_organisation_name=Subquery(organisation_name[:1]),
+        )
+    )
+    return referrals.order_by(*QUEUE_SORTS.get(filters.sort, QUEUE_SORTS["priority"]))
+
+
+def _concern_rank() -> Greatest:
+    """The higher of the professionals' and the family's concern (3 high, 2 medium, 1 low)."""
+
+    def rank(field: str) -> Case:
+        return Case(
+            *[When(**{field: level}, then=Value(value)) for level, value in CONCERN_RANK.items()],
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+
+    return Greatest(rank("professional_concern"), rank("family_concern"), output_field=IntegerField())
+
+
+def triage_queue_count(*, user: User, filters: QueueFilters | None = None) -> int:
+    """How many referrals ``triage_queue`` holds with these filters, without its display columns."""
+    return triage_queue(user=user, filters=filters).order_by().count()
+
+
+def triage_queue_referrer_organisations(*, user: User) -> QuerySet[Organisation]:
+    """The organisations the queue's referrals came from, for the filter (one query when listed)."""
+    referrer_ids = _triage_queue_base(user=user).order_by().values(REFERRER_ORGANISATION)
+    return Organisation.objects.filter(pk__in=referrer_ids).order_by("name")
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One referral as the triage queue shows it, with what is worked out from the day."""
+
+    referral: Referral
+    now: datetime
+
+    @property
+    def age(self) -> int:
+        return age_on(self.referral.child.date_of_birth, timezone.localdate(self.now))
+
+    @property
+    def need(self) -> str:
+        """The first line of the presenting needs, cut at a word if it is long."""
+        text = (getattr(self.referral, "need_line", "") or "").strip()
+        first = text.splitlines()[0] if text else ""
+        if len(first) > NEED_LINE_CHARACTERS:
+            return first[:NEED_LINE_CHARACTERS].rsplit(" ", 1)[0].rstrip(",.;: ") + "…"
+        if len(text) > len(first):  # More lines follow.
+            return first.rstrip(",.;: ") + "…"
+        return first
+
+    @property
+    def target_state(self) -> str:
+        return target_state(referral=self.referral, now=self.now)
+
+    @property
+    def referrer(self) -> str:
+        referral = self.referral
+        return referral.referrer_name or str(referral.made_by)
+
+
+def triage_queue_rows(*, user: User, referrals) -> list[QueueRow]:
+    """The rows of one page of the queue, each child shown audited in one query."""
+    now = timezone.now()
+    rows = [QueueRow(referral=referral, now=now) for referral in referrals]
+    work_list_audit(
+        user=user, children=[row.referral.child for row in rows], basis="single point of access queue"
     )
     return rows
 
 
-def senior_review_pending(*, user: User) -> QuerySet[Referral]:
-    """Declines for an instability reason waiting for this senior reviewer's agreement (R40), the oldest
-    decision first, with the decline itself (reason, explanation, alternatives) to review. Not audited: the
-    caller audits the rows it shows (``senior_review_queue``, or a page on the clinical lead's home)."""
+def senior_review_queue(*, user: User) -> QuerySet[Referral]:
+    """Declines for an instability reason waiting for this senior reviewer's agreement (R40), oldest
+    decision first, as a query to page; audit the rows shown with ``work_list_audit``."""
     organisation_ids = user_organisation_ids(user=user, roles=SENIOR_REVIEWER_ROLES)
     return _with_queue_columns(
         _referral_queryset()
@@ -138,13 +411,9 @@ def senior_review_pending(*, user: User) -> QuerySet[Referral]:
     )
 
 
-def senior_review_queue(*, user: User) -> list[Referral]:
-    """Declines for an instability reason waiting for this senior reviewer's agreement (R40)."""
-    rows = list(senior_review_pending(user=user))
-    audit_record_reads(
-        actor=user, action=AuditEvent.Action.LIST, children=[row.child for row in rows], basis="senior review"
-    )
-    return rows
+def work_list_audit(*, user: User, children, basis: str) -> None:
+    """Record that these children, the rows of one page of a work list, were shown to ``user``."""
+    audit_record_reads(actor=user, action=AuditEvent.Action.LIST, children=list(children), basis=basis)
 
 
 def can_decide(*, user: User, referral: Referral) -> bool:
@@ -175,17 +444,18 @@ class WaitingRow:
         return self.entry.next_contact_due_on <= self.today
 
     @property
-    def days_waiting(self) -> int:
-        return (self.today - timezone.localdate(self.entry.started_at)).days
+    def waiting_time(self) -> WaitingTime:
+        """From the referral being received (R128), like every other page; not from going on the list."""
+        return waiting_time(received_at=self.entry.referral.received_at, today=self.today)
 
 
-def waiting_list(*, user: User, only_due: bool = False) -> list[WaitingRow]:
+def waiting_list(*, user: User, only_due: bool = False) -> QuerySet[WaitingListEntry]:
     """The children waiting at the services ``user`` works at, next contact due first (R63-R65).
 
-    One query for the list however long it is, with the last contact and whether the trust-building
-    contact has happened; each child shown is audited.
+    A query to page: one query for a page however long the list, with the last contact and whether the
+    trust-building contact has happened. Turn a page into rows with ``waiting_list_rows``, which audits
+    each child shown.
     """
-    today = timezone.localdate()
     last_contact = (
         WaitingContact.objects.filter(entry=OuterRef("pk"))
         .order_by()
@@ -196,12 +466,8 @@ def waiting_list(*, user: User, only_due: bool = False) -> list[WaitingRow]:
     last_risk = WaitingContact.objects.filter(entry=OuterRef("pk")).order_by("-contacted_at", "-pk")
     trust_built = WaitingContact.objects.filter(entry=OuterRef("pk"), kind=WaitingContact.Kind.TRUST_BUILDING)
     current_status = SocialWorkInvolvement.objects.filter(child=OuterRef("child_id"), ended_on__isnull=True)
-    entries = (
-        WaitingListEntry.objects.filter(
-            ended_at__isnull=True,
-            organisation_id__in=user_organisation_ids(user=user),
-            child__in=Child.objects.restrict(user, VIEW_REFERRALS),
-        )
+    return (
+        _waiting_entries(user=user, only_due=only_due)
         .select_related("child", "referral", "organisation")
         .annotate(
             last_contact_at=Subquery(last_contact[:1]),
@@ -211,15 +477,28 @@ def waiting_list(*, user: User, only_due: bool = False) -> list[WaitingRow]:
         )
         .order_by("next_contact_due_on", "-is_priority", "started_at", "pk")
     )
-    if only_due:
-        entries = entries.filter(next_contact_due_on__lte=today)
-    rows = [WaitingRow(entry=entry, today=today) for entry in entries]
-    audit_record_reads(
-        actor=user,
-        action=AuditEvent.Action.LIST,
-        children=[row.entry.child for row in rows],
-        basis="waiting list",
+
+
+def _waiting_entries(*, user: User, only_due: bool) -> QuerySet[WaitingListEntry]:
+    entries = WaitingListEntry.objects.filter(
+        ended_at__isnull=True,
+        organisation_id__in=user_organisation_ids(user=user),
+        child__in=Child.objects.restrict(user, VIEW_REFERRALS),
     )
+    if only_due:
+        entries = entries.filter(next_contact_due_on__lte=timezone.localdate())
+    return entries
+
+
+def waiting_list_count(*, user: User, only_due: bool = False) -> int:
+    return _waiting_entries(user=user, only_due=only_due).count()
+
+
+def waiting_list_rows(*, user: User, entries) -> list[WaitingRow]:
+    """One page of the waiting list as rows, each child shown audited in one query."""
+    today = timezone.localdate()
+    rows = [WaitingRow(entry=entry, today=today) for entry in entries]
+    work_list_audit(user=user, children=[row.entry.child for row in rows], basis="waiting list")
     return rows
 
 
@@ -312,7 +591,8 @@ def caseload_waiting_annotations(*, user: User) -> dict:
     )
     return {
         "can_see_referrals": Exists(Child.objects.restrict(user, VIEW_REFERRALS).filter(pk=OuterRef("pk"))),
-        "waiting_since": Subquery(entry.values("started_at")[:1]),
+        # When the wait began: the referral being received (R128), as every page counts it.
+        "waiting_since": Subquery(entry.values("referral__received_at")[:1]),
         "waiting_service": Subquery(entry.values("organisation__name")[:1]),
         "waiting_next_contact_due": Subquery(entry.values("next_contact_due_on")[:1]),
         "waiting_needs_retriage": Subquery(entry.values("referral__needs_retriage")[:1]),

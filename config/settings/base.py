@@ -382,6 +382,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Beacon -----------------------------------------------------------------------------------
 BEACON_CHILDREN_PAGE_SIZE = 25
+# Rows on one page of a work list: the triage queue, the waiting list, senior reviews, consultations and
+# missed-appointment follow-ups (issue 14: a queue of 5,800 referrals was one 3.7 MB page).
+BEACON_WORK_LIST_PAGE_SIZE = env.int("BEACON_WORK_LIST_PAGE_SIZE", default=25)
 # Remind an action's owner this many days before it is due; overdue actions go to the lead professional.
 BEACON_ACTION_REMINDER_DAYS = env.int("BEACON_ACTION_REMINDER_DAYS", default=2)
 # Alert the team manager when a child has had this many lead professionals, or social workers, in 12 months.

@@ -516,7 +516,12 @@ class TestTheLoadedDemo:
 
     def test_referrals_a_consultation_became_one_one_declined_with_alternatives_and_children_wait(self):
         from apps.referrals.models import Referral
-        from apps.referrals.selectors import senior_review_queue, triage_queue, waiting_list
+        from apps.referrals.selectors import (
+            senior_review_queue,
+            triage_queue,
+            waiting_list,
+            waiting_list_rows,
+        )
 
         converted = Referral.objects.get(consultation__isnull=False)
         assert converted.consultation.outcome == "formal_referral"
@@ -529,7 +534,8 @@ class TestTheLoadedDemo:
         assert [r.decline_reason for r in senior_review_queue(user=person("camhs.lead"))] == [
             "unstable_placement"
         ]
-        waiting = waiting_list(user=person("camhs.clinician"))
+        clinician = person("camhs.clinician")
+        waiting = waiting_list_rows(user=clinician, entries=waiting_list(user=clinician))
         assert len(waiting) == 3
         assert sum(row.contact_overdue for row in waiting) == 2
         queue = triage_queue(user=person("camhs.clinician"))

@@ -122,7 +122,7 @@ def test_triage_accept_and_a_worse_waiting_contact(
     assert triaged.json()["urgency"] == "urgent"
     accepted = api_client.post(_referral_url("referral-accept", referral), {}, format="json")
     assert accepted.json()["status"] == "accepted"
-    waiting = api_client.get(reverse("referrals-api:waiting-list")).json()
+    waiting = api_client.get(reverse("referrals-api:waiting-list")).json()["results"]
     assert [row["referral"] for row in waiting] == [str(referral.public_id)]
     entry_id = waiting[0]["public_id"]
     url = reverse(
@@ -144,7 +144,7 @@ def test_triage_accept_and_a_worse_waiting_contact(
     assert contact.json()["kind"] == WaitingContact.Kind.TRUST_BUILDING
     referral.refresh_from_db()
     assert referral.needs_retriage
-    queue = api_client.get(reverse("referrals-api:queue")).json()
+    queue = api_client.get(reverse("referrals-api:queue")).json()["results"]
     assert queue[0]["public_id"] == str(referral.public_id)
 
 
@@ -167,3 +167,40 @@ def test_a_referral_for_a_child_not_shared_is_404(api_client, outsider, child, c
     )
     assert response.status_code == 404
     assert not Referral.objects.exists()
+
+
+def test_every_error_on_a_referral_is_in_one_400_with_what_to_fix(
+    api_client, lead_professional, child, camhs
+):
+    api_client.force_authenticate(lead_professional)
+    url = reverse("referrals-api:referrals", kwargs={"public_id": child.public_id})
+    response = api_client.post(
+        url,
+        {"receiving_organisation": str(camhs.public_id), "route": "trusted_adult", "presenting_needs": ""},
+        format="json",
+    )
+    assert response.status_code == 400
+    errors = {error["attr"]: error["detail"] for error in response.json()["errors"]}
+    assert errors == {
+        "referrer_name": "Enter the name of the parent, carer or trusted adult making the referral",
+        "presenting_needs": "Enter the reason for referral: what is happening for the young person",
+        "professional_concern": "Select how worried professionals are",
+        "family_concern": "Select how worried the family is",
+        "consent_to_refer": "Select who agreed to the referral, or that it is made without consent",
+    }
+    assert not Referral.objects.exists()
+    # With the shape right, the service's own problems come back the same way.
+    response = api_client.post(
+        url,
+        {
+            "receiving_organisation": str(camhs.public_id),
+            "route": "parent_carer",
+            "presenting_needs": " ",
+            "professional_concern": "high",
+            "family_concern": "high",
+            "consent_to_refer": "without_consent",
+        },
+        format="json",
+    )
+    errors = {error["attr"]: error["detail"] for error in response.json()["errors"]}
+    assert set(errors) == {"referrer_name", "presenting_needs", "consent_note"}

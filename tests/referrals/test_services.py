@@ -5,6 +5,7 @@ import datetime
 import pytest
 import time_machine
 from django.core.checks import run_checks
+from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ from apps.referrals.services import (
     consultation_request,
     referral_accept,
     referral_clock_record,
+    referral_create,
     referral_decline,
     referral_initial_from_consultation,
     referral_senior_review,
@@ -178,16 +180,41 @@ def test_every_route_is_accepted_and_a_diagnosis_is_never_required(lead_professi
 
 
 def test_a_parent_referral_names_the_parent(lead_professional, child, camhs):
-    with pytest.raises(ApplicationError) as error:
+    with pytest.raises(ValidationError) as error:
         referral_for(child, lead_professional, camhs, route="parent_carer")
-    assert error.value.field == "referrer_name"
+    assert error.value.message_dict == {
+        "referrer_name": ["Enter the name of the parent, carer or trusted adult making the referral"]
+    }
     assert not Referral.objects.exists()
 
 
 def test_a_referral_without_consent_says_why(lead_professional, child, camhs):
-    with pytest.raises(ApplicationError) as error:
+    with pytest.raises(ValidationError) as error:
         referral_for(child, lead_professional, camhs, consent_to_refer="without_consent")
-    assert error.value.field == "consent_note"
+    assert set(error.value.message_dict) == {"consent_note"}
+
+
+def test_every_problem_with_a_referral_is_said_at_once(lead_professional, child, camhs):
+    with pytest.raises(ValidationError) as error:
+        referral_create(
+            actor=lead_professional,
+            child=child,
+            receiving_organisation=None,
+            route="parent_carer",
+            presenting_needs="  ",
+            professional_concern="",
+            family_concern="extreme",
+            consent_to_refer="without_consent",
+        )
+    assert error.value.message_dict == {
+        "receiving_organisation": ["Select the service you are referring to"],
+        "referrer_name": ["Enter the name of the parent, carer or trusted adult making the referral"],
+        "presenting_needs": ["Enter the reason for referral: what is happening for the young person"],
+        "professional_concern": ["Select how worried professionals are"],
+        "family_concern": ["Select how worried the family is"],
+        "consent_note": ["Enter the safeguarding reason for making the referral without consent"],
+    }
+    assert not Referral.objects.exists()
 
 
 # --- Triage and decision -------------------------------------------------------------------------

@@ -56,8 +56,42 @@ def test_a_referral_without_needs_says_what_to_fix_and_saves_nothing(client, lea
     url = reverse("referrals:referral-create", kwargs={"public_id": child.public_id})
     response = client.post(url, _referral_post(camhs, presenting_needs=""))
     assert response.status_code == 200
-    assert "Describe the young person&#x27;s needs" in response.content.decode()
+    assert (
+        "Enter the reason for referral: what is happening for the young person" in response.content.decode()
+    )
     assert not Referral.objects.exists()
+
+
+def test_every_error_on_a_referral_shows_at_once_in_the_error_summary(client, lead_professional, child):
+    sign_in(client, lead_professional)
+    url = reverse("referrals:referral-create", kwargs={"public_id": child.public_id})
+    response = client.post(url, {"consent_to_refer": "without_consent", "route": "parent_carer"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    summary = page[page.index("govuk-error-summary") : page.index("</ul>", page.index("govuk-error-summary"))]
+    for message in (
+        "Select the service you are referring to",
+        "Enter the name of the parent, carer or trusted adult making the referral",
+        "Enter the reason for referral: what is happening for the young person",
+        "Select how worried professionals are",
+        "Select how worried the family is",
+        "Enter the safeguarding reason for making the referral without consent",
+    ):
+        assert message in summary, message
+    assert "This field is required" not in page
+    # "Made without consent" reveals the question it needs (a GOV.UK conditional radio).
+    assert "govuk-radios__conditional" in page
+    assert not Referral.objects.exists()
+
+
+def test_an_unknown_service_and_the_missing_answers_show_together(client, lead_professional, child):
+    sign_in(client, lead_professional)
+    url = reverse("referrals:referral-create", kwargs={"public_id": child.public_id})
+    response = client.post(url, {"receiving_organisation": "not-a-service", "route": "school"})
+    page = response.content.decode()
+    assert page.count("Select the service you are referring to") >= 2  # Summary and beside the field.
+    assert "Enter the reason for referral" in page
+    assert "Select who agreed to the referral" in page
 
 
 def test_a_consultation_prefills_the_referral_form(client, lead_professional, child, camhs, spa_clinician):
@@ -265,7 +299,7 @@ def test_the_caseload_shows_waiting_status_within_consent(
     lead_for(other, lead_professional)
     sign_in(client, lead_professional)
     page = client.get(reverse("caseload:caseload")).content.decode()
-    assert "Waiting since" not in page
+    assert "since referral received on" not in page
     # The lead professional referred: their referral grant lets them see the waiting status.
     accepted_referral(child, lead_professional, camhs, spa_clinician)
     # Someone else referred the other child: the lead still sees it, as she coordinates referrals.
@@ -278,7 +312,7 @@ def test_the_caseload_shows_waiting_status_within_consent(
     )
     accepted_referral(other, referrer, camhs, spa_clinician)
     page = client.get(reverse("caseload:caseload"), {"only": "waiting"}).content.decode()
-    assert "Waiting since" in page
+    assert "since referral received on" in page
     assert camhs.name in page
     assert child.known_as in page
     assert other.known_as in page

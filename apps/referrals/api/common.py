@@ -4,6 +4,8 @@ through its child.
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
+from rest_framework.fields import empty
 
 from apps.accounts.models import Organisation
 from apps.children.models import Child
@@ -41,3 +43,17 @@ def _decider_only(request, referral: Referral) -> None:
 
 def _fresh(referral: Referral) -> Referral:
     return selectors.referral_refetch(referral=referral)
+
+
+def parsed_fields(serializer: serializers.Serializer) -> dict:
+    """The answers of an invalid input that did parse, field by field (a missing optional one gives its
+    default), so the service can say what else is wrong in the same response."""
+    values = {}
+    for name, field in serializer.fields.items():
+        if name in serializer.errors or field.read_only:
+            continue
+        try:
+            values[name] = field.run_validation(serializer.initial_data.get(name, empty))
+        except (serializers.ValidationError, serializers.SkipField):
+            continue
+    return values

@@ -2,6 +2,7 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -9,20 +10,56 @@ from rest_framework.views import APIView
 from apps.children.selectors import VIEW
 from apps.core.api.fields import PublicIdRelatedField
 from apps.referrals import selectors, services
-from apps.referrals.api.common import CHILD_PUBLIC_ID, REFERRAL_ID, TAGS, _fresh, _organisations, _referral
+from apps.referrals.api.common import (
+    CHILD_PUBLIC_ID,
+    REFERRAL_ID,
+    TAGS,
+    _fresh,
+    _organisations,
+    _referral,
+    parsed_fields,
+)
 from apps.referrals.api.serializers import ReferralOutputSerializer
 from apps.referrals.models import ConcernLevel, PreferredSupport, Referral, Route
 from apps.sharing.selectors import access_child
 
+_PROBLEM_FIELDS = frozenset(
+    {
+        "receiving_organisation",
+        "route",
+        "referrer_name",
+        "presenting_needs",
+        "professional_concern",
+        "family_concern",
+        "consent_to_refer",
+        "consent_note",
+        "preferred_support",
+    }
+)
+
+
+def _say(field: str) -> dict:
+    """The service's instruction for a missing or unknown answer, in place of "This field is required."."""
+    message = services.REFERRAL_MESSAGES[field]
+    return {"required": message, "null": message, "invalid_choice": message}
+
 
 class ChildReferralListCreateApi(GenericAPIView):
     class InputSerializer(serializers.Serializer):
-        receiving_organisation = PublicIdRelatedField(what="organisation", queryset=_organisations())
-        route = serializers.ChoiceField(choices=Route.choices)
-        presenting_needs = serializers.CharField(allow_blank=True)
-        professional_concern = serializers.ChoiceField(choices=ConcernLevel.choices)
-        family_concern = serializers.ChoiceField(choices=ConcernLevel.choices)
-        consent_to_refer = serializers.ChoiceField(choices=Referral.ConsentToRefer.choices)
+        receiving_organisation = PublicIdRelatedField(
+            what="organisation", queryset=_organisations(), error_messages=_say("receiving_organisation")
+        )
+        route = serializers.ChoiceField(choices=Route.choices, error_messages=_say("route"))
+        presenting_needs = serializers.CharField(allow_blank=True, error_messages=_say("presenting_needs"))
+        professional_concern = serializers.ChoiceField(
+            choices=ConcernLevel.choices, error_messages=_say("professional_concern")
+        )
+        family_concern = serializers.ChoiceField(
+            choices=ConcernLevel.choices, error_messages=_say("family_concern")
+        )
+        consent_to_refer = serializers.ChoiceField(
+            choices=Referral.ConsentToRefer.choices, error_messages=_say("consent_to_refer")
+        )
         consent_note = serializers.CharField(required=False, allow_blank=True, default="")
         what_has_been_tried = serializers.CharField(required=False, allow_blank=True, default="")
         young_person_views = serializers.CharField(required=False, allow_blank=True, default="")
@@ -73,7 +110,13 @@ class ChildReferralListCreateApi(GenericAPIView):
     def post(self, request, public_id: str):
         child = access_child(request.user, public_id, perm=VIEW)
         serializer = self.InputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            # Every problem at once: the shape's own, and what the service would say about the rest.
+            problems = services.referral_problems(
+                **{k: v for k, v in parsed_fields(serializer).items() if k in _PROBLEM_FIELDS}
+            )
+            errors = {**problems, **serializer.errors}
+            raise ValidationError(errors)
         data = dict(serializer.validated_data)
         consultation_id = data.pop("consultation")
         consultation = (

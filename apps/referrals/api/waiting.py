@@ -5,6 +5,7 @@ and contacts while waiting.
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -20,21 +21,29 @@ from apps.referrals.models import WaitingContact
 # --- The single point of access and the waiting list ----------------------------------------------------
 
 
-class TriageQueueApi(APIView):
+class TriageQueueApi(GenericAPIView):
     @extend_schema(
         operation_id="referrals_queue",
         summary="The triage queue of the services you work at, risk first (R34, R38)",
+        description="Paged; each child on the page returned is recorded in the audit log.",
         tags=TAGS,
         responses={200: ReferralOutputSerializer(many=True)},
     )
     def get(self, request):
-        return Response(ReferralOutputSerializer(selectors.triage_queue(user=request.user), many=True).data)
+        page = self.paginate_queryset(selectors.triage_queue(user=request.user, whole=True)) or []
+        selectors.work_list_audit(
+            user=request.user,
+            children=[referral.child for referral in page],
+            basis="single point of access queue",
+        )
+        return self.get_paginated_response(ReferralOutputSerializer(page, many=True).data)
 
 
-class WaitingListApi(APIView):
+class WaitingListApi(GenericAPIView):
     @extend_schema(
         operation_id="referrals_waiting_list",
         summary="Children waiting at the services you work at, next contact due first (R63-R65)",
+        description="Paged; each child on the page returned is recorded in the audit log.",
         tags=TAGS,
         parameters=[
             OpenApiParameter(
@@ -45,8 +54,11 @@ class WaitingListApi(APIView):
     )
     def get(self, request):
         only_due = request.query_params.get("due", "").lower() in {"true", "1", "yes"}
-        rows = selectors.waiting_list(user=request.user, only_due=only_due)
-        return Response(WaitingEntryOutputSerializer([row.entry for row in rows], many=True).data)
+        page = self.paginate_queryset(selectors.waiting_list(user=request.user, only_due=only_due)) or []
+        rows = selectors.waiting_list_rows(user=request.user, entries=page)
+        return self.get_paginated_response(
+            WaitingEntryOutputSerializer([row.entry for row in rows], many=True).data
+        )
 
 
 class WaitingContactListCreateApi(APIView):

@@ -19,12 +19,13 @@ from apps.referrals.services.consultations import (
     referral_initial_from_consultation,
 )
 from apps.referrals.services.decisions import referral_accept, referral_decline, referral_senior_review
-from apps.referrals.services.making import referral_create
+from apps.referrals.services.making import REFERRAL_MESSAGES, referral_create, referral_problems
 from apps.referrals.services.triage import referral_triage
 from apps.referrals.services.waiting import waiting_contact_record, waiting_sweep
 
 __all__ = [
     "INSTABILITY_REASONS",
+    "REFERRAL_MESSAGES",
     "SENIOR_REVIEWER_ROLES",
     "consultation_advise",
     "consultation_request",
@@ -36,6 +37,7 @@ __all__ = [
     "referral_decline",
     "referral_first_appointments_sync",
     "referral_initial_from_consultation",
+    "referral_problems",
     "referral_senior_review",
     "referral_triage",
     "waiting_contact_record",

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from apps.accounts.models import Organisation, User
@@ -15,7 +16,6 @@ from apps.notifications.models import Notification
 from apps.notifications.services import notification_send
 from apps.referrals.models import ConcernLevel, Consultation, PreferredSupport, Referral, Route
 from apps.referrals.services.common import (
-    _check_choice,
     _grant_referral_access,
     _referral_link,
     _tell_lead_professional,
@@ -24,6 +24,54 @@ from apps.referrals.services.common import (
 )
 
 # --- Referral (R34-R42) ----------------------------------------------------------------------------
+
+# What to fix, said the GOV.UK way (an instruction, not "This field is required."), for the browser and API.
+REFERRAL_MESSAGES = {
+    "receiving_organisation": "Select the service you are referring to",
+    "route": "Select who the referral is from",
+    "referrer_name": "Enter the name of the parent, carer or trusted adult making the referral",
+    "presenting_needs": "Enter the reason for referral: what is happening for the young person",
+    "professional_concern": "Select how worried professionals are",
+    "family_concern": "Select how worried the family is",
+    "consent_to_refer": "Select who agreed to the referral, or that it is made without consent",
+    "consent_note": "Enter the safeguarding reason for making the referral without consent",
+    "preferred_support": "Select a kind of support from the list",
+}
+
+
+def referral_problems(
+    *,
+    receiving_organisation: Organisation | None = None,
+    route: str = "",
+    referrer_name: str = "",
+    presenting_needs: str = "",
+    professional_concern: str = "",
+    family_concern: str = "",
+    consent_to_refer: str = "",
+    consent_note: str = "",
+    preferred_support: str = "",
+) -> dict[str, str]:
+    """Everything wrong with a referral's answers at once, by field, so each is shown together (the
+    GOV.UK error summary) rather than one per attempt. Empty when the referral can be made."""
+    problems: dict[str, str] = {}
+    if receiving_organisation is None or not receiving_organisation.is_active:
+        problems["receiving_organisation"] = REFERRAL_MESSAGES["receiving_organisation"]
+    if route not in Route.values:
+        problems["route"] = REFERRAL_MESSAGES["route"]
+    elif route in (Route.PARENT_CARER, Route.TRUSTED_ADULT) and not referrer_name.strip():
+        problems["referrer_name"] = REFERRAL_MESSAGES["referrer_name"]
+    if not presenting_needs.strip():
+        problems["presenting_needs"] = REFERRAL_MESSAGES["presenting_needs"]
+    for field, value in (("professional_concern", professional_concern), ("family_concern", family_concern)):
+        if value not in ConcernLevel.values:
+            problems[field] = REFERRAL_MESSAGES[field]
+    if consent_to_refer not in Referral.ConsentToRefer.values:
+        problems["consent_to_refer"] = REFERRAL_MESSAGES["consent_to_refer"]
+    elif consent_to_refer == Referral.ConsentToRefer.WITHOUT_CONSENT and not consent_note.strip():
+        problems["consent_note"] = REFERRAL_MESSAGES["consent_note"]
+    if preferred_support not in PreferredSupport.values:
+        problems["preferred_support"] = REFERRAL_MESSAGES["preferred_support"]
+    return problems
 
 
 def referral_create(
@@ -60,40 +108,19 @@ def referral_create(
             "A referral must be about a child with a record in Beacon. Find the child, or add them first.",
             field="child",
         )
-    if receiving_organisation is None or not receiving_organisation.is_active:
-        raise ApplicationError("Choose the service you are referring to.", field="receiving_organisation")
-    _check_choice(route, Route, field="route", message="Choose who the referral comes from.")
-    if route in (Route.PARENT_CARER, Route.TRUSTED_ADULT) and not referrer_name.strip():
-        raise ApplicationError(
-            "Give the name of the parent, carer or trusted adult making the referral.", field="referrer_name"
-        )
-    if not presenting_needs.strip():
-        raise ApplicationError(
-            "Describe the young person's needs: what is happening for them.", field="presenting_needs"
-        )
-    _check_choice(
-        professional_concern,
-        ConcernLevel,
-        field="professional_concern",
-        message="Choose the level of professional concern.",
+    problems = referral_problems(
+        receiving_organisation=receiving_organisation,
+        route=route,
+        referrer_name=referrer_name,
+        presenting_needs=presenting_needs,
+        professional_concern=professional_concern,
+        family_concern=family_concern,
+        consent_to_refer=consent_to_refer,
+        consent_note=consent_note,
+        preferred_support=preferred_support,
     )
-    _check_choice(
-        family_concern, ConcernLevel, field="family_concern", message="Choose the level of family concern."
-    )
-    _check_choice(
-        consent_to_refer,
-        Referral.ConsentToRefer,
-        field="consent_to_refer",
-        message="Say who agreed to the referral, or that it is made without consent.",
-    )
-    if consent_to_refer == Referral.ConsentToRefer.WITHOUT_CONSENT and not consent_note.strip():
-        raise ApplicationError(
-            "Explain why the referral is made without consent (the safeguarding reason).",
-            field="consent_note",
-        )
-    _check_choice(
-        preferred_support, PreferredSupport, field="preferred_support", message="Choose a kind of support."
-    )
+    if problems or receiving_organisation is None:
+        raise ValidationError(problems)
     if consultation is not None:
         if Referral.objects.filter(consultation=consultation).exists():
             raise ApplicationError("This consultation has already become a referral.", field="consultation")

@@ -2,6 +2,9 @@
 check, and the form page.
 """
 
+from collections.abc import Callable
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import render
@@ -9,6 +12,7 @@ from django.urls import reverse
 
 from apps.children.models import Child
 from apps.core.exceptions import NotPermitted
+from apps.core.pagination import CountedPaginator
 from apps.referrals import selectors
 from apps.referrals.models import Referral
 from apps.sharing.selectors import access_child
@@ -57,3 +61,18 @@ def _form_page(request, *, child, referral=None, form, title, heading, intro="",
         **extra,
     }
     return render(request, "referrals/form_page.html", context)
+
+
+def _work_list_page(request: HttpRequest, object_list, *, count: Callable[[], int]) -> dict:
+    """One page of a work list: ``page``, its ``rows`` (fetched once) and the GOV.UK ``page_range``.
+
+    The list is a query, counted by ``count`` and sliced to the page, so a list of 13,000 costs the
+    same queries as a list of 10 and only the rows shown are fetched (and audited, by the caller).
+    """
+    paginator = CountedPaginator(object_list, settings.BEACON_WORK_LIST_PAGE_SIZE, count=count)
+    page = paginator.get_page(request.GET.get("page"))
+    return {
+        "page": page,
+        "rows": list(page.object_list),
+        "page_range": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
+    }

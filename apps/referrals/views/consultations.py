@@ -16,7 +16,7 @@ from apps.core.exceptions import ApplicationError
 from apps.core.forms import add_service_errors
 from apps.referrals import selectors, services
 from apps.referrals.forms import ConsultationAdviceForm, ConsultationForm
-from apps.referrals.views.common import _child, _post_or_none
+from apps.referrals.views.common import _child, _post_or_none, _work_list_page
 from apps.sharing.selectors import child_list_audit
 
 SEARCH_LIMIT = 20
@@ -28,9 +28,10 @@ SEARCH_LIMIT = 20
 @professional_required
 @require_GET
 def consultation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    consultations = list(selectors.consultation_list(user=request.user)[:100])
-    selectors.consultation_list_audit(user=request.user, consultations=consultations)
-    return render(request, "referrals/consultation_list.html", {"consultations": consultations})
+    consultations = selectors.consultation_list(user=request.user)
+    listing = _work_list_page(request, consultations, count=consultations.order_by().count)
+    selectors.consultation_list_audit(user=request.user, consultations=listing["rows"])
+    return render(request, "referrals/consultation_list.html", {**listing, "consultations": listing["rows"]})
 
 
 @professional_required

@@ -42,7 +42,7 @@ def referral_create(request: AuthenticatedHttpRequest, public_id) -> HttpRespons
             raise Http404("No such consultation for this child")
         initial = services.referral_initial_from_consultation(consultation=consultation)
     form = ReferralForm(_post_or_none(request), initial=initial)
-    if form.is_bound and form.is_valid():
+    if form.is_bound and _referral_answers_complete(form):
         try:
             referral = services.referral_create(
                 actor=request.user, child=child, consultation=consultation, **form.cleaned_data
@@ -62,6 +62,31 @@ def referral_create(request: AuthenticatedHttpRequest, public_id) -> HttpRespons
         back_url=reverse("children:detail", kwargs={"public_id": child.public_id}),
         consultation=consultation,
     )
+
+
+def _referral_answers_complete(form: ReferralForm) -> bool:
+    """Whether the form parsed and the service finds nothing missing; every problem is put on the form,
+    the form's own (a value that is not one of the choices) and the service's, so all show at once."""
+    parsed = form.is_valid()
+    answers = {name: value for name, value in form.cleaned_data.items() if name not in form.errors}
+    arguments = {name: answers[name] for name in _PROBLEM_FIELDS if name in answers}
+    for field, message in services.referral_problems(**arguments).items():
+        if field not in form.errors:
+            form.add_error(field, message)
+    return parsed and not form.errors
+
+
+_PROBLEM_FIELDS = (
+    "receiving_organisation",
+    "route",
+    "referrer_name",
+    "presenting_needs",
+    "professional_concern",
+    "family_concern",
+    "consent_to_refer",
+    "consent_note",
+    "preferred_support",
+)
 
 
 @professional_required

@@ -14,8 +14,8 @@ from apps.accounts.http import AuthenticatedHttpRequest
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.forms import add_service_errors
 from apps.referrals import selectors, services
-from apps.referrals.forms import WaitingContactForm
-from apps.referrals.views.common import _form_page, _post_or_none
+from apps.referrals.forms import TriageQueueFilterForm, WaitingContactForm
+from apps.referrals.views.common import _form_page, _post_or_none, _work_list_page
 
 # --- The single point of access and the waiting list --------------------------------------------------
 
@@ -23,23 +23,44 @@ from apps.referrals.views.common import _form_page, _post_or_none
 @professional_required
 @require_GET
 def triage_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
-    rows = selectors.triage_queue(user=request.user)
-    return render(request, "referrals/queue.html", {"rows": rows})
+    """The single point of access queue, filtered, sorted and paged; only the rows shown are audited."""
+    form = TriageQueueFilterForm(
+        request.GET,
+        referrer_organisations=selectors.triage_queue_referrer_organisations(user=request.user),
+    )
+    filters = form.filters()
+    listing = _work_list_page(
+        request,
+        selectors.triage_queue(user=request.user, filters=filters),
+        count=lambda: selectors.triage_queue_count(user=request.user, filters=filters),
+    )
+    listing["rows"] = selectors.triage_queue_rows(user=request.user, referrals=listing["rows"])
+    filtered = any(value for key, value in request.GET.items() if key not in ("page", "sort"))
+    return render(request, "referrals/queue.html", {**listing, "form": form, "filtered": filtered})
 
 
 @professional_required
 @require_GET
 def senior_review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
-    rows = selectors.senior_review_queue(user=request.user)
-    return render(request, "referrals/senior_review_queue.html", {"rows": rows})
+    referrals = selectors.senior_review_queue(user=request.user)
+    listing = _work_list_page(request, referrals, count=referrals.order_by().count)
+    selectors.work_list_audit(
+        user=request.user, children=[row.child for row in listing["rows"]], basis="senior review"
+    )
+    return render(request, "referrals/senior_review_queue.html", listing)
 
 
 @professional_required
 @require_GET
 def waiting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     only_due = request.GET.get("due") == "1"
-    rows = selectors.waiting_list(user=request.user, only_due=only_due)
-    return render(request, "referrals/waiting_list.html", {"rows": rows, "only_due": only_due})
+    listing = _work_list_page(
+        request,
+        selectors.waiting_list(user=request.user, only_due=only_due),
+        count=lambda: selectors.waiting_list_count(user=request.user, only_due=only_due),
+    )
+    listing["rows"] = selectors.waiting_list_rows(user=request.user, entries=listing["rows"])
+    return render(request, "referrals/waiting_list.html", {**listing, "only_due": only_due})
 
 
 @professional_required

@@ -623,8 +623,8 @@ WAITING_BANDS = (
 def waiting_times_by_service(*, organisation_ids, today: date | None = None) -> list[dict]:
     """How long the children are waiting (R63, R65), in ``WAITING_BANDS``, per service, counted in one query.
 
-    Waiting time is counted as the waiting list counts it (``WaitingRow.days_waiting``): whole days since
-    the entry was made. The entries are those on these organisations' own waiting lists, and those of
+    Waiting time is the one definition (``waiting_time``, R128): whole days since the referral was
+    received, not since the child joined the list. The entries are those on these organisations' own waiting lists, and those of
     children whose current lead professional works for them, wherever they wait. Counts only.
     """
     today = today or timezone.localdate()
@@ -639,15 +639,15 @@ def waiting_times_by_service(*, organisation_ids, today: date | None = None) -> 
     for index, (_label, low, high) in enumerate(WAITING_BANDS):
         condition = Q()
         if low:
-            condition &= Q(started_at__lt=started_before(low))
+            condition &= Q(referral__received_at__lt=started_before(low))
         if high is not None:
-            condition &= Q(started_at__gte=started_before(high))
+            condition &= Q(referral__received_at__gte=started_before(high))
         bands[f"band_{index}"] = Count("pk", filter=condition)
     rows = (
         WaitingListEntry.objects.filter(ended_at__isnull=True)
         .filter(Q(organisation_id__in=organisation_ids) | Exists(led_from_here))
         .values("organisation__name")
-        .annotate(total=Count("pk"), earliest=Min("started_at"), **bands)
+        .annotate(total=Count("pk"), earliest=Min("referral__received_at"), **bands)
         .order_by("organisation__name")
     )
     return [

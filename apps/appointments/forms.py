@@ -13,7 +13,7 @@ from django import forms
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.appointments.models import Appointment, MissedAppointmentFollowUp
+from apps.appointments.models import Appointment, FollowUpAttempt, MissedAppointmentFollowUp
 from apps.core.forms import DATE_HINT, EventDateField, PublicIdChoiceField, TimeOfDayField
 
 FollowUp = MissedAppointmentFollowUp
@@ -174,6 +174,15 @@ class OutcomeForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
     )
+    did_not_attend_reason = forms.CharField(
+        label="If 'did not attend': why was it their own choice, not 'was not brought'?",
+        required=False,
+        widget=forms.Textarea,
+        help_text=(
+            "A child this young depends on an adult to bring them. Needed only for 'did not attend', for "
+            "example 'she is 11 and walks to the clinic on her own; she told us she did not want to come'."
+        ),
+    )
     correction_reason = forms.CharField(
         label="Why the outcome recorded before was wrong",
         required=False,
@@ -181,9 +190,19 @@ class OutcomeForm(forms.Form):
         help_text="Needed because an outcome was already recorded",
     )
 
-    def __init__(self, *args, appointment: Appointment, **kwargs) -> None:
+    def __init__(self, *args, appointment: Appointment, young_child: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        layout = [Field.radios("outcome", legend_size=Size.MEDIUM), Field.textarea("note", rows=3)]
+        layout = [Field.radios("outcome", legend_size=Size.MEDIUM)]
+        if young_child:
+            # The safe choice first: a young child who missed an appointment was not brought (R57-R59).
+            order = [Appointment.Outcome.ATTENDED, Appointment.Outcome.WAS_NOT_BROUGHT]
+            rest = [value for value in Appointment.Outcome.values if value not in order]
+            self.fields["outcome"].choices = [
+                Choice(value, Appointment.Outcome(value).label, hint=OUTCOME_HINTS[value])
+                for value in [*order, *rest]
+            ]
+            layout.append(Field.textarea("did_not_attend_reason", rows=2))
+        layout.append(Field.textarea("note", rows=3))
         if appointment.companion and appointment.companion != Appointment.Companion.NOBODY:
             layout += [
                 Field.radios("companion_wish_met", small=True, inline=True),
@@ -212,6 +231,7 @@ class OutcomeForm(forms.Form):
             "companion_wish_not_met_reason": data["companion_wish_not_met_reason"],
             "practical_support_taken_up": _yes_no(data["practical_support_taken_up"]),
             "correction_reason": data["correction_reason"],
+            "did_not_attend_reason": data["did_not_attend_reason"],
         }
 
 
@@ -268,3 +288,32 @@ class FollowUpCompleteForm(forms.Form):
     def service_arguments(self) -> dict:
         data = self.cleaned_data
         return {**data, "child_safe": _yes_no(data["child_safe"])}
+
+
+class FollowUpAttemptForm(forms.Form):
+    """Tried, could not reach them yet: the follow-up stays open and is due again (never "done")."""
+
+    method = forms.ChoiceField(
+        label="How did you try to reach them?",
+        choices=FollowUpAttempt.Method.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how you tried to reach them"},
+    )
+    what_was_tried = forms.CharField(
+        label="What did you try?",
+        widget=forms.Textarea,
+        help_text="For example, rang mum's mobile at 9am and 4pm, no answer, left a message",
+        error_messages={"required": "Enter what you tried"},
+    )
+
+    def __init__(self, *args, action: str, **kwargs) -> None:
+        super().__init__(*args, prefix="attempt", **kwargs)
+        self.helper = _helper(
+            Field.radios("method", legend_size=Size.SMALL, small=True),
+            Field.textarea("what_was_tried", rows=2),
+            Button.secondary("attempt", "Record the try and keep this open"),
+        )
+        self.helper.form_action = action
+
+    def service_arguments(self) -> dict:
+        return dict(self.cleaned_data)

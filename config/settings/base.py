@@ -399,6 +399,13 @@ BEACON_MISSED_APPOINTMENT_ESCALATE_AFTER = env.int("BEACON_MISSED_APPOINTMENT_ES
 BEACON_MISSED_APPOINTMENT_ESCALATE_AT_ONCE_FOR = env.list(
     "BEACON_MISSED_APPOINTMENT_ESCALATE_AT_ONCE_FOR", default=["child_protection", "looked_after"]
 )
+# Below this age (in whole years on the appointment's day) a child depends on an adult to bring them: the
+# outcome offers "was not brought" first, and "did not attend" needs the reason it was their own choice.
+BEACON_WAS_NOT_BROUGHT_UNDER_AGE = env.int("BEACON_WAS_NOT_BROUGHT_UNDER_AGE", default=12)
+# A missed-appointment follow-up that tried and could not reach anyone is due again this many working days
+# later, and reaches the safeguarding lead after this many unsuccessful tries. Zero or less is refused.
+BEACON_FOLLOW_UP_RETRY_WORKING_DAYS = env.int("BEACON_FOLLOW_UP_RETRY_WORKING_DAYS", default=1)
+BEACON_FOLLOW_UP_ESCALATE_AFTER_ATTEMPTS = env.int("BEACON_FOLLOW_UP_ESCALATE_AFTER_ATTEMPTS", default=3)
 # The reminder engine (apps/notifications). A delivery claimed longer ago than this is taken to belong to
 # a worker that died, and is sent again; it must exceed the delivery task's hard time limit (60 s).
 BEACON_DELIVERY_CLAIM_TIMEOUT_SECONDS = env.int("BEACON_DELIVERY_CLAIM_TIMEOUT_SECONDS", default=300)

@@ -15,12 +15,17 @@ from apps.appointments.services.discharge import DISCHARGE_REASONS_REFUSED, disc
 from apps.appointments.services.follow_ups import (
     SAFEGUARDING_LEAD_ROLE,
     follow_up_assignees,
+    follow_up_attempt_record,
     follow_up_check_may_complete,
     follow_up_complete,
     follow_up_overdue_sweep,
     missed_in_a_row,
 )
-from apps.appointments.services.outcomes import appointment_check_may_record, appointment_outcome_record
+from apps.appointments.services.outcomes import (
+    appointment_check_may_record,
+    appointment_outcome_record,
+    depends_on_adult_to_attend,
+)
 
 __all__ = [
     "DISCHARGE_REASONS_REFUSED",
@@ -29,8 +34,10 @@ __all__ = [
     "appointment_book",
     "appointment_check_may_record",
     "appointment_outcome_record",
+    "depends_on_adult_to_attend",
     "discharge_reason_validate",
     "follow_up_assignees",
+    "follow_up_attempt_record",
     "follow_up_check_may_complete",
     "follow_up_complete",
     "follow_up_overdue_sweep",

@@ -118,7 +118,7 @@ class AppointmentOutputSerializer(serializers.Serializer):
         help_text="For a child under the 'was not brought' age: why 'did not attend' was their own choice."
     )
     direct_contact_acknowledged = serializers.BooleanField(
-        help_text="A supporting member of a team around the worker was booked to see the young person directly."
+        help_text="A supporting member of a team around the worker was booked to see the young person."
     )
     direct_contact_reason = serializers.CharField()
 
@@ -247,8 +247,8 @@ class AppointmentOutcomeApi(APIView):
             default="",
             help_text=(
                 "Required for `did_not_attend` when the child was under the 'was not brought' age "
-                "(BEACON_WAS_NOT_BROUGHT_UNDER_AGE, 12 by default) on the appointment's day: why missing it was "
-                "their own choice and not an adult not bringing them."
+                "(BEACON_WAS_NOT_BROUGHT_UNDER_AGE, 12 by default) on the appointment's day: why missing "
+                "it was their own choice and not an adult not bringing them."
             ),
         )
 

@@ -61,7 +61,10 @@ def test_a_try_and_a_completion_at_once_never_leave_a_try_after_done(lead, child
         follow_up = _follow_up(child, lead, day)
         for_try, for_completion = (FollowUp.objects.get(pk=follow_up.pk) for _ in range(2))
 
-        tried, completed = run_together(lambda: _try(for_try, lead), lambda: _complete(for_completion, lead))
+        tried, completed = run_together(
+            lambda for_try=for_try: _try(for_try, lead),
+            lambda for_completion=for_completion: _complete(for_completion, lead),
+        )
 
         assert not isinstance(completed, Exception), completed
         follow_up.refresh_from_db()

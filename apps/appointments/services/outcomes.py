@@ -35,7 +35,7 @@ def age_in_years(*, date_of_birth: date, on: date) -> int:
 
 
 def depends_on_adult_to_attend(*, appointment: Appointment) -> bool:
-    """Whether the child was under ``BEACON_WAS_NOT_BROUGHT_UNDER_AGE`` on the appointment's day (Europe/London):
+    """Whether the child was under ``BEACON_WAS_NOT_BROUGHT_UNDER_AGE`` on the appointment's day (in London):
     a child that young is brought by an adult, so a missed appointment is first of all "was not brought"."""
     on = timezone.localdate(appointment.starts_at)
     age = age_in_years(date_of_birth=appointment.child.date_of_birth, on=on)

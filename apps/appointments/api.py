@@ -162,6 +162,21 @@ class AppointmentListCreateApi(GenericAPIView):
             default=None,
             help_text="One of this child's referrals, if the appointment is part of one.",
         )
+        direct_contact_acknowledged = serializers.BooleanField(
+            required=False,
+            default=False,
+            help_text=(
+                "Required (true) when the professional is a supporting member of a team around the worker "
+                "(R20): the young person named a trusted worker, and this books another worker to see them. "
+                "A booking without it is refused with the warning, naming this field."
+            ),
+        )
+        direct_contact_reason = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            default="",
+            help_text="Required with `direct_contact_acknowledged`: why this member sees the young person.",
+        )
 
         class Meta:
             ref_name = "AppointmentInput"

@@ -94,6 +94,17 @@ class AppointmentBookForm(forms.Form):
         required=False,
         help_text="For a family who may find the cost or the journey hard",
     )
+    # Team around the worker (R20): shown only once the chosen professional is a supporting member.
+    direct_contact_acknowledged = forms.BooleanField(
+        label="I have thought about this, and they need to see the young person directly",
+        required=False,
+    )
+    direct_contact_reason = forms.CharField(
+        label="Why do they need to see the young person directly?",
+        required=False,
+        widget=forms.Textarea,
+        help_text="For example, the trusted worker is on leave and this assessment cannot wait",
+    )
 
     def __init__(self, *args, professionals: list[User], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -105,6 +116,32 @@ class AppointmentBookForm(forms.Form):
             error_messages={"required": "Select who the young person will see"},
         )
         self.order_fields(["purpose", "professional"])
+        self._layout(warning="")
+
+    def show_direct_contact_warning(self, warning: str) -> None:
+        """The confirm step: the warning, then the acknowledgement and the reason, before the button."""
+        self._layout(warning=warning)
+
+    def _layout(self, *, warning: str) -> None:
+        confirm = (
+            [
+                Fieldset(
+                    HTML(
+                        '<div class="govuk-warning-text"><span class="govuk-warning-text__icon" '
+                        'aria-hidden="true">!</span><strong class="govuk-warning-text__text">'
+                        '<span class="govuk-visually-hidden">Warning</span>{{ direct_contact_warning }}'
+                        "</strong></div>"
+                    ),
+                    Field.checkbox("direct_contact_acknowledged", small=True),
+                    Field.textarea("direct_contact_reason", rows=2),
+                    legend="A new worker for the young person",
+                    legend_size=Size.MEDIUM,
+                )
+            ]
+            if warning
+            else []
+        )
+        self.direct_contact_warning = warning
         self.helper = _helper(
             Field.text("purpose", field_width=Fluid.TWO_THIRDS),
             Field.select("professional"),
@@ -129,6 +166,7 @@ class AppointmentBookForm(forms.Form):
                 legend_size=Size.MEDIUM,
             ),
             Field.checkboxes("practical_support", small=True),
+            *confirm,
             Button.primary("book", "Book appointment"),
         )
 
@@ -146,6 +184,8 @@ class AppointmentBookForm(forms.Form):
             "companion": data["companion"],
             "companion_name": data["companion_name"],
             "practical_support": data["practical_support"],
+            "direct_contact_acknowledged": data["direct_contact_acknowledged"],
+            "direct_contact_reason": data["direct_contact_reason"],
         }
 
 

@@ -106,6 +106,12 @@ def appointment_book(request: AuthenticatedHttpRequest, public_id) -> HttpRespon
         initial={"professional": str(request.user.public_id), "duration_minutes": 50},
     )
     if form.is_bound and form.is_valid():
+        # Team around the worker (R20): a supporting member is booked only after this warning is confirmed.
+        warning = services.supporting_member_warning(
+            child=child, professional=form.cleaned_data["professional"]
+        )
+        if warning:
+            form.show_direct_contact_warning(warning)
         try:
             appointment = services.appointment_book(
                 actor=request.user, child=child, **form.service_arguments()
@@ -119,7 +125,13 @@ def appointment_book(request: AuthenticatedHttpRequest, public_id) -> HttpRespon
     return render(
         request,
         "appointments/form_page.html",
-        {"child": child, "form": form, "title": "Book an appointment", "heading": "Book an appointment"},
+        {
+            "child": child,
+            "form": form,
+            "title": "Book an appointment",
+            "heading": "Book an appointment",
+            "direct_contact_warning": getattr(form, "direct_contact_warning", ""),
+        },
     )
 
 

@@ -378,6 +378,8 @@ BEACON_OVERRIDE_HOURS = env.int("BEACON_OVERRIDE_HOURS", default=72)
 BEACON_WAITING_FIRST_CONTACT_DAYS = env.int("BEACON_WAITING_FIRST_CONTACT_DAYS", default=14)
 BEACON_WAITING_PRIORITY_FIRST_CONTACT_DAYS = env.int("BEACON_WAITING_PRIORITY_FIRST_CONTACT_DAYS", default=5)
 BEACON_WAITING_CONTACT_INTERVAL_DAYS = env.int("BEACON_WAITING_CONTACT_INTERVAL_DAYS", default=14)
+# A waiting-list contact that was tried and reached nobody is due again this many working days later.
+BEACON_WAITING_RETRY_WORKING_DAYS = env.int("BEACON_WAITING_RETRY_WORKING_DAYS", default=1)
 # Wait targets (R38, R66): hours from a referral being received to the first appointment, by urgency
 # (routine four weeks and urgent one week, the eating-disorders standard in seed 004; crisis the same day).
 BEACON_WAIT_TARGET_HOURS = {

@@ -21,6 +21,7 @@ from apps.appointments.services import (
     appointment_outcome_record,
     follow_up_attempt_record,
     follow_up_complete,
+    supporting_member_warning,
 )
 from apps.audit.models import AuditEvent
 from apps.core.exceptions import ApplicationError, NotPermitted
@@ -29,7 +30,8 @@ from apps.notifications.services import reminder_due_sweep
 from tests.appointments.factories import booked, missed
 from tests.auth import sign_in
 from tests.factories import ProfessionalFactory
-from tests.teams.factories import lead_for
+from apps.teams.services import trusted_worker_name
+from tests.teams.factories import lead_for, professional_joins
 
 pytestmark = pytest.mark.django_db
 
@@ -420,3 +422,118 @@ def test_the_api_records_a_try_and_shows_it_on_the_follow_up(api_client_for, chi
     listed = client.get(reverse("appointments-api:follow-ups", args=[child.public_id])).json()
     assert listed["results"][0]["status"] == "open"
     assert listed["results"][0]["attempts"][0]["what_was_tried"] == "Texted the young person"
+
+
+# --- Team around the worker: booking a supporting member warns first (R20) ---------------------------
+
+
+@pytest.fixture
+def around_the_worker(child, lead):
+    """Tia is the worker the young person trusts; the lead professional, and Sol, are supporting members."""
+    tia = ProfessionalFactory(display_name="Tia Trusted")
+    trusted_worker_name(actor=lead, membership=professional_joins(child, tia, actor=lead))
+    sol = ProfessionalFactory(display_name="Sol Support")
+    professional_joins(child, sol, actor=lead)
+    return tia, sol
+
+
+def test_booking_the_trusted_worker_needs_no_acknowledgement(child, lead, around_the_worker):
+    tia, _ = around_the_worker
+
+    appointment = booked(child, lead, days_from_now=3, professional=tia)
+
+    assert appointment.direct_contact_acknowledged is False
+    assert supporting_member_warning(child=child, professional=tia) == ""
+
+
+def test_booking_a_supporting_member_is_refused_until_acknowledged_with_a_reason(
+    child, lead, around_the_worker
+):
+    _, sol = around_the_worker
+    assert "Tia Trusted, the worker they trust" in supporting_member_warning(child=child, professional=sol)
+
+    with pytest.raises(ApplicationError) as unacknowledged:
+        booked(child, lead, days_from_now=3, professional=sol)
+    with pytest.raises(ApplicationError) as no_reason:
+        booked(child, lead, days_from_now=3, professional=sol, direct_contact_acknowledged=True)
+
+    assert unacknowledged.value.field == "direct_contact_acknowledged"
+    assert "Sol Support is a supporting member" in unacknowledged.value.message
+    assert no_reason.value.field == "direct_contact_reason"
+    assert not Appointment.objects.filter(professional=sol).exists()
+
+    appointment = booked(
+        child,
+        lead,
+        days_from_now=3,
+        professional=sol,
+        direct_contact_acknowledged=True,
+        direct_contact_reason="Tia is on leave and the assessment cannot wait",
+    )
+    appointment.refresh_from_db()
+    assert appointment.direct_contact_acknowledged is True
+    assert appointment.direct_contact_reason == "Tia is on leave and the assessment cannot wait"
+    event = AuditEvent.objects.get(target_id=str(appointment.public_id), action=AuditEvent.Action.CREATE)
+    assert event.detail["supporting_member_booked"] is True
+
+
+def test_without_a_trusted_worker_nobody_is_warned_about(child, lead):
+    sol = ProfessionalFactory(display_name="Sol Support")
+    professional_joins(child, sol, actor=lead)
+
+    appointment = booked(child, lead, days_from_now=3, professional=sol)
+
+    assert appointment.direct_contact_acknowledged is False
+
+
+def test_the_booking_page_warns_then_books_once_confirmed(client, child, lead, around_the_worker):
+    _, sol = around_the_worker
+    sign_in(client, lead)
+    url = reverse("appointments:book", args=[child.public_id])
+    day = timezone.localdate() + datetime.timedelta(days=3)
+    data = {
+        "purpose": "Assessment",
+        "professional": str(sol.public_id),
+        "on_0": day.day,
+        "on_1": day.month,
+        "on_2": day.year,
+        "at": "16:30",
+        "duration_minutes": 50,
+        "location": "school",
+    }
+
+    warned = client.post(url, data)
+
+    page = warned.content.decode()
+    assert warned.status_code == 200
+    assert "govuk-warning-text" in page
+    assert 'name="direct_contact_acknowledged"' in page
+    assert not Appointment.objects.filter(professional=sol).exists()
+
+    booked_response = client.post(
+        url, {**data, "direct_contact_acknowledged": "on", "direct_contact_reason": "Tia is on leave"}
+    )
+    assert booked_response.status_code == 302
+    assert Appointment.objects.get(professional=sol).direct_contact_reason == "Tia is on leave"
+
+
+def test_the_api_requires_the_acknowledgement_field(api_client_for, child, lead, around_the_worker):
+    _, sol = around_the_worker
+    client = api_client_for(lead)
+    url = reverse("appointments-api:appointments", args=[child.public_id])
+    body = {
+        "professional": str(sol.public_id),
+        "purpose": "Assessment",
+        "starts_at": (timezone.now() + datetime.timedelta(days=3)).isoformat(),
+        "location": "school",
+    }
+
+    refused = client.post(url, body)
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["attr"] == "direct_contact_acknowledged"
+
+    accepted = client.post(
+        url, {**body, "direct_contact_acknowledged": True, "direct_contact_reason": "Tia is on leave"}
+    )
+    assert accepted.status_code == 201
+    assert accepted.json()["direct_contact_acknowledged"] is True

@@ -9,7 +9,7 @@ Notifications are written in the same transaction as the follow-up (so neither e
 other) and emailed only after it commits, so a broker that is down delays an email and loses nothing.
 """
 
-from apps.appointments.services.booking import appointment_book
+from apps.appointments.services.booking import appointment_book, supporting_member_warning
 from apps.appointments.services.common import FollowUp
 from apps.appointments.services.discharge import DISCHARGE_REASONS_REFUSED, discharge_reason_validate
 from apps.appointments.services.follow_ups import (
@@ -42,4 +42,5 @@ __all__ = [
     "follow_up_complete",
     "follow_up_overdue_sweep",
     "missed_in_a_row",
+    "supporting_member_warning",
 ]

@@ -6,6 +6,8 @@ anything named in the path is looked up *through that child*. Every rule (no out
 appointment, a correction needs its reason, a follow-up needs its answers) is the services'.
 """
 
+from typing import cast
+
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -390,7 +392,9 @@ class FollowUpAttemptApi(APIView):
     )
     def post(self, request, public_id: str, follow_up_id: str):
         child = access_child(request.user, public_id, perm=VIEW, audit=False)
-        follow_up = child_owned(follow_ups_visible(child=child, access=child.access), follow_up_id)
+        follow_up = cast(
+            FollowUp, child_owned(follow_ups_visible(child=child, access=child.access), follow_up_id)
+        )
         follow_up_check_may_complete(actor=request.user, follow_up=follow_up)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

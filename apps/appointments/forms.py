@@ -5,6 +5,7 @@ correction needs a reason, a follow-up needs its three answers) is ``apps.appoin
 """
 
 from datetime import datetime
+from typing import cast
 
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
@@ -237,8 +238,11 @@ class OutcomeForm(forms.Form):
             # The safe choice first: a young child who missed an appointment was not brought (R57-R59).
             order = [Appointment.Outcome.ATTENDED, Appointment.Outcome.WAS_NOT_BROUGHT]
             rest = [value for value in Appointment.Outcome.values if value not in order]
-            self.fields["outcome"].choices = [
-                Choice(value, Appointment.Outcome(value).label, hint=OUTCOME_HINTS[value])
+            outcome_field = cast(forms.ChoiceField, self.fields["outcome"])
+            outcome_field.choices = [
+                Choice(
+                    value, Appointment.Outcome(value).label, hint=OUTCOME_HINTS[Appointment.Outcome(value)]
+                )
                 for value in [*order, *rest]
             ]
             layout.append(Field.textarea("did_not_attend_reason", rows=2))
@@ -347,7 +351,8 @@ class FollowUpAttemptForm(forms.Form):
     )
 
     def __init__(self, *args, action: str, **kwargs) -> None:
-        super().__init__(*args, prefix="attempt", **kwargs)
+        kwargs["prefix"] = "attempt"
+        super().__init__(*args, **kwargs)
         self.helper = _helper(
             Field.radios("method", legend_size=Size.SMALL, small=True),
             Field.textarea("what_was_tried", rows=2),

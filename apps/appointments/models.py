@@ -113,8 +113,10 @@ class Appointment(models.Model):
     did_not_attend_reason = models.TextField("why 'did not attend' and not 'was not brought'", blank=True)
     # Team around the worker (R20): a supporting member booked to see the young person directly is a new
     # face for a young person who said who they trust; the booker was warned and said why.
-    direct_contact_acknowledged = models.BooleanField(default=False)
-    direct_contact_reason = models.TextField("why this member sees the young person directly", blank=True)
+    direct_contact_acknowledged = models.BooleanField(default=False, db_default=False)
+    direct_contact_reason = models.TextField(
+        "why this member sees the young person directly", blank=True, default="", db_default=""
+    )
 
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -6,6 +6,8 @@ override); booking and recording need permission to change the record. A follow-
 the person it is assigned to, or anyone who may change the record.
 """
 
+from typing import cast
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -24,7 +26,7 @@ from apps.appointments.forms import (
     FollowUpCompleteForm,
     OutcomeForm,
 )
-from apps.appointments.models import MissedAppointmentFollowUp
+from apps.appointments.models import Appointment, MissedAppointmentFollowUp
 from apps.appointments.selectors import (
     appointments_visible,
     child_attendance,
@@ -149,7 +151,7 @@ def outcome_record(request: AuthenticatedHttpRequest, public_id, appointment_id)
     form = OutcomeForm(
         _post_or_none(request),
         appointment=appointment,
-        young_child=services.depends_on_adult_to_attend(appointment=appointment),
+        young_child=services.depends_on_adult_to_attend(appointment=cast(Appointment, appointment)),
     )
     if form.is_bound and form.is_valid():
         try:

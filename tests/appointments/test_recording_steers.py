@@ -27,10 +27,10 @@ from apps.audit.models import AuditEvent
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.notifications.models import Notification, Reminder
 from apps.notifications.services import reminder_due_sweep
+from apps.teams.services import trusted_worker_name
 from tests.appointments.factories import booked, missed
 from tests.auth import sign_in
 from tests.factories import ProfessionalFactory
-from apps.teams.services import trusted_worker_name
 from tests.teams.factories import lead_for, professional_joins
 
 pytestmark = pytest.mark.django_db

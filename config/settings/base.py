@@ -248,6 +248,9 @@ SPECTACULAR_SETTINGS = {
         # "nhs_number_status" and "status", and an access request's status.
         "NhsNumberStatusEnum": "apps.children.models.NhsNumberStatus",
         "AccessRequestStatusEnum": "apps.teams.models.AccessRequest.Status",
+        # How a missed-appointment follow-up tried to reach the family, beside a waiting contact's "method".
+        "FollowUpAttemptMethodEnum": "apps.appointments.models.FollowUpAttempt.Method",
+        "MethodEnum": "apps.referrals.models.WaitingContact.Method",  # its published name, kept
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",

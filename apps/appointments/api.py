@@ -6,6 +6,8 @@ anything named in the path is looked up *through that child*. Every rule (no out
 appointment, a correction needs its reason, a follow-up needs its answers) is the services'.
 """
 
+from typing import cast
+
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -15,12 +17,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.models import User
-from apps.appointments.models import Appointment, MissedAppointmentFollowUp
+from apps.appointments.models import Appointment, FollowUpAttempt, MissedAppointmentFollowUp
 from apps.appointments.selectors import appointments_visible, follow_ups_assigned, follow_ups_visible
 from apps.appointments.services import (
     appointment_book,
     appointment_check_may_record,
     appointment_outcome_record,
+    follow_up_attempt_record,
     follow_up_check_may_complete,
     follow_up_complete,
 )
@@ -49,6 +52,19 @@ APPOINTMENT_ID = OpenApiParameter("appointment_id", OpenApiTypes.UUID, OpenApiPa
 FOLLOW_UP_ID = OpenApiParameter("follow_up_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 
 
+class FollowUpAttemptOutputSerializer(serializers.Serializer):
+    public_id = serializers.UUIDField()
+    number = serializers.IntegerField(help_text="1 for the first try, 2 for the second.")
+    method = serializers.ChoiceField(choices=FollowUpAttempt.Method.choices)
+    what_was_tried = serializers.CharField()
+    tried_at = serializers.DateTimeField()
+    due_again_on = serializers.DateField(help_text="The follow-up's new due date, in working days.")
+    recorded_by = PersonReferenceSerializer()
+
+    class Meta:
+        ref_name = "FollowUpAttempt"
+
+
 class FollowUpOutputSerializer(serializers.Serializer):
     public_id = serializers.UUIDField()
     child = serializers.UUIDField(source="child.public_id")
@@ -71,6 +87,9 @@ class FollowUpOutputSerializer(serializers.Serializer):
     alternative = serializers.CharField()
     alternative_detail = serializers.CharField()
     completed_at = serializers.DateTimeField(allow_null=True)
+    attempts = FollowUpAttemptOutputSerializer(
+        source="attempts.all", many=True, help_text="Tries that did not reach the young person or family."
+    )
 
     class Meta:
         ref_name = "MissedAppointmentFollowUp"
@@ -97,6 +116,13 @@ class AppointmentOutputSerializer(serializers.Serializer):
     outcome_recorded_at = serializers.DateTimeField(allow_null=True)
     previous_outcome = serializers.CharField(help_text="What a correction replaced.")
     outcome_correction_reason = serializers.CharField()
+    did_not_attend_reason = serializers.CharField(
+        help_text="For a child under the 'was not brought' age: why 'did not attend' was their own choice."
+    )
+    direct_contact_acknowledged = serializers.BooleanField(
+        help_text="A supporting member of a team around the worker was booked to see the young person."
+    )
+    direct_contact_reason = serializers.CharField()
 
     class Meta:
         ref_name = "Appointment"
@@ -137,6 +163,21 @@ class AppointmentListCreateApi(GenericAPIView):
             allow_null=True,
             default=None,
             help_text="One of this child's referrals, if the appointment is part of one.",
+        )
+        direct_contact_acknowledged = serializers.BooleanField(
+            required=False,
+            default=False,
+            help_text=(
+                "Required (true) when the professional is a supporting member of a team around the worker "
+                "(R20): the young person named a trusted worker, and this books another worker to see them. "
+                "A booking without it is refused with the warning, naming this field."
+            ),
+        )
+        direct_contact_reason = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            default="",
+            help_text="Required with `direct_contact_acknowledged`: why this member sees the young person.",
         )
 
         class Meta:
@@ -217,6 +258,16 @@ class AppointmentOutcomeApi(APIView):
         companion_wish_met = serializers.BooleanField(required=False, allow_null=True, default=None)
         companion_wish_not_met_reason = serializers.CharField(required=False, allow_blank=True, default="")
         practical_support_taken_up = serializers.BooleanField(required=False, allow_null=True, default=None)
+        did_not_attend_reason = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            default="",
+            help_text=(
+                "Required for `did_not_attend` when the child was under the 'was not brought' age "
+                "(BEACON_WAS_NOT_BROUGHT_UNDER_AGE, 12 by default) on the appointment's day: why missing "
+                "it was their own choice and not an adult not bringing them."
+            ),
+        )
 
         class Meta:
             ref_name = "AppointmentOutcomeInput"
@@ -313,6 +364,44 @@ class FollowUpCompleteApi(APIView):
         serializer.is_valid(raise_exception=True)
         follow_up = follow_up_complete(actor=request.user, follow_up=follow_up, **serializer.validated_data)
         return Response(FollowUpOutputSerializer(follow_up).data)
+
+
+class FollowUpAttemptApi(APIView):
+    """Tried, could not reach them: the follow-up stays open and is due again."""
+
+    class InputSerializer(serializers.Serializer):
+        method = serializers.ChoiceField(choices=FollowUpAttempt.Method.choices)
+        what_was_tried = serializers.CharField(allow_blank=True, help_text="What was tried, in words.")
+        tried_at = EventDateTimeField(required=False, help_text="When; now if not given. Not in the future.")
+
+        class Meta:
+            ref_name = "FollowUpAttemptInput"
+
+    @extend_schema(
+        operation_id="children_follow_ups_attempt",
+        summary="Record a try that did not reach the young person or family",
+        description=(
+            "By the person the follow-up is assigned to, or someone who may change the record. The follow-up "
+            "stays open and is due again in working days, with a reminder; after the configured number of "
+            "unsuccessful tries the safeguarding lead is told. A follow-up no longer open is refused (400)."
+        ),
+        tags=TAGS,
+        parameters=[CHILD_PUBLIC_ID, FOLLOW_UP_ID],
+        request=InputSerializer,
+        responses={201: FollowUpAttemptOutputSerializer},
+    )
+    def post(self, request, public_id: str, follow_up_id: str):
+        child = access_child(request.user, public_id, perm=VIEW, audit=False)
+        follow_up = cast(
+            FollowUp, child_owned(follow_ups_visible(child=child, access=child.access), follow_up_id)
+        )
+        follow_up_check_may_complete(actor=request.user, follow_up=follow_up)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        attempt = follow_up_attempt_record(
+            actor=request.user, follow_up=follow_up, **serializer.validated_data
+        )
+        return Response(FollowUpAttemptOutputSerializer(attempt).data, status=status.HTTP_201_CREATED)
 
 
 class MyFollowUpListApi(GenericAPIView):

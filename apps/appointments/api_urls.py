@@ -6,6 +6,7 @@ from apps.appointments.api import (
     AppointmentDetailApi,
     AppointmentListCreateApi,
     AppointmentOutcomeApi,
+    FollowUpAttemptApi,
     FollowUpCompleteApi,
     FollowUpListApi,
     MyFollowUpListApi,
@@ -28,5 +29,10 @@ urlpatterns = [
         f"{child}follow-ups/<str:follow_up_id>/complete/",
         FollowUpCompleteApi.as_view(),
         name="follow-up-complete",
+    ),
+    path(
+        f"{child}follow-ups/<str:follow_up_id>/attempts/",
+        FollowUpAttemptApi.as_view(),
+        name="follow-up-attempt",
     ),
 ]

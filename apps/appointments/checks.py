@@ -12,6 +12,9 @@ from django.core.exceptions import ImproperlyConfigured
 WORKING_DAYS = "BEACON_MISSED_APPOINTMENT_FOLLOW_UP_WORKING_DAYS"
 ESCALATE_AFTER = "BEACON_MISSED_APPOINTMENT_ESCALATE_AFTER"
 ESCALATE_AT_ONCE_FOR = "BEACON_MISSED_APPOINTMENT_ESCALATE_AT_ONCE_FOR"
+WAS_NOT_BROUGHT_UNDER_AGE = "BEACON_WAS_NOT_BROUGHT_UNDER_AGE"
+RETRY_WORKING_DAYS = "BEACON_FOLLOW_UP_RETRY_WORKING_DAYS"
+ESCALATE_AFTER_ATTEMPTS = "BEACON_FOLLOW_UP_ESCALATE_AFTER_ATTEMPTS"
 
 
 def missed_appointment_settings_problems() -> list[tuple[str, str]]:
@@ -19,7 +22,13 @@ def missed_appointment_settings_problems() -> list[tuple[str, str]]:
     from apps.children.models import SocialWorkInvolvement
 
     problems = []
-    for name, example in ((WORKING_DAYS, 1), (ESCALATE_AFTER, 2)):
+    for name, example in (
+        (WORKING_DAYS, 1),
+        (ESCALATE_AFTER, 2),
+        (WAS_NOT_BROUGHT_UNDER_AGE, 12),
+        (RETRY_WORKING_DAYS, 1),
+        (ESCALATE_AFTER_ATTEMPTS, 3),
+    ):
         value = getattr(settings, name, None)
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             problems.append(

@@ -5,6 +5,7 @@ correction needs a reason, a follow-up needs its three answers) is ``apps.appoin
 """
 
 from datetime import datetime
+from typing import cast
 
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
@@ -13,7 +14,7 @@ from django import forms
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.appointments.models import Appointment, MissedAppointmentFollowUp
+from apps.appointments.models import Appointment, FollowUpAttempt, MissedAppointmentFollowUp
 from apps.core.forms import DATE_HINT, EventDateField, PublicIdChoiceField, TimeOfDayField
 
 FollowUp = MissedAppointmentFollowUp
@@ -94,6 +95,17 @@ class AppointmentBookForm(forms.Form):
         required=False,
         help_text="For a family who may find the cost or the journey hard",
     )
+    # Team around the worker (R20): shown only once the chosen professional is a supporting member.
+    direct_contact_acknowledged = forms.BooleanField(
+        label="I have thought about this, and they need to see the young person directly",
+        required=False,
+    )
+    direct_contact_reason = forms.CharField(
+        label="Why do they need to see the young person directly?",
+        required=False,
+        widget=forms.Textarea,
+        help_text="For example, the trusted worker is on leave and this assessment cannot wait",
+    )
 
     def __init__(self, *args, professionals: list[User], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -105,6 +117,32 @@ class AppointmentBookForm(forms.Form):
             error_messages={"required": "Select who the young person will see"},
         )
         self.order_fields(["purpose", "professional"])
+        self._layout(warning="")
+
+    def show_direct_contact_warning(self, warning: str) -> None:
+        """The confirm step: the warning, then the acknowledgement and the reason, before the button."""
+        self._layout(warning=warning)
+
+    def _layout(self, *, warning: str) -> None:
+        confirm = (
+            [
+                Fieldset(
+                    HTML(
+                        '<div class="govuk-warning-text"><span class="govuk-warning-text__icon" '
+                        'aria-hidden="true">!</span><strong class="govuk-warning-text__text">'
+                        '<span class="govuk-visually-hidden">Warning</span>{{ direct_contact_warning }}'
+                        "</strong></div>"
+                    ),
+                    Field.checkbox("direct_contact_acknowledged", small=True),
+                    Field.textarea("direct_contact_reason", rows=2),
+                    legend="A new worker for the young person",
+                    legend_size=Size.MEDIUM,
+                )
+            ]
+            if warning
+            else []
+        )
+        self.direct_contact_warning = warning
         self.helper = _helper(
             Field.text("purpose", field_width=Fluid.TWO_THIRDS),
             Field.select("professional"),
@@ -129,6 +167,7 @@ class AppointmentBookForm(forms.Form):
                 legend_size=Size.MEDIUM,
             ),
             Field.checkboxes("practical_support", small=True),
+            *confirm,
             Button.primary("book", "Book appointment"),
         )
 
@@ -146,6 +185,8 @@ class AppointmentBookForm(forms.Form):
             "companion": data["companion"],
             "companion_name": data["companion_name"],
             "practical_support": data["practical_support"],
+            "direct_contact_acknowledged": data["direct_contact_acknowledged"],
+            "direct_contact_reason": data["direct_contact_reason"],
         }
 
 
@@ -174,6 +215,15 @@ class OutcomeForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
     )
+    did_not_attend_reason = forms.CharField(
+        label="If 'did not attend': why was it their own choice, not 'was not brought'?",
+        required=False,
+        widget=forms.Textarea,
+        help_text=(
+            "A child this young depends on an adult to bring them. Needed only for 'did not attend', for "
+            "example 'she is 11 and walks to the clinic on her own; she told us she did not want to come'."
+        ),
+    )
     correction_reason = forms.CharField(
         label="Why the outcome recorded before was wrong",
         required=False,
@@ -181,9 +231,22 @@ class OutcomeForm(forms.Form):
         help_text="Needed because an outcome was already recorded",
     )
 
-    def __init__(self, *args, appointment: Appointment, **kwargs) -> None:
+    def __init__(self, *args, appointment: Appointment, young_child: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        layout = [Field.radios("outcome", legend_size=Size.MEDIUM), Field.textarea("note", rows=3)]
+        layout = [Field.radios("outcome", legend_size=Size.MEDIUM)]
+        if young_child:
+            # The safe choice first: a young child who missed an appointment was not brought (R57-R59).
+            order = [Appointment.Outcome.ATTENDED, Appointment.Outcome.WAS_NOT_BROUGHT]
+            rest = [value for value in Appointment.Outcome.values if value not in order]
+            outcome_field = cast(forms.ChoiceField, self.fields["outcome"])
+            outcome_field.choices = [
+                Choice(
+                    value, Appointment.Outcome(value).label, hint=OUTCOME_HINTS[Appointment.Outcome(value)]
+                )
+                for value in [*order, *rest]
+            ]
+            layout.append(Field.textarea("did_not_attend_reason", rows=2))
+        layout.append(Field.textarea("note", rows=3))
         if appointment.companion and appointment.companion != Appointment.Companion.NOBODY:
             layout += [
                 Field.radios("companion_wish_met", small=True, inline=True),
@@ -212,6 +275,7 @@ class OutcomeForm(forms.Form):
             "companion_wish_not_met_reason": data["companion_wish_not_met_reason"],
             "practical_support_taken_up": _yes_no(data["practical_support_taken_up"]),
             "correction_reason": data["correction_reason"],
+            "did_not_attend_reason": data["did_not_attend_reason"],
         }
 
 
@@ -268,3 +332,33 @@ class FollowUpCompleteForm(forms.Form):
     def service_arguments(self) -> dict:
         data = self.cleaned_data
         return {**data, "child_safe": _yes_no(data["child_safe"])}
+
+
+class FollowUpAttemptForm(forms.Form):
+    """Tried, could not reach them yet: the follow-up stays open and is due again (never "done")."""
+
+    method = forms.ChoiceField(
+        label="How did you try to reach them?",
+        choices=FollowUpAttempt.Method.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how you tried to reach them"},
+    )
+    what_was_tried = forms.CharField(
+        label="What did you try?",
+        widget=forms.Textarea,
+        help_text="For example, rang mum's mobile at 9am and 4pm, no answer, left a message",
+        error_messages={"required": "Enter what you tried"},
+    )
+
+    def __init__(self, *args, action: str, **kwargs) -> None:
+        kwargs["prefix"] = "attempt"
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.radios("method", legend_size=Size.SMALL, small=True),
+            Field.textarea("what_was_tried", rows=2),
+            Button.secondary("attempt", "Record the try and keep this open"),
+        )
+        self.helper.form_action = action
+
+    def service_arguments(self) -> dict:
+        return dict(self.cleaned_data)

@@ -108,6 +108,15 @@ class Appointment(models.Model):
     # A second recording of the outcome is a correction, with its reason and what it replaced.
     previous_outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
     outcome_correction_reason = models.TextField(blank=True)
+    # A child younger than BEACON_WAS_NOT_BROUGHT_UNDER_AGE depends on an adult to bring them: "did not
+    # attend" for them needs the reason it was their own choice and not "was not brought" (R57-R59).
+    did_not_attend_reason = models.TextField("why 'did not attend' and not 'was not brought'", blank=True)
+    # Team around the worker (R20): a supporting member booked to see the young person directly is a new
+    # face for a young person who said who they trust; the booker was warned and said why.
+    direct_contact_acknowledged = models.BooleanField(default=False, db_default=False)
+    direct_contact_reason = models.TextField(
+        "why this member sees the young person directly", blank=True, default="", db_default=""
+    )
 
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -128,6 +137,10 @@ class Appointment(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(duration_minutes__gte=5), name="appointment_at_least_five_minutes"
+            ),
+            models.CheckConstraint(
+                condition=Q(direct_contact_acknowledged=False) | ~Q(direct_contact_reason=""),
+                name="appointment_direct_contact_acknowledged_with_reason",
             ),
         ]
 
@@ -267,3 +280,45 @@ class MissedAppointmentFollowUp(models.Model):
         """Still to do, and its due date (a Europe/London day) has passed: what the pages and the API show,
         the caseload counts and the daily sweep escalates to the team manager (R57)."""
         return self.status == self.Status.OPEN and self.due_on < timezone.localdate()
+
+
+class FollowUpAttempt(models.Model):
+    """One try to reach the young person or family about a missed appointment that did not reach them.
+
+    The follow-up stays open: "done" means somebody was reached and the child was seen to be safe, so a
+    try that reached nobody is recorded here with what was tried, and the follow-up is due again a
+    working day or so later. Enough of them in a row reach the safeguarding lead.
+    """
+
+    class Method(models.TextChoices):
+        PHONE = "phone", "Phoned"
+        TEXT = "text", "Sent a text message"
+        EMAIL_OR_LETTER = "email_or_letter", "Emailed or wrote"
+        HOME_VISIT = "home_visit", "Visited the home"
+        VIA_SCHOOL = "via_school", "Asked the school or college"
+        VIA_PROFESSIONAL = "via_professional", "Asked another professional who knows them"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    follow_up = models.ForeignKey(
+        MissedAppointmentFollowUp, on_delete=models.CASCADE, related_name="attempts"
+    )
+    # 1 for the first try, 2 for the second: numbered under the follow-up's lock.
+    number = models.PositiveSmallIntegerField()
+    method = models.CharField(max_length=20, choices=Method.choices)
+    what_was_tried = models.TextField(
+        help_text="For example 'rang mum's mobile twice, no answer, left a message'."
+    )
+    tried_at = models.DateTimeField()
+    due_again_on = models.DateField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["follow_up", "number"], name="follow_up_attempt_numbered_once"),
+            models.CheckConstraint(condition=~Q(what_was_tried=""), name="follow_up_attempt_says_what"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Attempt {self.number} on {self.tried_at:%d %b %Y}"

@@ -61,6 +61,7 @@ def follow_up_list(*, child: Child) -> QuerySet[MissedAppointmentFollowUp]:
     return (
         MissedAppointmentFollowUp.objects.filter(child=child)
         .select_related("appointment", "assigned_to", "completed_by", "child")
+        .prefetch_related("attempts__recorded_by")
         .order_by("-status", "due_on", "pk")
     )
 
@@ -74,6 +75,7 @@ def follow_ups_assigned(*, user: User, include_done: bool = False) -> QuerySet[M
     follow_ups = (
         MissedAppointmentFollowUp.objects.filter(assigned_to=user)
         .select_related("appointment", "child")
+        .prefetch_related("attempts__recorded_by")
         .annotate(can_open=Exists(Child.objects.restrict(user, "view_child").filter(pk=OuterRef("child"))))
     )
     if not include_done:

@@ -14,4 +14,9 @@ urlpatterns = [
     path(f"{child}appointments/book/", views.appointment_book, name="book"),
     path(f"{child}appointments/<uuid:appointment_id>/outcome/", views.outcome_record, name="outcome"),
     path(f"{child}follow-ups/<uuid:follow_up_id>/", views.follow_up_page, name="follow-up"),
+    path(
+        f"{child}follow-ups/<uuid:follow_up_id>/attempts/",
+        views.follow_up_attempt,
+        name="follow-up-attempt",
+    ),
 ]

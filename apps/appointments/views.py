@@ -6,6 +6,8 @@ override); booking and recording need permission to change the record. A follow-
 the person it is assigned to, or anyone who may change the record.
 """
 
+from typing import cast
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -19,8 +21,13 @@ from apps.accounts.decorators import professional_required
 from apps.accounts.http import AuthenticatedHttpRequest
 from apps.accounts.models import User
 from apps.appointments import services
-from apps.appointments.forms import AppointmentBookForm, FollowUpCompleteForm, OutcomeForm
-from apps.appointments.models import MissedAppointmentFollowUp
+from apps.appointments.forms import (
+    AppointmentBookForm,
+    FollowUpAttemptForm,
+    FollowUpCompleteForm,
+    OutcomeForm,
+)
+from apps.appointments.models import Appointment, MissedAppointmentFollowUp
 from apps.appointments.selectors import (
     appointments_visible,
     child_attendance,
@@ -103,6 +110,12 @@ def appointment_book(request: AuthenticatedHttpRequest, public_id) -> HttpRespon
         initial={"professional": str(request.user.public_id), "duration_minutes": 50},
     )
     if form.is_bound and form.is_valid():
+        # Team around the worker (R20): a supporting member is booked only after this warning is confirmed.
+        warning = services.supporting_member_warning(
+            child=child, professional=form.cleaned_data["professional"]
+        )
+        if warning:
+            form.show_direct_contact_warning(warning)
         try:
             appointment = services.appointment_book(
                 actor=request.user, child=child, **form.service_arguments()
@@ -116,7 +129,13 @@ def appointment_book(request: AuthenticatedHttpRequest, public_id) -> HttpRespon
     return render(
         request,
         "appointments/form_page.html",
-        {"child": child, "form": form, "title": "Book an appointment", "heading": "Book an appointment"},
+        {
+            "child": child,
+            "form": form,
+            "title": "Book an appointment",
+            "heading": "Book an appointment",
+            "direct_contact_warning": getattr(form, "direct_contact_warning", ""),
+        },
     )
 
 
@@ -131,7 +150,11 @@ def outcome_record(request: AuthenticatedHttpRequest, public_id, appointment_id)
         services.appointment_check_may_record(actor=request.user, appointment=appointment)
     except NotPermitted as error:
         raise PermissionDenied(error.message) from error
-    form = OutcomeForm(_post_or_none(request), appointment=appointment)
+    form = OutcomeForm(
+        _post_or_none(request),
+        appointment=appointment,
+        young_child=services.depends_on_adult_to_attend(appointment=cast(Appointment, appointment)),
+    )
     if form.is_bound and form.is_valid():
         try:
             appointment = services.appointment_outcome_record(
@@ -181,6 +204,30 @@ def _completion_refusal(user: User, follow_up: MissedAppointmentFollowUp) -> Not
     return None
 
 
+def _attempt_url(child: Child, follow_up: MissedAppointmentFollowUp) -> str:
+    return reverse("appointments:follow-up-attempt", args=[child.public_id, follow_up.public_id])
+
+
+def _follow_up_render(
+    request: AuthenticatedHttpRequest,
+    child: Child,
+    follow_up: MissedAppointmentFollowUp,
+    *,
+    form: FollowUpCompleteForm | None,
+    attempt_form: FollowUpAttemptForm | None,
+) -> HttpResponse:
+    context = {
+        "child": child,
+        "follow_up": follow_up,
+        "appointment": follow_up.appointment,
+        "form": form,
+        "attempt_form": attempt_form,
+        "attempts": list(follow_up.attempts.select_related("recorded_by")),
+        "is_overdue": follow_up.is_overdue,
+    }
+    return render(request, "appointments/follow_up.html", context)
+
+
 @professional_required
 @require_http_methods(["GET", "POST"])
 def follow_up_page(request: AuthenticatedHttpRequest, public_id, follow_up_id) -> HttpResponse:
@@ -203,14 +250,43 @@ def follow_up_page(request: AuthenticatedHttpRequest, public_id, follow_up_id) -
             return redirect(reverse("appointments:my-follow-ups"))
     if request.method == "GET":
         audit_record(actor=request.user, action=AuditEvent.Action.VIEW, target=follow_up, child=child)
-    context = {
-        "child": child,
-        "follow_up": follow_up,
-        "appointment": follow_up.appointment,
-        "form": form,
-        "is_overdue": follow_up.is_overdue,
-    }
-    return render(request, "appointments/follow_up.html", context)
+    attempt_form = (
+        FollowUpAttemptForm(action=_attempt_url(child, follow_up)) if is_open and may_complete else None
+    )
+    return _follow_up_render(request, child, follow_up, form=form, attempt_form=attempt_form)
+
+
+@professional_required
+@require_http_methods(["POST"])
+def follow_up_attempt(request: AuthenticatedHttpRequest, public_id, follow_up_id) -> HttpResponse:
+    """Tried, could not reach them: the try is recorded and the follow-up stays open, due again."""
+    child, follow_up = _follow_up_for(request, public_id, follow_up_id)
+    refusal = _completion_refusal(request.user, follow_up)
+    if refusal is not None:
+        raise PermissionDenied(refusal.message)
+    attempt_form = FollowUpAttemptForm(request.POST, action=_attempt_url(child, follow_up))
+    if attempt_form.is_valid():
+        try:
+            attempt = services.follow_up_attempt_record(
+                actor=request.user, follow_up=follow_up, **attempt_form.service_arguments()
+            )
+        except ApplicationError as error:
+            add_service_errors(attempt_form, error, fallback_field="method")
+        else:
+            messages.success(
+                request,
+                f"Try {attempt.number} is recorded. The follow-up stays open and is due again on "
+                f"{attempt.due_again_on:%-d %B %Y}",
+            )
+            return redirect(reverse("appointments:follow-up", args=[child.public_id, follow_up.public_id]))
+    is_open = follow_up.status == MissedAppointmentFollowUp.Status.OPEN
+    return _follow_up_render(
+        request,
+        child,
+        follow_up,
+        form=FollowUpCompleteForm() if is_open else None,
+        attempt_form=attempt_form,
+    )
 
 
 @professional_required

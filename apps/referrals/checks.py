@@ -17,6 +17,7 @@ def waiting_settings_check(app_configs, **kwargs) -> list[Error]:
         "BEACON_WAITING_CONTACT_INTERVAL_DAYS",
         "BEACON_WAITING_FIRST_CONTACT_DAYS",
         "BEACON_WAITING_PRIORITY_FIRST_CONTACT_DAYS",
+        "BEACON_WAITING_RETRY_WORKING_DAYS",
     ):
         value = getattr(settings, name, None)
         if not isinstance(value, int) or value < 1:

@@ -386,6 +386,31 @@ class ClockForm(forms.Form):
         return data
 
 
+class WaitingContactAttemptForm(forms.Form):
+    """Tried, could not reach them: not a contact; the contact stays due, a working day later."""
+
+    method = forms.ChoiceField(
+        label="How did you try?",
+        choices=WaitingContact.Method.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how you tried to reach them"},
+    )
+    what_was_tried = forms.CharField(
+        label="What did you try?",
+        widget=forms.Textarea,
+        help_text="For example, rang mum's mobile twice, no answer, left a message",
+        error_messages={"required": "Enter what you tried"},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.radios("method", small=True),
+            Field.textarea("what_was_tried", rows=3),
+            Button.primary("save", "Record the try"),
+        )
+
+
 class WaitingContactForm(forms.Form):
     """A contact with a waiting child or family: who, how, the risk check and the signposting (R64, R65)."""
 

@@ -530,3 +530,29 @@ class RoutingStep(models.Model):
 
     def __str__(self) -> str:
         return f"Routed to {self.to_service} on {self.routed_at:%d %b %Y}"
+
+
+class WaitingContactAttempt(models.Model):
+    """A try to make a waiting-list contact that reached nobody: the contact is still owed, due again soon.
+
+    A contact is a conversation with a risk check; a voicemail is not one. So a try that reached nobody is
+    recorded here, with what was tried, and never as a contact.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    entry = models.ForeignKey(WaitingListEntry, on_delete=models.CASCADE, related_name="attempts")
+    method = models.CharField(max_length=20, choices=WaitingContact.Method.choices)
+    what_was_tried = models.TextField()
+    tried_at = models.DateTimeField()
+    due_again_on = models.DateField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-tried_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(what_was_tried=""), name="waiting_attempt_says_what"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Tried on {self.tried_at:%d %b %Y}"

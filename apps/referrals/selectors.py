@@ -624,8 +624,9 @@ def waiting_times_by_service(*, organisation_ids, today: date | None = None) -> 
     """How long the children are waiting (R63, R65), in ``WAITING_BANDS``, per service, counted in one query.
 
     Waiting time is the one definition (``waiting_time``, R128): whole days since the referral was
-    received, not since the child joined the list. The entries are those on these organisations' own waiting lists, and those of
-    children whose current lead professional works for them, wherever they wait. Counts only.
+    received, not since the child joined the list. The entries are those on these organisations' own
+    waiting lists, and those of children whose current lead professional works for them, wherever they
+    wait. Counts only.
     """
     today = today or timezone.localdate()
 

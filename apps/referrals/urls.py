@@ -42,4 +42,9 @@ urlpatterns = [
     path(f"{referral}senior-review/", views.referral_senior_review, name="referral-senior-review"),
     path(f"{referral}clock/", views.referral_clock, name="referral-clock"),
     path(f"{child}waiting/<uuid:entry_id>/contact/", views.waiting_contact, name="waiting-contact"),
+    path(
+        f"{child}waiting/<uuid:entry_id>/tried/",
+        views.waiting_contact_attempt,
+        name="waiting-contact-attempt",
+    ),
 ]

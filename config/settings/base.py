@@ -256,6 +256,9 @@ SPECTACULAR_SETTINGS = {
         # "nhs_number_status" and "status", and an access request's status.
         "NhsNumberStatusEnum": "apps.children.models.NhsNumberStatus",
         "AccessRequestStatusEnum": "apps.teams.models.AccessRequest.Status",
+        # How a missed-appointment follow-up tried to reach the family, beside a waiting contact's "method".
+        "FollowUpAttemptMethodEnum": "apps.appointments.models.FollowUpAttempt.Method",
+        "MethodEnum": "apps.referrals.models.WaitingContact.Method",  # its published name, kept
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
@@ -397,6 +400,8 @@ BEACON_OVERRIDE_HOURS = env.int("BEACON_OVERRIDE_HOURS", default=72)
 BEACON_WAITING_FIRST_CONTACT_DAYS = env.int("BEACON_WAITING_FIRST_CONTACT_DAYS", default=14)
 BEACON_WAITING_PRIORITY_FIRST_CONTACT_DAYS = env.int("BEACON_WAITING_PRIORITY_FIRST_CONTACT_DAYS", default=5)
 BEACON_WAITING_CONTACT_INTERVAL_DAYS = env.int("BEACON_WAITING_CONTACT_INTERVAL_DAYS", default=14)
+# A waiting-list contact that was tried and reached nobody is due again this many working days later.
+BEACON_WAITING_RETRY_WORKING_DAYS = env.int("BEACON_WAITING_RETRY_WORKING_DAYS", default=1)
 # Wait targets (R38, R66): hours from a referral being received to the first appointment, by urgency
 # (routine four weeks and urgent one week, the eating-disorders standard in seed 004; crisis the same day).
 BEACON_WAIT_TARGET_HOURS = {
@@ -418,6 +423,13 @@ BEACON_MISSED_APPOINTMENT_ESCALATE_AFTER = env.int("BEACON_MISSED_APPOINTMENT_ES
 BEACON_MISSED_APPOINTMENT_ESCALATE_AT_ONCE_FOR = env.list(
     "BEACON_MISSED_APPOINTMENT_ESCALATE_AT_ONCE_FOR", default=["child_protection", "looked_after"]
 )
+# Below this age (in whole years on the appointment's day) a child depends on an adult to bring them: the
+# outcome offers "was not brought" first, and "did not attend" needs the reason it was their own choice.
+BEACON_WAS_NOT_BROUGHT_UNDER_AGE = env.int("BEACON_WAS_NOT_BROUGHT_UNDER_AGE", default=12)
+# A missed-appointment follow-up that tried and could not reach anyone is due again this many working days
+# later, and reaches the safeguarding lead after this many unsuccessful tries. Zero or less is refused.
+BEACON_FOLLOW_UP_RETRY_WORKING_DAYS = env.int("BEACON_FOLLOW_UP_RETRY_WORKING_DAYS", default=1)
+BEACON_FOLLOW_UP_ESCALATE_AFTER_ATTEMPTS = env.int("BEACON_FOLLOW_UP_ESCALATE_AFTER_ATTEMPTS", default=3)
 # The reminder engine (apps/notifications). A delivery claimed longer ago than this is taken to belong to
 # a worker that died, and is sent again; it must exceed the delivery task's hard time limit (60 s).
 BEACON_DELIVERY_CLAIM_TIMEOUT_SECONDS = env.int("BEACON_DELIVERY_CLAIM_TIMEOUT_SECONDS", default=300)

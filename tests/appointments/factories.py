@@ -27,6 +27,6 @@ def booked(child: Child, actor: User, *, days_from_now: int = -1, hour: int = 10
     return appointment_book(actor=actor, child=child, **{**defaults, **fields})
 
 
-def missed(child: Child, actor: User, *, days_from_now: int = -1, outcome: str = "did_not_attend"):
-    appointment = booked(child, actor, days_from_now=days_from_now)
+def missed(child: Child, actor: User, *, days_from_now: int = -1, outcome: str = "did_not_attend", **booking):
+    appointment = booked(child, actor, days_from_now=days_from_now, **booking)
     return appointment_outcome_record(actor=actor, appointment=appointment, outcome=outcome)

@@ -131,7 +131,13 @@ def merge_world() -> MergeWorld:
         urgency=HelpRequest.Urgency.SOON,
         contact_by=HelpRequest.ContactBy.TEXT,
     )
-    missed(duplicate, lead)
+    # Kay's team works around her therapist (R20): the lead, a supporting member, is booked with a reason.
+    missed(
+        duplicate,
+        lead,
+        direct_contact_acknowledged=True,
+        direct_contact_reason="The therapist is on leave; Kay asked to keep her Thursday slot",
+    )
     # A significant event added to the chronology by hand.
     significant_event_record(
         actor=lead,

@@ -108,6 +108,8 @@ MATRIX: dict[str, Row] = {
     "appointments:book": Row("record"),
     "appointments:outcome": Row("appointment"),  # recording another's: the lead, or who may change the record
     "appointments:follow-up": Row("appointment"),  # completing it: the assignee, or who may change the record
+    # Tried, could not reach them: the same people as completing it (a withheld follow-up is a 404).
+    "appointments:follow-up-attempt": Row("appointment", method="post"),
     # Referrals: anyone who can see the child may refer; reading them is the referrals category (the
     # referrer and the receiving service hold it by a referral grant); deciding is the receiving service's.
     "referrals:child-referrals": Row("referrals", marker=REFERRAL_NEEDS),
@@ -120,6 +122,9 @@ MATRIX: dict[str, Row] = {
     "referrals:referral-senior-review": Row("change"),  # its team manager or clinical lead
     "referrals:referral-clock": Row("change"),  # receiving service staff
     "referrals:waiting-contact": Row("change"),  # receiving service staff
+    "referrals:waiting-contact-attempt": Row(
+        "change"
+    ),  # receiving service staff: tried, could not reach them
     "passport:child-passport": Row("view"),  # "no passport yet", or the passport with unshared parts hidden
     "passport:passport-start": Row("view", method="post"),  # someone in the team, or who may change it
     "passport:passport-print": Row("passport"),
@@ -171,6 +176,7 @@ MATRIX: dict[str, Row] = {
     "appointments-api:appointment-outcome": Row("appointment", method="post", api=True),
     "appointments-api:follow-ups": Row("appointments", api=True),
     "appointments-api:follow-up-complete": Row("appointment", method="post", api=True),
+    "appointments-api:follow-up-attempt": Row("appointment", method="post", api=True),
     "referrals-api:referrals": Row("referrals", api=True, marker=REFERRAL_NEEDS),  # POST: anyone who sees
     "referrals-api:referral": Row("referrals", api=True, marker=REFERRAL_NEEDS),
     "referrals-api:referral-triage": Row("change", method="post", api=True),  # receiving service staff

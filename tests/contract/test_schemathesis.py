@@ -101,7 +101,13 @@ def world():
     and a referral: records of most kinds an endpoint names, some in categories Hannah may not see."""
     world = young_person_world(with_passport=True)
     share_with(world.child, world.lead, "appointments")
-    missed(world.child, world.lead)
+    # Kay's team works around her therapist (R20): the lead, a supporting member, is booked with a reason.
+    missed(
+        world.child,
+        world.lead,
+        direct_contact_acknowledged=True,
+        direct_contact_reason="The therapist is on leave; Kay asked to keep her Thursday slot",
+    )
     planned_meeting(world.child, world.lead)
     action_for(world.child, world.lead)
     referral_for(world.child, world.lead, camhs_organisation())

@@ -9,18 +9,23 @@ Notifications are written in the same transaction as the follow-up (so neither e
 other) and emailed only after it commits, so a broker that is down delays an email and loses nothing.
 """
 
-from apps.appointments.services.booking import appointment_book
+from apps.appointments.services.booking import appointment_book, supporting_member_warning
 from apps.appointments.services.common import FollowUp
 from apps.appointments.services.discharge import DISCHARGE_REASONS_REFUSED, discharge_reason_validate
 from apps.appointments.services.follow_ups import (
     SAFEGUARDING_LEAD_ROLE,
     follow_up_assignees,
+    follow_up_attempt_record,
     follow_up_check_may_complete,
     follow_up_complete,
     follow_up_overdue_sweep,
     missed_in_a_row,
 )
-from apps.appointments.services.outcomes import appointment_check_may_record, appointment_outcome_record
+from apps.appointments.services.outcomes import (
+    appointment_check_may_record,
+    appointment_outcome_record,
+    depends_on_adult_to_attend,
+)
 
 __all__ = [
     "DISCHARGE_REASONS_REFUSED",
@@ -29,10 +34,13 @@ __all__ = [
     "appointment_book",
     "appointment_check_may_record",
     "appointment_outcome_record",
+    "depends_on_adult_to_attend",
     "discharge_reason_validate",
     "follow_up_assignees",
+    "follow_up_attempt_record",
     "follow_up_check_may_complete",
     "follow_up_complete",
     "follow_up_overdue_sweep",
     "missed_in_a_row",
+    "supporting_member_warning",
 ]

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q
 
 from apps.accounts.models import User
 from apps.appointments.models import Appointment
@@ -11,6 +12,33 @@ from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
 from apps.children.models import Child
 from apps.core.exceptions import ApplicationError, NotPermitted
+from apps.teams.models import TeamMembership
+
+
+def supporting_member_warning(*, child: Child, professional: User) -> str:
+    """The warning to give before ``professional`` is booked to see ``child``, or "" when there is none.
+
+    In team-around-the-worker mode (the young person has named a trusted worker, R20) the other
+    professionals are supporting members with no direct contact by default: every new face is a cost to a
+    young person who has told us who they trust. Booking one of them to see the young person is allowed,
+    but only once the booker has been told so and has said why.
+    """
+    members = {
+        membership.user_id: membership
+        for membership in TeamMembership.objects.current()
+        .filter(child=child)
+        .filter(Q(is_trusted_worker=True) | Q(user=professional))
+        .select_related("user")
+    }
+    trusted = next((m for m in members.values() if m.is_trusted_worker), None)
+    member = members.get(professional.pk)
+    if trusted is None or member is None or member.is_trusted_worker or member.has_direct_contact:
+        return ""
+    return (
+        f"{child.known_as}'s team works around {trusted.name}, the worker they trust. {member.name} is a "
+        f"supporting member with no direct contact: booking this appointment gives {child.known_as} another "
+        f"worker to meet. Think about whether {trusted.name} could see them instead."
+    )
 
 
 def appointment_book(
@@ -28,12 +56,18 @@ def appointment_book(
     companion_name: str = "",
     practical_support: Iterable[str] = (),
     referral=None,
+    direct_contact_acknowledged: bool = False,
+    direct_contact_reason: str = "",
 ) -> Appointment:
     """Book an appointment where the young person chooses, with who they want there (R53, R56, R67).
 
     Places away from a clinic are as bookable as a clinic; who the young person wants with them is
     asked at booking so the invitation can go out; the practical help offered to a family in poverty
     (a transport voucher, travel costs, a nearer venue) is recorded so its uptake can be followed.
+
+    A supporting member of a team around the worker (R20) is booked only with
+    ``direct_contact_acknowledged`` and a ``direct_contact_reason``, both recorded on the appointment and in
+    its audit event: the booker was warned first (``supporting_member_warning``; hazard H50).
     """
     practical_support = list(dict.fromkeys(practical_support))
     errors: dict[str, str] = {}
@@ -54,6 +88,16 @@ def appointment_book(
     if errors:
         field, message = next(iter(errors.items()))
         raise ApplicationError(message + ".", field=field)
+    warning = supporting_member_warning(child=child, professional=professional)
+    if warning and not direct_contact_acknowledged:
+        raise ApplicationError(
+            f"{warning} To book them anyway, confirm that you have thought about this.",
+            field="direct_contact_acknowledged",
+        )
+    if warning and not direct_contact_reason.strip():
+        raise ApplicationError(
+            f"Say why {professional} needs to see the young person directly.", field="direct_contact_reason"
+        )
     with transaction.atomic():
         appointment = Appointment.objects.create(
             child=child,
@@ -69,13 +113,19 @@ def appointment_book(
             companion_name=companion_name.strip(),
             practical_support=practical_support,
             booked_by=actor,
+            direct_contact_acknowledged=bool(warning),
+            direct_contact_reason=direct_contact_reason.strip() if warning else "",
         )
         audit_record(
             actor=actor,
             action=AuditEvent.Action.CREATE,
             target=appointment,
             child=child,
-            detail={"location": location, "practical_support": bool(practical_support)},
+            detail={
+                "location": location,
+                "practical_support": bool(practical_support),
+                **({"supporting_member_booked": True} if warning else {}),
+            },
         )
         if referral is not None:
             _referral_first_appointment(actor=actor, referral=referral, at=starts_at)

@@ -3,7 +3,7 @@ completing one, and the daily sweep of overdue ones (R57-R59).
 """
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.db import transaction
@@ -12,16 +12,22 @@ from django.utils import timezone
 
 from apps.accounts.models import OrganisationMembership, User
 from apps.accounts.selectors import user_primary_membership
-from apps.appointments.models import CANCELLED_OUTCOMES, MISSED_OUTCOMES, Appointment
+from apps.appointments.checks import missed_appointment_settings_require
+from apps.appointments.models import CANCELLED_OUTCOMES, MISSED_OUTCOMES, Appointment, FollowUpAttempt
 from apps.appointments.services.common import FollowUp, _today
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
 from apps.children.categories import Category
 from apps.children.models import Child, SocialWorkInvolvement
 from apps.core.exceptions import ApplicationError, NotPermitted
+from apps.core.locking import lock_for_change
 from apps.core.working_days import working_days_after
 from apps.notifications.models import Notification
-from apps.notifications.services import notification_send
+from apps.notifications.services import (
+    notification_send,
+    reminder_cancel,
+    reminder_schedule,
+)
 from apps.sharing.access import child_access
 from apps.teams.selectors import TEAM_MANAGER_ROLE, current_lead_appointment
 
@@ -291,7 +297,100 @@ def follow_up_complete(
             _safeguarding_escalate(
                 follow_up=follow_up, actor=actor, reason="the follow-up found the child may not be safe"
             )
+        # Somebody was reached: the reminder set by the last unsuccessful try is no longer needed.
+        reminder_cancel(dedupe_key=_attempt_reminder_key(follow_up, follow_up.attempts.count()))
     return follow_up
+
+
+# --- Tried, could not reach them ---------------------------------------------------------------------
+
+
+def _attempt_reminder_key(follow_up: FollowUp, number: int) -> str:
+    """The reminder set by unsuccessful try ``number``: the next try cancels it and sets its own, and
+    completing the follow-up cancels the last, so the assignee is reminded once, on the day it is due."""
+    return f"missed-follow-up:{follow_up.pk}:try-again:{number}"
+
+
+def follow_up_attempt_record(
+    *,
+    actor: User,
+    follow_up: FollowUp,
+    method: str,
+    what_was_tried: str,
+    tried_at: datetime | None = None,
+) -> FollowUpAttempt:
+    """Record a try that did not reach the young person or family: the follow-up stays open (R57).
+
+    "Done" means somebody was reached and the child was seen to be safe, so a follow-up must never be
+    closed to say "nobody answered" (hazard H49). The try is recorded with what was tried; the follow-up is
+    due again ``BEACON_FOLLOW_UP_RETRY_WORKING_DAYS`` working days from today, with a reminder to its
+    assignee on that day through the reminder engine; the ``BEACON_FOLLOW_UP_ESCALATE_AFTER_ATTEMPTS``-th
+    unsuccessful try reaches the safeguarding lead through the missed-appointment escalation. Under the
+    follow-up's row lock: a follow-up completed a moment ago takes no try, and two tries at once are
+    numbered one after the other, so the escalation happens once.
+    """
+    follow_up_check_may_complete(actor=actor, follow_up=follow_up)
+    now = timezone.now()
+    tried_at = tried_at or now
+    if method not in FollowUpAttempt.Method.values:
+        raise ApplicationError("Choose how you tried to reach them.", field="method")
+    if not what_was_tried.strip():
+        raise ApplicationError(
+            "Say what you tried, for example 'rang mum's mobile twice, no answer, left a message'.",
+            field="what_was_tried",
+        )
+    if tried_at > now:
+        raise ApplicationError("The try must have happened already.", field="tried_at")
+    missed_appointment_settings_require()
+    today = _today()
+    due_again_on = working_days_after(today, settings.BEACON_FOLLOW_UP_RETRY_WORKING_DAYS)
+    with transaction.atomic():
+        lock_for_change(follow_up, "status", "due_on")
+        if follow_up.status != FollowUp.Status.OPEN:
+            raise ApplicationError(
+                f"This follow-up is already {follow_up.get_status_display().lower()}: nothing more to try.",
+                field="method",
+            )
+        number = follow_up.attempts.count() + 1
+        attempt = FollowUpAttempt.objects.create(
+            follow_up=follow_up,
+            number=number,
+            method=method,
+            what_was_tried=what_was_tried.strip(),
+            tried_at=tried_at,
+            due_again_on=due_again_on,
+            recorded_by=actor,
+        )
+        FollowUp.objects.filter(pk=follow_up.pk).update(due_on=due_again_on)
+        follow_up.due_on = due_again_on
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            target=attempt,
+            child=follow_up.child,
+            detail={"follow_up": str(follow_up.public_id), "attempt": number, "method": method},
+        )
+        reminder_cancel(dedupe_key=_attempt_reminder_key(follow_up, number - 1))
+        reminder_schedule(
+            recipient=follow_up.assigned_to,
+            kind=Notification.Kind.FOLLOW_UP_DUE,
+            dedupe_key=_attempt_reminder_key(follow_up, number),
+            due_at=timezone.make_aware(datetime.combine(due_again_on, time(9, 0))),
+            subject=f"Try again to reach {follow_up.child.known_as} about the missed appointment",
+            subject_for_email="a missed-appointment follow-up is due again today",
+            body=f"Try {number} did not reach them: {attempt.get_method_display().lower()}.",
+            child=follow_up.child,
+            category=Category.APPOINTMENTS,
+            involved=True,  # The follow-up is theirs.
+            link=_follow_up_link(follow_up),
+        )
+        if number == settings.BEACON_FOLLOW_UP_ESCALATE_AFTER_ATTEMPTS:
+            _safeguarding_escalate(
+                follow_up=follow_up,
+                actor=actor,
+                reason=f"{number} tries to reach the young person or family have not reached anyone",
+            )
+    return attempt
 
 
 def follow_up_overdue_sweep(*, today: date | None = None) -> dict[str, int]:

@@ -1,5 +1,8 @@
 """Recording what happened at an appointment; a missed one starts a follow-up (R57-R59)."""
 
+from datetime import date
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,6 +29,19 @@ def appointment_check_may_record(*, actor: User, appointment: Appointment) -> No
         )
 
 
+def age_in_years(*, date_of_birth: date, on: date) -> int:
+    """Whole years of age on ``on`` (a child born on 29 February turns a year older on 1 March)."""
+    return on.year - date_of_birth.year - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
+
+
+def depends_on_adult_to_attend(*, appointment: Appointment) -> bool:
+    """Whether the child was under ``BEACON_WAS_NOT_BROUGHT_UNDER_AGE`` on the appointment's day (in London):
+    a child that young is brought by an adult, so a missed appointment is first of all "was not brought"."""
+    on = timezone.localdate(appointment.starts_at)
+    age = age_in_years(date_of_birth=appointment.child.date_of_birth, on=on)
+    return age < settings.BEACON_WAS_NOT_BROUGHT_UNDER_AGE
+
+
 def appointment_outcome_record(
     *,
     actor: User,
@@ -36,6 +52,7 @@ def appointment_outcome_record(
     companion_wish_met: bool | None = None,
     companion_wish_not_met_reason: str = "",
     practical_support_taken_up: bool | None = None,
+    did_not_attend_reason: str = "",
 ) -> Appointment:
     """Record what happened: attended, did not attend, was not brought, or cancelled (R57-R59).
 
@@ -44,6 +61,11 @@ def appointment_outcome_record(
     Only a cancellation can be recorded before the appointment's time. An outcome is recorded once; a
     second recording is a correction and needs its reason. A correction away from a missed appointment
     withdraws a follow-up not yet done; a correction to one creates it.
+
+    For a child younger than ``BEACON_WAS_NOT_BROUGHT_UNDER_AGE`` "did not attend" needs
+    ``did_not_attend_reason``: why it was the child's own choice and not an adult who did not bring them. A
+    young child marked as choosing not to come is how a neglected child's missed appointments end up read as
+    disengagement, and a case closed (hazard H48).
     """
     now = timezone.now()
     appointment_check_may_record(actor=actor, appointment=appointment)
@@ -60,6 +82,16 @@ def appointment_outcome_record(
         raise ApplicationError(
             "Say why the young person could not have who they wanted with them.",
             field="companion_wish_not_met_reason",
+        )
+    young = outcome == Appointment.Outcome.DID_NOT_ATTEND and depends_on_adult_to_attend(
+        appointment=appointment
+    )
+    if young and not did_not_attend_reason.strip():
+        raise ApplicationError(
+            f"{appointment.child.known_as} was under {settings.BEACON_WAS_NOT_BROUGHT_UNDER_AGE} and depends "
+            "on an adult to bring them: choose 'was not brought', or say why missing this appointment was "
+            "their own choice.",
+            field="did_not_attend_reason",
         )
     if outcome in MISSED_OUTCOMES:
         # A follow-up due zero working days later, or no escalation rule, is refused before any write.
@@ -92,6 +124,7 @@ def appointment_outcome_record(
         locked.outcome_recorded_at = now
         locked.outcome_recorded_by = actor
         locked.outcome_correction_reason = correction_reason.strip() if previous else ""
+        locked.did_not_attend_reason = did_not_attend_reason.strip() if young else ""
         if companion_wish_met is not None:
             locked.companion_wish_met = companion_wish_met
             locked.companion_wish_not_met_reason = companion_wish_not_met_reason.strip()
@@ -103,7 +136,11 @@ def appointment_outcome_record(
             action=AuditEvent.Action.UPDATE,
             target=locked,
             child=locked.child,
-            detail={"fields": ["outcome"], "correction": bool(previous)},
+            detail={
+                "fields": ["outcome", "did_not_attend_reason"] if young else ["outcome"],
+                "correction": bool(previous),
+                **({"young_child_did_not_attend": True} if young else {}),
+            },
         )
         live = FollowUp.objects.filter(appointment=locked).exclude(status=FollowUp.Status.WITHDRAWN)
         if outcome in MISSED_OUTCOMES and not live.exists():

@@ -21,7 +21,11 @@ from apps.referrals.services.consultations import (
 from apps.referrals.services.decisions import referral_accept, referral_decline, referral_senior_review
 from apps.referrals.services.making import REFERRAL_MESSAGES, referral_create, referral_problems
 from apps.referrals.services.triage import referral_triage
-from apps.referrals.services.waiting import waiting_contact_record, waiting_sweep
+from apps.referrals.services.waiting import (
+    waiting_contact_attempt_record,
+    waiting_contact_record,
+    waiting_sweep,
+)
 
 __all__ = [
     "INSTABILITY_REASONS",
@@ -40,6 +44,7 @@ __all__ = [
     "referral_problems",
     "referral_senior_review",
     "referral_triage",
+    "waiting_contact_attempt_record",
     "waiting_contact_record",
     "waiting_sweep",
     "works_at",

@@ -1,6 +1,6 @@
 """Waiting well (R63-R69): contacts with a risk check and signposting, escalation, and the sweep."""
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -14,11 +14,13 @@ from apps.audit.services import audit_record
 from apps.children.categories import Category
 from apps.core.exceptions import ApplicationError
 from apps.core.locking import lock_for_change
+from apps.core.working_days import working_days_after
 from apps.notifications.models import Notification
-from apps.notifications.services import notification_send
+from apps.notifications.services import notification_send, reminder_cancel, reminder_schedule
 from apps.referrals.models import (
     Referral,
     WaitingContact,
+    WaitingContactAttempt,
     WaitingListEntry,
 )
 from apps.referrals.services.clocks import referral_first_appointments_sync
@@ -125,7 +127,88 @@ def waiting_contact_record(
         )
         if risk_check == WaitingContact.RiskCheck.WORSE:
             _escalate_worse(actor=actor, contact=contact, referral=referral)
+        # They were reached: the reminder set by the last try that reached nobody is no longer needed.
+        reminder_cancel(dedupe_key=_attempt_reminder_key(entry, entry.attempts.count()))
     return contact
+
+
+def _attempt_reminder_key(entry: WaitingListEntry, number: int) -> str:
+    return f"waiting:{entry.pk}:try-again:{number}"
+
+
+def waiting_contact_attempt_record(
+    *,
+    actor: User,
+    entry: WaitingListEntry,
+    method: str,
+    what_was_tried: str,
+    tried_at: datetime | None = None,
+) -> WaitingContactAttempt:
+    """Tried, could not reach them: the contact is still owed and due again in working days.
+
+    Recorded with what was tried, never as a contact (a contact has a risk check, and nobody was asked how
+    things are). The entry's next contact is due ``BEACON_WAITING_RETRY_WORKING_DAYS`` working days from
+    today, with a reminder to whoever tried on that day through the reminder engine; a contact recorded
+    after it cancels the reminder. Under the entry's lock, as a contact is: a child taken off the list a
+    moment ago takes no try.
+    """
+    _require_receiving_staff(
+        actor=actor, organisation_id=entry.organisation_id, doing="record a try to contact a waiting child"
+    )
+    now = timezone.now()
+    tried_at = tried_at or now
+    _check_choice(
+        method, WaitingContact.Method, field="method", message="Choose how you tried to reach them."
+    )
+    if not what_was_tried.strip():
+        raise ApplicationError(
+            "Say what you tried, for example 'rang twice, no answer, left a message'.", field="what_was_tried"
+        )
+    if tried_at > now or tried_at < entry.started_at:
+        raise ApplicationError(
+            "The try must have happened already, after the child joined the waiting list.", field="tried_at"
+        )
+    retry = settings.BEACON_WAITING_RETRY_WORKING_DAYS
+    if retry < 1:  # Refused at start-up too (apps/referrals/checks.py).
+        raise ApplicationError("The waiting-contact retry must be at least one working day.", field="method")
+    due_again_on = working_days_after(timezone.localdate(now), retry)
+    with transaction.atomic():
+        lock_for_change(entry, "ended_at", "next_contact_due_on")
+        if entry.ended_at is not None:
+            raise ApplicationError("This child is no longer on the waiting list.", field="method")
+        number = entry.attempts.count() + 1
+        attempt = WaitingContactAttempt.objects.create(
+            entry=entry,
+            method=method,
+            what_was_tried=what_was_tried.strip(),
+            tried_at=tried_at,
+            due_again_on=due_again_on,
+            recorded_by=actor,
+        )
+        entry.next_contact_due_on = due_again_on
+        entry.save(update_fields=["next_contact_due_on"])
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            target=attempt,
+            child=entry.child,
+            detail={"waiting_entry": str(entry.public_id), "method": method},
+        )
+        reminder_cancel(dedupe_key=_attempt_reminder_key(entry, number - 1))
+        reminder_schedule(
+            recipient=actor,
+            kind=Notification.Kind.WAITING_CONTACT_DUE,
+            dedupe_key=_attempt_reminder_key(entry, number),
+            due_at=timezone.make_aware(datetime.combine(due_again_on, time(9, 0))),
+            subject=f"Try again to reach {entry.child.known_as} on the waiting list",
+            subject_for_email="a waiting-list contact is due again today",
+            body=f"The last try did not reach them: {attempt.get_method_display().lower()}.",
+            child=entry.child,
+            category=Category.REFERRALS,
+            involved=True,  # They made the try.
+            link=reverse("referrals:waiting-contact", args=[entry.child.public_id, entry.public_id]),
+        )
+    return attempt
 
 
 def _escalate_worse(*, actor: User, contact: WaitingContact, referral: Referral) -> None:

@@ -21,7 +21,13 @@ from apps.referrals.views.decisions import (
     referral_triage,
 )
 from apps.referrals.views.referrals import child_referrals, referral_create, referral_detail, referral_letter
-from apps.referrals.views.waiting import senior_review_queue, triage_queue, waiting_contact, waiting_list
+from apps.referrals.views.waiting import (
+    senior_review_queue,
+    triage_queue,
+    waiting_contact,
+    waiting_contact_attempt,
+    waiting_list,
+)
 
 __all__ = [
     "SEARCH_LIMIT",
@@ -42,5 +48,6 @@ __all__ = [
     "senior_review_queue",
     "triage_queue",
     "waiting_contact",
+    "waiting_contact_attempt",
     "waiting_list",
 ]

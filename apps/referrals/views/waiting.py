@@ -14,7 +14,7 @@ from apps.accounts.http import AuthenticatedHttpRequest
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.forms import add_service_errors
 from apps.referrals import selectors, services
-from apps.referrals.forms import TriageQueueFilterForm, WaitingContactForm
+from apps.referrals.forms import TriageQueueFilterForm, WaitingContactAttemptForm, WaitingContactForm
 from apps.referrals.views.common import _form_page, _post_or_none, _work_list_page
 
 # --- The single point of access and the waiting list --------------------------------------------------
@@ -108,4 +108,47 @@ def waiting_contact(request: AuthenticatedHttpRequest, public_id, entry_id) -> H
         "contact checks how things are and signposts support while the young person waits.",
         back_url=reverse("referrals:waiting-list"),
         contacts=selectors.waiting_contacts(entry=entry),
+        attempts=list(entry.attempts.select_related("recorded_by")),
+        tried_url=reverse("referrals:waiting-contact-attempt", args=[child.public_id, entry.public_id]),
+    )
+
+
+@professional_required
+@require_http_methods(["GET", "POST"])
+def waiting_contact_attempt(request: AuthenticatedHttpRequest, public_id, entry_id) -> HttpResponse:
+    """Tried, could not reach them: recorded as a try, never as a contact; the contact is due again."""
+    try:
+        child, entry = selectors.access_waiting_entry(request.user, public_id, entry_id)
+    except NotPermitted as error:
+        raise PermissionDenied(error.message) from error
+    if not services.works_at(user=request.user, organisation_id=entry.organisation_id):
+        raise PermissionDenied(
+            "Only staff of the service the young person is waiting for can record tries to contact them."
+        )
+    form = WaitingContactAttemptForm(_post_or_none(request))
+    if form.is_bound and form.is_valid():
+        try:
+            attempt = services.waiting_contact_attempt_record(
+                actor=request.user, entry=entry, **form.cleaned_data
+            )
+        except (ValidationError, ApplicationError) as error:
+            add_service_errors(form, error, fallback_field="method")
+        else:
+            messages.success(
+                request,
+                "The try is recorded. The contact is still owed and due again on "
+                f"{attempt.due_again_on:%-d %B %Y}",
+            )
+            return redirect("referrals:waiting-list")
+    return _form_page(
+        request,
+        child=child,
+        referral=entry.referral,
+        form=form,
+        title="Record a try to contact",
+        heading="Tried, could not reach them yet",
+        intro="Record what you tried. It is not a contact: nobody was asked how things are, so the contact "
+        "stays due, a working day from now.",
+        back_url=reverse("referrals:waiting-contact", args=[child.public_id, entry.public_id]),
+        attempts=list(entry.attempts.select_related("recorded_by")),
     )

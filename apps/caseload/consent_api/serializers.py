@@ -106,6 +106,17 @@ class SafeguardingOverrideOutputSerializer(serializers.Serializer):
         ref_name = "SafeguardingOverride"
 
 
+class SafeguardingOverrideOpenedOutputSerializer(SafeguardingOverrideOutputSerializer):
+    review_requested_from = PersonReferenceSerializer(
+        many=True,
+        help_text="The people actually alerted to review it (read from the alerts recorded). Empty only "
+        "where Beacon has nobody to send it to: then tell a safeguarding lead yourself.",
+    )
+
+    class Meta:
+        ref_name = "SafeguardingOverrideOpened"
+
+
 class DisclosureOutputSerializer(serializers.Serializer):
     occurred_at = serializers.DateTimeField()
     viewer = PersonReferenceSerializer()

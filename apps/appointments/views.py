@@ -207,6 +207,11 @@ def follow_up_page(request: AuthenticatedHttpRequest, public_id, follow_up_id) -
         "appointment": follow_up.appointment,
         "form": form,
         "is_overdue": follow_up.is_overdue,
+        # Who the escalation actually reached, from the alerts recorded (never "the safeguarding lead" when
+        # it was a team manager, or nobody).
+        "escalated_to": (
+            services.follow_up_escalated_to(follow_up=follow_up) if follow_up.escalated_at else []
+        ),
     }
     return render(request, "appointments/follow_up.html", context)
 

@@ -193,6 +193,9 @@ def test_an_organisation_without_a_safeguarding_lead_escalates_to_its_team_manag
     alert = Notification.objects.get(kind=Notification.Kind.SAFEGUARDING_ESCALATION)
     assert alert.recipient == manager
     assert _opens(manager, alert.link) == 200
+    # The follow-up page says who was actually told, not "the safeguarding lead".
+    page = sign_in(Client(), lead_professional).get(alert.link).content.decode()
+    assert "Told: Manager" in page
 
 
 def test_with_no_one_nearer_the_record_holders_lead_then_the_administrator_can_open_it(

@@ -17,7 +17,9 @@ from apps.appointments.services.follow_ups import (
     follow_up_assignees,
     follow_up_check_may_complete,
     follow_up_complete,
+    follow_up_escalated_to,
     follow_up_overdue_sweep,
+    follow_up_task_key,
     missed_in_a_row,
 )
 from apps.appointments.services.outcomes import appointment_check_may_record, appointment_outcome_record
@@ -33,6 +35,8 @@ __all__ = [
     "follow_up_assignees",
     "follow_up_check_may_complete",
     "follow_up_complete",
+    "follow_up_escalated_to",
     "follow_up_overdue_sweep",
+    "follow_up_task_key",
     "missed_in_a_row",
 ]

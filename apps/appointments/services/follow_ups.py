@@ -22,6 +22,7 @@ from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.working_days import working_days_after
 from apps.notifications.models import Notification
 from apps.notifications.routing import AlertKind, alert_route
+from apps.notifications.selectors import task_alerted
 from apps.notifications.services import notification_send, task_alert, task_done
 from apps.sharing.access import child_access
 from apps.sharing.models import LawfulBasis
@@ -236,6 +237,15 @@ def _follow_up_create(*, appointment: Appointment, actor: User, today: date) -> 
     if reason:
         _safeguarding_escalate(follow_up=follow_up, actor=actor, reason=reason)
     return follow_up
+
+
+def follow_up_escalated_to(*, follow_up: FollowUp) -> list[User]:
+    """The people a follow-up's safeguarding escalation reached, read from the alerts recorded."""
+    key = follow_up_task_key(follow_up)
+    return [
+        *task_alerted(task_key=key, kind=Notification.Kind.SAFEGUARDING_ESCALATION),
+        *task_alerted(task_key=f"{key}:concern", kind=Notification.Kind.SAFEGUARDING_ESCALATION),
+    ]
 
 
 def follow_up_check_may_complete(*, actor: User, follow_up: FollowUp) -> None:

@@ -12,6 +12,7 @@ member of staff: the table grows with children and decisions, not with staff, an
 follows their membership by construction (``access_groups_sync``).
 """
 
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 from django.apps import apps as django_apps
@@ -449,7 +450,7 @@ def task_access_grant(
     child,
     user: User,
     task_key: str,
-    categories: list[str],
+    categories: Sequence[str],
     lawful_basis: str,
     reason: str,
     expires_at: datetime | None = None,

@@ -83,11 +83,12 @@ class SafeguardingOverrideCreateApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         override = safeguarding_override_open(actor=request.user, child=child, **serializer.validated_data)
-        override.review_requested_from = task_alerted(
-            task_key=override_review_task_key(override), kind=Notification.Kind.OVERRIDE
-        )
+        told = task_alerted(task_key=override_review_task_key(override), kind=Notification.Kind.OVERRIDE)
         return Response(
-            SafeguardingOverrideOpenedOutputSerializer(override).data, status=status.HTTP_201_CREATED
+            SafeguardingOverrideOpenedOutputSerializer(
+                override, context={"review_requested_from": told}
+            ).data,
+            status=status.HTTP_201_CREATED,
         )
 
 

@@ -1,5 +1,6 @@
 """The output shapes more than one consent endpoint answers with."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.children.categories import Category
@@ -107,14 +108,17 @@ class SafeguardingOverrideOutputSerializer(serializers.Serializer):
 
 
 class SafeguardingOverrideOpenedOutputSerializer(SafeguardingOverrideOutputSerializer):
-    review_requested_from = PersonReferenceSerializer(
-        many=True,
+    review_requested_from = serializers.SerializerMethodField(
         help_text="The people actually alerted to review it (read from the alerts recorded). Empty only "
         "where Beacon has nobody to send it to: then tell a safeguarding lead yourself.",
     )
 
     class Meta:
         ref_name = "SafeguardingOverrideOpened"
+
+    @extend_schema_field(PersonReferenceSerializer(many=True))
+    def get_review_requested_from(self, override) -> list:
+        return list(PersonReferenceSerializer(self.context["review_requested_from"], many=True).data)
 
 
 class DisclosureOutputSerializer(serializers.Serializer):

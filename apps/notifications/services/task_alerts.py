@@ -16,6 +16,7 @@ How other apps use it::
 (``apps.sharing.models.TaskAccessGrant``), so the one ``task_done`` call clears both.
 """
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from django.db import transaction
@@ -38,7 +39,7 @@ def task_alert(
     task_key: str,
     dedupe_key: str,
     child: Child,
-    categories: list[str],
+    categories: Sequence[str],
     lawful_basis: str,
     subject: str,
     subject_for_email: str,

@@ -37,6 +37,12 @@ def notification_inbox(
     return notifications.order_by(is_unread.desc(), "-priority", "-created_at", "-pk")
 
 
+def notification_kinds(*, user: User) -> list[tuple[str, str]]:
+    """The kinds of notification the person has, as (value, label), for the inbox's filter: one query."""
+    held = set(Notification.objects.filter(recipient=user).values_list("kind", flat=True).distinct())
+    return [(value, label) for value, label in Notification.Kind.choices if value in held]
+
+
 def task_alerted(*, task_key: str, kind: str = "") -> list[User]:
     """Who was alerted about the task ``task_key``, read from the notifications recorded: what a page says
     was sent is what was sent, never what should have been."""

@@ -19,6 +19,7 @@ from apps.notifications.models import Notification
 from apps.notifications.selectors import (
     contact_preference_for,
     notification_inbox,
+    notification_kinds,
     notification_list,
     notifications_readable,
 )
@@ -75,7 +76,7 @@ def notification_list_page(request: AuthenticatedHttpRequest) -> HttpResponse:
             "notifications": notifications,
             "filters": filters,
             "filter_query": urlencode(filters),
-            "kinds": Notification.Kind.choices,
+            "kinds": notification_kinds(user=request.user),
         },
     )
 

@@ -224,6 +224,11 @@ def _follow_up_render(
         "attempt_form": attempt_form,
         "attempts": list(follow_up.attempts.select_related("recorded_by")),
         "is_overdue": follow_up.is_overdue,
+        # Who the escalation actually reached, from the alerts recorded (never "the safeguarding lead" when
+        # it was a team manager, or nobody).
+        "escalated_to": (
+            services.follow_up_escalated_to(follow_up=follow_up) if follow_up.escalated_at else []
+        ),
     }
     return render(request, "appointments/follow_up.html", context)
 

@@ -167,6 +167,10 @@ MERGE_RULES: dict[str, MergeRule] = {
             end={"revoked_at": _now, "revoked_by_id": _actor},
         ),
     ),
+    "sharing.TaskAccessGrant": _moved(
+        "Access given to people alerted to act on a task about the child (a follow-up, a review): it "
+        "continues on the survivor until the task is done."
+    ),
     "sharing.OrganisationAccessGrant": _moved(
         "Each service's reasons for access.",
         one_active_organisation_grant_per_basis=Clash(

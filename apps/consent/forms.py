@@ -281,8 +281,12 @@ class OverrideOpenForm(forms.Form):
         label="Information you need to see",
         choices=Category.choices,
         widget=forms.CheckboxSelectMultiple,
-        required=False,
-        help_text="Select all that apply. If you select none, the override covers all of it",
+        # Nothing is ticked to start with, and nothing ticked is refused: an override covers only what is
+        # chosen, never "everything" by default (sensitive categories included).
+        error_messages={
+            "required": "Choose the information you need to see: an override covers only what you choose"
+        },
+        help_text="Select all that apply. The override covers only what you choose",
     )
 
     def __init__(self, *args, **kwargs) -> None:

@@ -15,10 +15,15 @@ from rest_framework.response import Response
 from apps.notifications.models import Notification
 from apps.notifications.selectors import (
     contact_preference_for,
+    notification_inbox,
     notification_list,
     notifications_readable,
 )
-from apps.notifications.services import contact_preference_set, notification_mark_read
+from apps.notifications.services import (
+    contact_preference_set,
+    notification_mark_all_read,
+    notification_mark_read,
+)
 
 TAGS = ["Notifications"]
 NOTIFICATION_ID = OpenApiParameter(
@@ -47,30 +52,44 @@ class NotificationOutputSerializer(serializers.ModelSerializer):
             "link",
             "created_at",
             "read_at",
+            "cleared_at",
         ]
+        extra_kwargs = {
+            "cleared_at": {
+                "help_text": "When the task it asked of you was done (by anyone): it no longer needs you."
+            }
+        }
         ref_name = "Notification"
 
 
 class NotificationListApi(GenericAPIView):
     class QuerySerializer(serializers.Serializer):
         unread = serializers.BooleanField(required=False, default=False)
+        urgent = serializers.BooleanField(required=False, default=False)
+        kind = serializers.ChoiceField(
+            choices=Notification.Kind.choices, required=False, allow_blank=True, default=""
+        )
 
         class Meta:
             ref_name = "NotificationListQuery"
 
     @extend_schema(
         operation_id="notifications_list",
-        summary="List your notifications, newest first",
+        summary="List your notifications: unread first, urgent first within them, then newest first",
         tags=TAGS,
-        parameters=[OpenApiParameter("unread", bool, description="Only those not yet read.")],
+        parameters=[
+            OpenApiParameter("unread", bool, description="Only those not yet read."),
+            OpenApiParameter("urgent", bool, description="Only the urgent ones."),
+            OpenApiParameter(
+                "kind", str, enum=Notification.Kind.values, description="Only those of this kind."
+            ),
+        ],
         responses={200: NotificationOutputSerializer(many=True)},
     )
     def get(self, request):
         query = self.QuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        notifications = notification_list(user=request.user)
-        if query.validated_data["unread"]:
-            notifications = notifications.filter(read_at__isnull=True)
+        notifications = notification_inbox(user=request.user, **query.validated_data)
         page = notifications_readable(user=request.user, notifications=self.paginate_queryset(notifications))
         return self.get_paginated_response(NotificationOutputSerializer(page, many=True).data)
 
@@ -96,6 +115,25 @@ class NotificationReadApi(GenericAPIView):
         notification_mark_read(notification=notification)
         (readable,) = notifications_readable(user=request.user, notifications=[notification])
         return Response(NotificationOutputSerializer(readable).data)
+
+
+class NotificationReadAllApi(GenericAPIView):
+    class OutputSerializer(serializers.Serializer):
+        marked = serializers.IntegerField(help_text="How many were unread and are now read.")
+
+        class Meta:
+            ref_name = "NotificationsMarkedRead"
+
+    @extend_schema(
+        operation_id="notifications_read_all",
+        summary="Mark all your notifications as read",
+        description="Calling it again marks nothing (`marked` is 0).",
+        tags=TAGS,
+        request=None,
+        responses={200: OutputSerializer},
+    )
+    def post(self, request):
+        return Response({"marked": notification_mark_all_read(user=request.user)})
 
 
 class ContactPreferenceApi(GenericAPIView):

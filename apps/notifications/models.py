@@ -45,12 +45,25 @@ class Notification(models.Model):
         ACCESS_REQUEST = "access_request", "Request for access to a record"
         ACCESS_REQUEST_ANSWER = "access_request_answer", "Answer to a request for access"
 
+    class Priority(models.IntegerChoices):
+        # Stored (derived from the kind when sent) so the inbox sorts and filters on it in the database.
+        NORMAL = 1, "Normal"
+        URGENT = 2, "Urgent"
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(max_length=30, choices=Kind.choices)
+    priority = models.PositiveSmallIntegerField(
+        choices=Priority.choices, default=Priority.NORMAL, db_default=Priority.NORMAL
+    )
     dedupe_key = models.CharField(max_length=200, unique=True)
+    # The task it asks the recipient to act on ("follow-up:41"), when it asks one: ``task_done`` clears every
+    # notification about the task once it is done, and ends the access the alert gave.
+    task_key = models.CharField(max_length=100, blank=True, default="", db_default="")
+    # When the task it is about was done (by anyone): it no longer needs the recipient, and reads as done.
+    cleared_at = models.DateTimeField(null=True, blank=True)
     child = models.ForeignKey(
         "children.Child", on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
     )
@@ -71,7 +84,11 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_inbox")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_inbox"),
+            models.Index(fields=["recipient", "priority", "created_at"], name="notification_priority"),
+            models.Index(fields=["task_key"], condition=~models.Q(task_key=""), name="notification_task"),
+        ]
 
     def __str__(self) -> str:
         return self.subject
@@ -87,9 +104,15 @@ class Notification(models.Model):
         }
     )
 
+    @classmethod
+    def priority_for(cls, kind: str) -> int:
+        """The priority a notification of ``kind`` is sent with: urgent where a child's safety may depend on
+        someone acting today (``URGENT_KINDS``), normal otherwise."""
+        return cls.Priority.URGENT if kind in cls.URGENT_KINDS else cls.Priority.NORMAL
+
     @property
     def is_urgent(self) -> bool:
-        return self.kind in self.URGENT_KINDS
+        return self.priority == self.Priority.URGENT
 
 
 class Delivery(models.Model):

@@ -38,7 +38,7 @@ from apps.audit.services import audit_record, audit_record_reads
 from apps.children.categories import PERMISSION, Category
 from apps.children.models import Child, SocialWorkInvolvement
 from apps.referrals.models import Consultation, DeclineAlternative, Referral, WaitingContact, WaitingListEntry
-from apps.referrals.services import SENIOR_REVIEWER_ROLES, works_at
+from apps.referrals.services import SENIOR_REVIEWER_ROLES, may_senior_review, works_at
 from apps.sharing.selectors import access_child
 from apps.teams.models import LeadProfessionalAppointment
 
@@ -424,9 +424,7 @@ def can_senior_review(*, user: User, referral: Referral) -> bool:
     return (
         referral.status == Referral.Status.DECLINE_PENDING_REVIEW
         and referral.decided_by_id != user.pk
-        and works_at(
-            user=user, organisation_id=referral.receiving_organisation_id, roles=SENIOR_REVIEWER_ROLES
-        )
+        and may_senior_review(user=user, referral=referral)
     )
 
 

@@ -9,8 +9,9 @@ class SharingConfig(AppConfig):
     def ready(self) -> None:
         from apps.children.merging import CHILD_ACCESS_RECOMPUTE
         from apps.children.services import CHILD_CREATED
-        from apps.consent.services import ACCESS_CHANGED
+        from apps.consent.services import ACCESS_CHANGED, TASK_ACCESS_HELD
         from apps.sharing import signals  # noqa: F401 (connects the receivers)
+        from apps.sharing.selectors import task_access_held
         from apps.sharing.services import child_access_resync, creator_access_grant
 
         # The creator's grant (children) and the permissions recomputed after every consent change
@@ -21,3 +22,5 @@ class SharingConfig(AppConfig):
         # A merge (or its reversal) moved the grants and consents of a child: rebuild both children's
         # permissions from them, so a tombstone keeps none and appears in no list.
         CHILD_ACCESS_RECOMPUTE.register(child_access_resync)
+        # Whether someone an alert was routed to still holds the task (an override's review, say).
+        TASK_ACCESS_HELD.register(task_access_held)

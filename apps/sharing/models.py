@@ -204,3 +204,46 @@ class AccessGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} on {self.child_id}: {self.get_basis_display()}"
+
+
+class TaskAccessGrant(models.Model):
+    """A reason a person alerted to act on a task may see a child: only the categories that task needs, and
+    only while it is open (issue 14: every alert has a person who can act, and the means to act).
+
+    Written when an alert is routed to someone (``apps.notifications.routing``), ended when the task is done
+    (``task_access_end``, called by ``apps.notifications.services.task_done``): a follow-up completed, an
+    override reviewed, a decline reviewed. ``task_key`` names the task ("follow-up:41"), the same key the
+    alert's notification carries, so the one call that clears the alert ends the access it gave. Kept apart
+    from ``AccessGrant`` because one person may hold several tasks on one child at once.
+    """
+
+    child = models.ForeignKey("children.Child", on_delete=models.CASCADE, related_name="task_access_grants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="task_access_grants"
+    )
+    task_key = models.CharField(max_length=100)
+    # The categories of the child's information the task needs (``Category`` values); the core record always.
+    categories = models.JSONField(default=list)
+    lawful_basis = models.CharField(
+        max_length=20, choices=LawfulBasis.choices, default=LawfulBasis.LEGAL_DUTY
+    )
+    # Why, in words: the alert and the step of the routing rule that chose this person.
+    reason = models.TextField(blank=True)
+    granted_at = models.DateTimeField(auto_now_add=True)
+    # A task with a time limit of its own: access ends then even if nobody closes the task.
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-granted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "task_key"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_open_task_grant_per_person",
+            ),
+        ]
+        indexes = [models.Index(fields=["task_key"], name="task_grant_task")]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.child_id} for {self.task_key}"

@@ -29,6 +29,7 @@ from apps.sharing.models import (
     ChildGroupObjectPermission,
     ChildUserObjectPermission,
     LawfulBasis,
+    TaskAccessGrant,
 )
 
 
@@ -184,3 +185,9 @@ def child_owned(items: QuerySet, public_id) -> Model:
     if found is None:
         raise Http404("Not found")
     return found
+
+
+def task_access_held(*, user: User, task_key: str) -> bool:
+    """Whether ``user`` was alerted to act on the task ``task_key`` and it is still open: the recorded basis
+    on which a person the routing rule chose (a team manager, an administrator) may do that task."""
+    return TaskAccessGrant.objects.filter(user=user, task_key=task_key, revoked_at__isnull=True).exists()

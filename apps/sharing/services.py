@@ -12,6 +12,7 @@ member of staff: the table grows with children and decisions, not with staff, an
 follows their membership by construction (``access_groups_sync``).
 """
 
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 from django.apps import apps as django_apps
@@ -42,6 +43,7 @@ from apps.sharing.models import (
     ChildUserObjectPermission,
     LawfulBasis,
     OrganisationAccessGrant,
+    TaskAccessGrant,
 )
 
 # The lawful basis each kind of grant rests on.
@@ -92,7 +94,9 @@ def _wanted_permissions(*, child, user: User) -> Wanted:
       referrals, plans and meetings), except those a competent young person objected to;
     - each consent in force naming them as a person: its categories, until its end date (consents to an
       organisation or a role are held by its group: ``_wanted_group_permissions``);
-    - their own safeguarding override, while it lasts: the categories it names, objections or not.
+    - their own safeguarding override, while it lasts: the categories it names, objections or not;
+    - each open task they were alerted to act on (``TaskAccessGrant``): the core record and the categories
+      the task needs, until the task is done (or its own time limit).
     Parents and carers never receive a sensitive category (R80), nor one the young person asked to keep
     from them (R74); an override is for professionals, so nothing gives those back.
     """
@@ -127,6 +131,12 @@ def _wanted_permissions(*, child, user: User) -> Wanted:
     for override in overrides_in_force(child=child, user=user):
         for category in override.categories:
             _add(wanted, PERMISSION[category], override.expires_at, LawfulBasis.SAFEGUARDING)
+    for categories, expires_at, lawful_basis in TaskAccessGrant.objects.filter(
+        child=child, user=user, revoked_at__isnull=True
+    ).values_list("categories", "expires_at", "lawful_basis"):
+        # Alerted to act on a task: the core record and the categories that task needs, while it is open.
+        for category in {Category.CORE, *categories}:
+            _add(wanted, PERMISSION[Category(category)], expires_at, lawful_basis)
     if user.is_parent_or_carer:
         withheld = set(SENSITIVE) | set(parent_withheld_categories(child=child))
         for category in withheld:
@@ -215,6 +225,9 @@ def child_access_resync(*, child) -> None:
         )
     )
     users.update(SafeguardingOverride.objects.filter(child=child).values_list("opened_by_id", flat=True))
+    users.update(
+        TaskAccessGrant.objects.filter(child=child, revoked_at__isnull=True).values_list("user_id", flat=True)
+    )
     users.update(
         ChildUserObjectPermission.objects.filter(content_object=child).values_list("user_id", flat=True)
     )
@@ -430,3 +443,84 @@ def organisation_access_grant(
                 detail={"organisation": str(organisation.public_id), "grant": basis},
             )
     return grant
+
+
+def task_access_grant(
+    *,
+    child,
+    user: User,
+    task_key: str,
+    categories: Sequence[str],
+    lawful_basis: str,
+    reason: str,
+    expires_at: datetime | None = None,
+) -> TaskAccessGrant:
+    """Let someone alerted to act on a task see what the task needs of ``child``, while it is open.
+
+    The core record always, and ``categories`` (never more than the task needs); on ``lawful_basis`` (a
+    legal duty to safeguard, or direct care for a referral decision), with ``reason`` saying which alert
+    and why this person. Granting the same task to the same person again changes nothing. A task already
+    done (``task_access_end``) is not reopened by a late alert: the caller closes tasks after alerting.
+    """
+    if not user.is_active or not user.is_professional:
+        raise ApplicationError("Access to a child's record can only be given to an active professional.")
+    wanted = sorted({Category(category).value for category in categories} - {Category.CORE.value})
+    with transaction.atomic():
+        grant, created = TaskAccessGrant.objects.get_or_create(
+            user=user,
+            task_key=task_key,
+            revoked_at__isnull=True,
+            defaults={
+                "child": child,
+                "categories": wanted,
+                "lawful_basis": lawful_basis,
+                "reason": reason,
+                "expires_at": expires_at,
+            },
+        )
+        if not created:
+            return grant
+        _child_permissions_sync(child=child, user=user)
+        audit_record(
+            actor=None,
+            action=AuditEvent.Action.GRANT,
+            target=child,
+            child=child,
+            basis=grant.get_lawful_basis_display(),
+            detail={
+                "grantee": str(user.public_id),
+                "grant": "task",
+                "task": task_key,
+                "categories": [Category.CORE.value, *wanted],
+            },
+        )
+    return grant
+
+
+def task_access_end(*, task_key: str, ended_by: User | None = None) -> int:
+    """End the access every person was given for the task ``task_key``: it is done. Returns how many.
+
+    Each keeps access only where another reason still justifies it (their permissions are recomputed).
+    Ending a task twice, or one that gave nobody access, changes nothing.
+    """
+    ended = 0
+    with transaction.atomic():
+        grants = list(
+            TaskAccessGrant.objects.select_for_update()
+            .filter(task_key=task_key, revoked_at__isnull=True)
+            .select_related("child", "user")
+        )
+        now = timezone.now()
+        for grant in grants:
+            TaskAccessGrant.objects.filter(pk=grant.pk).update(revoked_at=now)
+            _child_permissions_sync(child=grant.child, user=grant.user)
+            audit_record(
+                actor=ended_by,
+                action=AuditEvent.Action.REVOKE,
+                target=grant.child,
+                child=grant.child,
+                basis=grant.get_lawful_basis_display(),
+                detail={"grantee": str(grant.user.public_id), "grant": "task", "task": task_key},
+            )
+            ended += 1
+    return ended

@@ -27,8 +27,8 @@ from apps.notifications.services import reminder_schedule
 from apps.referrals.models import HelpRequest
 from apps.referrals.services import consultation_request
 from apps.sharing.access import child_access
-from apps.sharing.models import AccessGrant
-from apps.sharing.services import child_access_grant
+from apps.sharing.models import AccessGrant, LawfulBasis
+from apps.sharing.services import child_access_grant, task_access_grant
 from apps.teams.models import Handover, TeamMembership
 from apps.teams.services import access_request_create
 from tests.appointments.factories import missed
@@ -98,6 +98,15 @@ def merge_world() -> MergeWorld:
         categories=["plans"],
     )
     Disclosure.objects.create(child=duplicate, viewer=world.clinician, interface="browser", basis="consent")
+    # Access given to someone alerted to act on a task about the child (issue 14).
+    task_access_grant(
+        child=duplicate,
+        user=world.clinician,
+        task_key="merge-world:task",
+        categories=["appointments"],
+        lawful_basis=LawfulBasis.LEGAL_DUTY,
+        reason="Alerted to act on a task.",
+    )
     # The team: a meeting, an action, a handover.
     planned_meeting(duplicate, lead)
     action_for(duplicate, lead)

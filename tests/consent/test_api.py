@@ -146,7 +146,7 @@ MATRIX = [
         "safeguarding-overrides",
         "post",
         "safeguarding-overrides/",
-        {"lawful_basis": "child_protection_enquiry", "justification": JUSTIFICATION},
+        {"lawful_basis": "child_protection_enquiry", "justification": JUSTIFICATION, "categories": ["plans"]},
         False,
     ),
     ("disclosures", "get", "disclosures/", None, False),
@@ -501,7 +501,7 @@ def test_an_override_shows_the_information_logs_it_and_alerts_the_safeguarding_l
 def test_an_override_without_a_justification_names_it(child, lead_client):
     response = lead_client.post(
         url(child, "safeguarding-overrides/"),
-        {"lawful_basis": "court_order", "justification": "x"},
+        {"lawful_basis": "court_order", "justification": "x", "categories": ["plans"]},
         format="json",
     )
     assert response.status_code == 400

@@ -516,7 +516,7 @@ def test_opening_an_override_shows_the_information_and_alerts_the_safeguarding_l
     assert "Withheld: no consent to share substance misuse" in client.get(child_url).text
 
     page = client.get(url("override-open", child)).text
-    assert "The safeguarding lead is alerted and must review it" in page
+    assert "safeguarding lead (or, where it has none, a team manager or administrator) is alerted" in page
 
     response = client.post(
         url("override-open", child),
@@ -529,6 +529,9 @@ def test_opening_an_override_shows_the_information_and_alerts_the_safeguarding_l
 
     assert response.status_code == 302
     override = SafeguardingOverride.objects.get(child=child)
+    # The confirmation names who was actually asked to review it.
+    confirmation = client.get(response.url).text
+    assert f"Asked to review it: {safeguarding_lead}" in confirmation
     after = client.get(child_url).text
     assert "Cannabis use at weekends" in after
     notification = Notification.objects.get(recipient=safeguarding_lead, kind=Notification.Kind.OVERRIDE)
@@ -541,6 +544,7 @@ def test_an_override_needs_a_justification(signed_in_client, child):
         {
             "lawful_basis": SafeguardingOverride.LawfulBasis.CHILD_PROTECTION_ENQUIRY,
             "justification": "urgent",
+            "categories": [Category.PLANS],
         },
     ).text
 

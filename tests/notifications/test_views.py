@@ -40,7 +40,7 @@ def test_anonymous_is_sent_to_sign_in(client):
     assert response.url.startswith(reverse("accounts:sign-in"))
 
 
-def test_lists_only_your_own_notifications_newest_first_with_unread_marked(
+def test_lists_only_your_own_notifications_unread_first_with_unread_marked(
     signed_in_client, lead_professional
 ):
     with time_machine.travel("2026-03-01 09:00Z"):
@@ -53,7 +53,8 @@ def test_lists_only_your_own_notifications_newest_first_with_unread_marked(
 
     page = signed_in_client.get(LIST).text
 
-    assert page.index("Newer message") < page.index("Older message")
+    # Unread before read (issue 14: the inbox puts what still needs you first), then newest first.
+    assert page.index("Older message") < page.index("Newer message")
     assert "Someone else" not in page
     assert page.count('govuk-tag--blue govuk-!-margin-right-1">Unread</strong>') == 1
     assert 'Notifications (1<span class="govuk-visually-hidden"> unread</span>)' in page

@@ -18,7 +18,9 @@ from apps.appointments.services.follow_ups import (
     follow_up_attempt_record,
     follow_up_check_may_complete,
     follow_up_complete,
+    follow_up_escalated_to,
     follow_up_overdue_sweep,
+    follow_up_task_key,
     missed_in_a_row,
 )
 from apps.appointments.services.outcomes import (
@@ -40,7 +42,9 @@ __all__ = [
     "follow_up_attempt_record",
     "follow_up_check_may_complete",
     "follow_up_complete",
+    "follow_up_escalated_to",
     "follow_up_overdue_sweep",
+    "follow_up_task_key",
     "missed_in_a_row",
     "supporting_member_warning",
 ]

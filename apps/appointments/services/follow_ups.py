@@ -3,14 +3,14 @@ completing one, and the daily sweep of overdue ones (R57-R59).
 """
 
 from collections.abc import Iterable
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.accounts.models import OrganisationMembership, User
+from apps.accounts.models import Organisation, OrganisationMembership, User
 from apps.accounts.selectors import user_primary_membership
 from apps.appointments.checks import missed_appointment_settings_require
 from apps.appointments.models import CANCELLED_OUTCOMES, MISSED_OUTCOMES, Appointment, FollowUpAttempt
@@ -23,19 +23,38 @@ from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.locking import lock_for_change
 from apps.core.working_days import working_days_after
 from apps.notifications.models import Notification
+from apps.notifications.routing import AlertKind, alert_route
+from apps.notifications.selectors import task_alerted
 from apps.notifications.services import (
     notification_send,
     reminder_cancel,
     reminder_schedule,
+    task_alert,
+    task_done,
 )
 from apps.sharing.access import child_access
+from apps.sharing.models import LawfulBasis
+from apps.sharing.services import task_access_grant
 from apps.teams.selectors import TEAM_MANAGER_ROLE, current_lead_appointment
 
 SAFEGUARDING_LEAD_ROLE = "safeguarding-lead"  # as apps.consent.services: the same role receives overrides
 
 
+# What the people alerted about a missed appointment need: the core record and the appointments, with the
+# follow-up among them (on a legal duty to safeguard), while the follow-up is open.
+FOLLOW_UP_TASK_CATEGORIES = [Category.APPOINTMENTS]
+# A concern found at a follow-up closes the follow-up, and what the safeguarding lead does next happens
+# outside Beacon: the access its alert gives lasts this long.
+CONCERN_ACCESS_DAYS = 30
+
+
 def _follow_up_link(follow_up: FollowUp) -> str:
     return reverse("appointments:follow-up", args=[follow_up.child.public_id, follow_up.public_id])
+
+
+def follow_up_task_key(follow_up: FollowUp) -> str:
+    """The task of doing ``follow_up``: the key its alerts, and the access they give, carry."""
+    return f"follow-up:{follow_up.pk}"
 
 
 def _people_in_role(*, organisation_ids: Iterable[int], role: str) -> list[User]:
@@ -130,45 +149,41 @@ def _escalation_reason(*, child: Child, in_a_row: int) -> str:
     return "; ".join(reasons)
 
 
-def _safeguarding_escalate(*, follow_up: FollowUp, actor: User, reason: str) -> int:
-    """Tell the safeguarding leads responsible for the child, once each; never nobody.
+def _safeguarding_escalate(*, follow_up: FollowUp, actor: User, reason: str, concern: bool = False) -> int:
+    """Tell whoever the routing rule chooses for a safeguarding escalation, once each; never nobody.
 
-    The lead professional's organisation's safeguarding leads first; if it has none, those of the
-    recorder's organisation or the record's; if no organisation has one, its team managers; and if
-    there are none of those either, the person following up, so the alert is never silently dropped.
+    The organisation responsible is the lead professional's (else the recorder's, else the record's:
+    ``_organisations_responsible``); the rule (``apps.notifications.routing``, ``AlertKind.ESCALATION``)
+    tries its safeguarding leads, then its team managers, then the record holder's safeguarding leads, then
+    Beacon's administrators. Each person chosen is given the core record and the appointments while the
+    follow-up is open, so the alert's link opens for them; a ``concern`` found when completing it (the
+    follow-up is then closed) gives that access for ``CONCERN_ACCESS_DAYS``.
     """
     child = follow_up.child
     organisations = _organisations_responsible(child=child, actor=actor)
-    recipients = (
-        _first_found(organisation_ids=organisations, role=SAFEGUARDING_LEAD_ROLE)
-        or _first_found(organisation_ids=organisations, role=TEAM_MANAGER_ROLE)
-        or [follow_up.assigned_to]
+    organisation = Organisation.objects.filter(pk=organisations[0]).first() if organisations else None
+    route = alert_route(kind=AlertKind.ESCALATION, organisation=organisation, child=child)
+    told = task_alert(
+        route=route,
+        kind=Notification.Kind.SAFEGUARDING_ESCALATION,
+        task_key=f"{follow_up_task_key(follow_up)}:concern" if concern else follow_up_task_key(follow_up),
+        dedupe_key=f"missed-appointment:{follow_up.appointment_id}:escalation"
+        + (":concern" if concern else ""),
+        child=child,
+        categories=FOLLOW_UP_TASK_CATEGORIES,
+        lawful_basis=LawfulBasis.LEGAL_DUTY,
+        subject=f"Missed appointment for {child.known_as}: {reason}",
+        subject_for_email="a missed appointment needs a safeguarding lead's attention",
+        body=(
+            f"{follow_up.assigned_to} is following it up by {follow_up.due_on:%-d %B %Y}: finding out "
+            "why, checking the child is safe and offering another appointment."
+        ),
+        link=_follow_up_link(follow_up),
+        expires_at=timezone.now() + timedelta(days=CONCERN_ACCESS_DAYS) if concern else None,
     )
-    sent = 0
-    for recipient in recipients:
-        # A safeguarding lead or team manager is told by their role at the organisation responsible, whether
-        # or not the record is shared with them: an oversight duty (like an override's review), so the
-        # message carries no child and is not asked about a category. The person following it up is.
-        oversight = recipient.pk != follow_up.assigned_to_id
-        _, created = notification_send(
-            recipient=recipient,
-            kind=Notification.Kind.SAFEGUARDING_ESCALATION,
-            dedupe_key=f"missed-appointment:{follow_up.appointment_id}:escalation:{recipient.pk}",
-            subject=f"Missed appointment for {child.known_as}: {reason}",
-            subject_for_email="a missed appointment needs a safeguarding lead's attention",
-            body=(
-                f"{follow_up.assigned_to} is following it up by {follow_up.due_on:%-d %B %Y}: finding out "
-                "why, checking the child is safe and offering another appointment."
-            ),
-            child=None if oversight else child,
-            category="" if oversight else Category.APPOINTMENTS,
-            involved=not oversight,
-            link=_follow_up_link(follow_up),
-        )
-        sent += created
     FollowUp.objects.filter(pk=follow_up.pk).update(escalated_at=timezone.now(), escalation_reason=reason)
     follow_up.escalated_at, follow_up.escalation_reason = timezone.now(), reason
-    return sent
+    return len(told)
 
 
 def _follow_up_create(*, appointment: Appointment, actor: User, today: date) -> FollowUp:
@@ -196,10 +211,20 @@ def _follow_up_create(*, appointment: Appointment, actor: User, today: date) -> 
     )
     what = appointment.get_outcome_display().lower()
     # A child without a lead professional: the team managers or safeguarding leads follow it up by their role,
-    # whether or not the record is shared with them (their follow-ups page shows it). Their message is that
-    # oversight duty and carries no child; the lead professional's, and the recorder's, ask the decision.
+    # and are given the record's core and appointments while it is open, so they can; everyone's message
+    # carries the task and clears when it is done.
     by_role = assigned_as in {FollowUp.AssignedAs.TEAM_MANAGER, FollowUp.AssignedAs.SAFEGUARDING_LEAD}
     for recipient in assignees:
+        if by_role and recipient.is_professional:
+            # Following it up needs the child's record: the core and the appointments, while it is open.
+            task_access_grant(
+                child=child,
+                user=recipient,
+                task_key=follow_up_task_key(follow_up),
+                categories=FOLLOW_UP_TASK_CATEGORIES,
+                lawful_basis=LawfulBasis.LEGAL_DUTY,
+                reason=f"Asked to follow up a missed appointment as {follow_up.get_assigned_as_display()}",
+            )
         notification_send(
             recipient=recipient,
             kind=Notification.Kind.MISSED_APPOINTMENT,
@@ -210,15 +235,25 @@ def _follow_up_create(*, appointment: Appointment, actor: User, today: date) -> 
                 "Find out why, check the child is safe, and offer another appointment: a different time, "
                 "a different place, or a worker they trust."
             ),
-            child=None if by_role else child,
-            category="" if by_role else Category.APPOINTMENTS,
+            child=child,
+            category=Category.APPOINTMENTS,
             involved=True,  # They must follow it up.
             link=_follow_up_link(follow_up),
+            task_key=follow_up_task_key(follow_up),
         )
     reason = _escalation_reason(child=child, in_a_row=in_a_row)
     if reason:
         _safeguarding_escalate(follow_up=follow_up, actor=actor, reason=reason)
     return follow_up
+
+
+def follow_up_escalated_to(*, follow_up: FollowUp) -> list[User]:
+    """The people a follow-up's safeguarding escalation reached, read from the alerts recorded."""
+    key = follow_up_task_key(follow_up)
+    return [
+        *task_alerted(task_key=key, kind=Notification.Kind.SAFEGUARDING_ESCALATION),
+        *task_alerted(task_key=f"{key}:concern", kind=Notification.Kind.SAFEGUARDING_ESCALATION),
+    ]
 
 
 def follow_up_check_may_complete(*, actor: User, follow_up: FollowUp) -> None:
@@ -293,9 +328,14 @@ def follow_up_complete(
             child=child,
             detail={"fields": ["status", "reason", "child_safe", "safety_check", "alternative"]},
         )
+        # Done: its alerts clear, and the access they gave ends (before any concern is raised below).
+        task_done(task_key=follow_up_task_key(follow_up), actor=actor)
         if child_safe is False:
             _safeguarding_escalate(
-                follow_up=follow_up, actor=actor, reason="the follow-up found the child may not be safe"
+                follow_up=follow_up,
+                actor=actor,
+                reason="the follow-up found the child may not be safe",
+                concern=True,
             )
         # Somebody was reached: the reminder set by the last unsuccessful try is no longer needed.
         reminder_cancel(dedupe_key=_attempt_reminder_key(follow_up, follow_up.attempts.count()))
@@ -416,27 +456,30 @@ def follow_up_overdue_sweep(*, today: date | None = None) -> dict[str, int]:
             category=Category.APPOINTMENTS,
             involved=True,  # The follow-up is theirs.
             link=_follow_up_link(follow_up),
+            task_key=follow_up_task_key(follow_up),
         )
         counts["overdue"] += created
         work = user_primary_membership(user=follow_up.assigned_to)
-        managers = (
-            _people_in_role(organisation_ids=[work.organisation_id], role=TEAM_MANAGER_ROLE) if work else []
+        # Who oversees it (AlertKind.FOLLOW_UP_OVERDUE): the assignee's organisation's team managers, else
+        # its safeguarding leads, else the record holder's, else an administrator; never the assignee.
+        route = alert_route(
+            kind=AlertKind.FOLLOW_UP_OVERDUE,
+            organisation=work.organisation if work is not None else None,
+            child=child,
+            exclude=[follow_up.assigned_to],
         )
-        for manager in managers:
-            if manager.pk == follow_up.assigned_to_id:
-                continue
-            _, created = notification_send(
-                recipient=manager,
-                kind=Notification.Kind.FOLLOW_UP_OVERDUE,
-                dedupe_key=f"missed-follow-up:{follow_up.pk}:overdue:manager:{manager.pk}",
-                subject=f"{follow_up.assigned_to}'s missed-appointment follow-up for {child.known_as} is "
-                "overdue",
-                subject_for_email="a missed-appointment follow-up in your team is overdue",
-                body=f"It was due on {follow_up.due_on:%-d %B %Y}.",
-                # The team manager's oversight of their team's work (R57): told whether or not the child's
-                # record is shared with them, so the message carries no child (see _safeguarding_escalate).
-                child=None,
-                link=_follow_up_link(follow_up),
-            )
-            counts["escalated"] += created
+        told = task_alert(
+            route=route,
+            kind=Notification.Kind.FOLLOW_UP_OVERDUE,
+            task_key=follow_up_task_key(follow_up),
+            dedupe_key=f"missed-follow-up:{follow_up.pk}:overdue:manager",
+            child=child,
+            categories=FOLLOW_UP_TASK_CATEGORIES,
+            lawful_basis=LawfulBasis.LEGAL_DUTY,
+            subject=f"{follow_up.assigned_to}'s missed-appointment follow-up for {child.known_as} is overdue",
+            subject_for_email="a missed-appointment follow-up in your team is overdue",
+            body=f"It was due on {follow_up.due_on:%-d %B %Y}.",
+            link=_follow_up_link(follow_up),
+        )
+        counts["escalated"] += len(told)
     return counts

@@ -19,20 +19,28 @@ from apps.caseload.consent_api.common import (
     _get_through_child,
 )
 from apps.caseload.consent_api.serializers import (
+    SafeguardingOverrideOpenedOutputSerializer,
     SafeguardingOverrideOutputSerializer,
 )
 from apps.children.categories import Category
 from apps.consent.models import SafeguardingOverride
 from apps.consent.services import (
     SAFEGUARDING_LEAD_ROLE,
+    override_review_task_key,
     safeguarding_override_check_may_record_told,
     safeguarding_override_open,
     safeguarding_override_review,
     safeguarding_override_young_person_told,
 )
 from apps.core.exceptions import NotPermitted
+from apps.notifications.models import Notification
+from apps.notifications.selectors import task_alerted
 from apps.sharing.access import child_access
-from apps.sharing.selectors import access_child
+from apps.sharing.selectors import access_child, task_access_held
+
+OVERRIDE_CATEGORIES_REQUIRED = (
+    "Choose the information you need to see: an override covers only what you choose"
+)
 
 
 class SafeguardingOverrideCreateApi(APIView):
@@ -45,9 +53,12 @@ class SafeguardingOverrideCreateApi(APIView):
         )
         categories = serializers.ListField(
             child=serializers.ChoiceField(choices=Category.choices),
-            required=False,
-            default=list,
-            help_text="The categories needed; every category when empty.",
+            allow_empty=False,
+            error_messages={
+                "required": OVERRIDE_CATEGORIES_REQUIRED,
+                "empty": OVERRIDE_CATEGORIES_REQUIRED,
+            },
+            help_text="The categories needed, at least one: the override covers only these.",
         )
 
         class Meta:
@@ -57,21 +68,28 @@ class SafeguardingOverrideCreateApi(APIView):
         operation_id="children_safeguarding_overrides_create",
         summary="Open a safeguarding override",
         description=(
-            "Time-limited (72 hours unless configured). The safeguarding leads of your organisation and of "
-            "the organisation that holds the record are alerted to review it, and every read under it is "
-            "logged as a disclosure."
+            "Time-limited (72 hours unless configured). Its review is sent to your organisation's "
+            "safeguarding leads, else its team managers, else the safeguarding leads of the organisation "
+            "that holds the record, else Beacon's administrators; `review_requested_from` names who was "
+            "actually alerted. Every read under it is logged as a disclosure."
         ),
         tags=TAGS,
         parameters=[CHILD_PUBLIC_ID],
         request=InputSerializer,
-        responses={201: SafeguardingOverrideOutputSerializer},
+        responses={201: SafeguardingOverrideOpenedOutputSerializer},
     )
     def post(self, request, public_id: str):
         child = access_child(request.user, public_id, audit=False)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         override = safeguarding_override_open(actor=request.user, child=child, **serializer.validated_data)
-        return Response(SafeguardingOverrideOutputSerializer(override).data, status=status.HTTP_201_CREATED)
+        told = task_alerted(task_key=override_review_task_key(override), kind=Notification.Kind.OVERRIDE)
+        return Response(
+            SafeguardingOverrideOpenedOutputSerializer(
+                override, context={"review_requested_from": told}
+            ).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 def _overrides_for_lead(user: User) -> QuerySet[SafeguardingOverride]:
@@ -91,6 +109,23 @@ def _overrides_for_lead(user: User) -> QuerySet[SafeguardingOverride]:
     return SafeguardingOverride.objects.filter(
         Q(child__created_by_organisation__in=organisations) | Q(opened_by__in=openers)
     ).select_related("child", "opened_by", "reviewed_by")
+
+
+def _override_routed_to(user: User, public_id: str, override_id: str) -> SafeguardingOverride | None:
+    """The override, if its review was routed to ``user`` and is still open (a team manager or administrator
+    where no safeguarding lead could be found): the task grant is the recorded basis. Else None."""
+    try:
+        child_id, public = uuid.UUID(str(public_id)), uuid.UUID(str(override_id))
+    except ValueError:
+        return None
+    override = (
+        SafeguardingOverride.objects.filter(child__public_id=child_id, public_id=public)
+        .select_related("child", "opened_by", "reviewed_by")
+        .first()
+    )
+    if override is None or not task_access_held(user=user, task_key=override_review_task_key(override)):
+        return None
+    return override
 
 
 class SafeguardingOverrideReviewApi(APIView):
@@ -122,6 +157,14 @@ class SafeguardingOverrideReviewApi(APIView):
         responses={200: SafeguardingOverrideOutputSerializer},
     )
     def post(self, request, public_id: str, override_id: str):
+        asked = _override_routed_to(request.user, public_id, override_id)
+        if asked is not None:
+            serializer = self.InputSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            override = safeguarding_override_review(
+                actor=request.user, override=asked, **serializer.validated_data
+            )
+            return Response(SafeguardingOverrideOutputSerializer(override).data)
         try:
             overrides = _overrides_for_lead(request.user)
         except NotPermitted:

@@ -1,5 +1,6 @@
 """The output shapes more than one consent endpoint answers with."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.children.categories import Category
@@ -104,6 +105,20 @@ class SafeguardingOverrideOutputSerializer(serializers.Serializer):
 
     class Meta:
         ref_name = "SafeguardingOverride"
+
+
+class SafeguardingOverrideOpenedOutputSerializer(SafeguardingOverrideOutputSerializer):
+    review_requested_from = serializers.SerializerMethodField(
+        help_text="The people actually alerted to review it (read from the alerts recorded). Empty only "
+        "where Beacon has nobody to send it to: then tell a safeguarding lead yourself.",
+    )
+
+    class Meta:
+        ref_name = "SafeguardingOverrideOpened"
+
+    @extend_schema_field(PersonReferenceSerializer(many=True))
+    def get_review_requested_from(self, override) -> list:
+        return list(PersonReferenceSerializer(self.context["review_requested_from"], many=True).data)
 
 
 class DisclosureOutputSerializer(serializers.Serializer):

@@ -31,7 +31,10 @@ from apps.consent.forms import (
 from apps.consent.models import SafeguardingOverride
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.forms import add_service_errors
+from apps.notifications.models import Notification
+from apps.notifications.selectors import task_alerted
 from apps.sharing.access import child_access
+from apps.sharing.selectors import task_access_held
 
 # --- Safeguarding overrides ---------------------------------------------------------------------
 
@@ -44,14 +47,13 @@ def override_open(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
     form = OverrideOpenForm(_post_or_none(request))
     if form.is_bound and form.is_valid():
         try:
-            services.safeguarding_override_open(actor=request.user, child=child, **form.cleaned_data)
+            override = services.safeguarding_override_open(
+                actor=request.user, child=child, **form.cleaned_data
+            )
         except (ValidationError, ApplicationError) as error:
             add_service_errors(form, error, fallback_field="lawful_basis")
         else:
-            messages.success(
-                request,
-                "The safeguarding override is open. The safeguarding lead has been asked to review it",
-            )
+            messages.success(request, override_opened_message(override))
             return redirect(_consent_url(child, "overrides"))
     return _form_page(
         request,
@@ -59,13 +61,34 @@ def override_open(request: AuthenticatedHttpRequest, public_id) -> HttpResponse:
         form=form,
         title="Open a safeguarding override",
         heading="See information without consent to protect a child",
-        warning=f"This override lasts {settings.BEACON_OVERRIDE_HOURS} hours. The safeguarding lead is "
-        "alerted and must review it, and the young person will be told when it is safe to tell them.",
+        warning=f"This override lasts {settings.BEACON_OVERRIDE_HOURS} hours. Your organisation's "
+        "safeguarding lead (or, where it has none, a team manager or administrator) is alerted and must "
+        "review it, and the young person will be told when it is safe to tell them.",
     )
 
 
+def override_opened_message(override: SafeguardingOverride) -> str:
+    """What opening an override did, naming the people actually alerted to review it, read from the alerts
+    recorded (never a claim that "the safeguarding lead" was told when nobody was)."""
+    reviewers = override_review_requested_from(override)
+    if not reviewers:
+        return (
+            "The safeguarding override is open, but nobody could be alerted to review it: Beacon has no "
+            "safeguarding lead, team manager or administrator to send it to. "
+            "Tell a safeguarding lead yourself"
+        )
+    names = ", ".join(str(person) for person in reviewers)
+    return f"The safeguarding override is open. Asked to review it: {names}"
+
+
+def override_review_requested_from(override: SafeguardingOverride) -> list[User]:
+    """The people alerted to review ``override``, from the notifications recorded."""
+    return task_alerted(task_key=services.override_review_task_key(override), kind=Notification.Kind.OVERRIDE)
+
+
 def _override_for_review(user: User, public_id, override_id) -> SafeguardingOverride:
-    """The override, for a safeguarding lead of an organisation it concerns (the service's rule).
+    """The override, for a safeguarding lead of an organisation it concerns, or the person its review was
+    routed to while the review is open (the service's rule, ``safeguarding_override_check_may_review``).
 
     Anyone else: 404 if the child is not shared with them, 403 if it is.
     """
@@ -75,7 +98,10 @@ def _override_for_review(user: User, public_id, override_id) -> SafeguardingOver
         .filter(child__public_id=public_id, public_id=override_id)
         .first()
     )
-    if override and leads_at & services.safeguarding_override_concerned_organisations(override=override):
+    if override and (
+        leads_at & services.safeguarding_override_concerned_organisations(override=override)
+        or task_access_held(user=user, task_key=services.override_review_task_key(override))
+    ):
         audit_record(actor=user, action=AuditEvent.Action.VIEW, target=override, child=override.child)
         return override
     child = _child(user, public_id, perm=VIEW)

@@ -5,7 +5,14 @@ Every change here ends by recomputing the permissions of the people it concerns,
 same transaction: a withdrawal takes effect on the very next request.
 """
 
-from apps.consent.services.common import ACCESS_CHANGED, OVERRIDE_OPENED, SAFEGUARDING_LEAD_ROLE
+from apps.consent.services.common import (
+    ACCESS_CHANGED,
+    OVERRIDE_OPENED,
+    OVERRIDE_REVIEWED,
+    SAFEGUARDING_LEAD_ROLE,
+    TASK_ACCESS_HELD,
+    override_review_task_key,
+)
 from apps.consent.services.competence import competence_assess
 from apps.consent.services.consents import consent_expiry_sweep, consent_record, consent_withdraw
 from apps.consent.services.disclosure import disclosure_record, disclosures_record_listed
@@ -31,9 +38,11 @@ from apps.consent.services.withholding import parent_withholding_end, parent_wit
 __all__ = [
     "ACCESS_CHANGED",
     "OVERRIDE_OPENED",
+    "OVERRIDE_REVIEWED",
     "OVERRIDE_REVIEW_REFUSED",
     "OVERRIDE_TOLD_REFUSED",
     "SAFEGUARDING_LEAD_ROLE",
+    "TASK_ACCESS_HELD",
     "competence_assess",
     "consent_expiry_sweep",
     "consent_record",
@@ -45,6 +54,7 @@ __all__ = [
     "coordination_objection_record",
     "disclosure_record",
     "disclosures_record_listed",
+    "override_review_task_key",
     "parent_withholding_end",
     "parent_withholding_record",
     "placement_change_review_schedule",

@@ -9,7 +9,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import OrganisationMembership, User
-from apps.accounts.selectors import user_primary_membership
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
 from apps.children.categories import Category
@@ -19,21 +18,15 @@ from apps.consent.models import (
 )
 from apps.consent.services.common import (
     OVERRIDE_OPENED,
+    OVERRIDE_REVIEWED,
     SAFEGUARDING_LEAD_ROLE,
+    TASK_ACCESS_HELD,
     _access_changed,
     _today,
+    override_review_task_key,
 )
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.locking import lock_for_change
-
-
-def _safeguarding_leads(*, organisation_ids: set[int]) -> list[User]:
-    return [
-        membership.user
-        for membership in OrganisationMembership.objects.current()
-        .filter(organisation_id__in=organisation_ids, role__code=SAFEGUARDING_LEAD_ROLE, user__is_active=True)
-        .select_related("user")
-    ]
 
 
 def safeguarding_override_open(
@@ -46,17 +39,23 @@ def safeguarding_override_open(
 ) -> SafeguardingOverride:
     """See a child's information without consent to protect them (R76): break-glass.
 
-    Only with a lawful basis and a justification in words; it lasts a limited time (72 hours unless
-    configured), every safeguarding lead of the professional's organisation and of the organisation that
-    holds the record is alerted to review it, and the young person is told later when that is judged safe.
+    Only with a lawful basis, a justification in words and the categories of information needed, chosen one
+    by one (none chosen is refused: it never means "everything", sensitive categories included); it lasts a
+    limited time (72 hours unless configured); the review is routed and alerted by ``OVERRIDE_OPENED`` (the
+    opener's organisation's safeguarding leads first, with fallbacks so it never reaches nobody:
+    ``apps.notifications.routing``), and the young person is told later when that is judged safe.
     """
-    categories = list(dict.fromkeys(categories)) or list(Category.values)
+    categories = list(dict.fromkeys(categories))
     errors = {}
     if lawful_basis not in SafeguardingOverride.LawfulBasis.values:
         errors["lawful_basis"] = "Choose the lawful basis for seeing the information without consent"
     if len(justification.strip()) < 20:
         errors["justification"] = "Explain why this cannot wait for consent, in a sentence or two"
-    if any(c not in Category.values for c in categories):
+    if not categories:
+        errors["categories"] = (
+            "Choose the information you need to see: an override covers only what you choose"
+        )
+    elif any(c not in Category.values for c in categories):
         errors["categories"] = "Choose kinds of information from the list"
     if not actor.is_professional:
         raise ApplicationError("Only professionals can open a safeguarding override.")
@@ -82,14 +81,7 @@ def safeguarding_override_open(
             basis=override.get_lawful_basis_display(),
             detail={"categories": categories},
         )
-        membership = user_primary_membership(user=actor)
-        organisations = {
-            org
-            for org in (child.created_by_organisation_id, membership and membership.organisation_id)
-            if org
-        }
-        leads = [lead for lead in _safeguarding_leads(organisation_ids=organisations) if lead.pk != actor.pk]
-        OVERRIDE_OPENED(override=override, actor=actor, reviewers=leads)
+        OVERRIDE_OPENED(override=override, actor=actor)
     return override
 
 
@@ -102,7 +94,7 @@ def _already_reviewed(override: SafeguardingOverride) -> str:
 
 OVERRIDE_REVIEW_REFUSED = (
     "Only a safeguarding lead of the organisation that holds the record, or of the organisation of the "
-    "person who opened the override, can review it."
+    "person who opened the override, or the person its review was sent to, can review it."
 )
 
 
@@ -118,13 +110,22 @@ def safeguarding_override_concerned_organisations(*, override: SafeguardingOverr
 
 
 def safeguarding_override_check_may_review(*, actor: User, override: SafeguardingOverride) -> None:
-    """Who may review an override (R76): a current safeguarding lead of an organisation it concerns, never
-    the person who opened it. Anyone else gets ``NotPermitted``; the page and the API both ask this."""
+    """Who may review an override (R76): a current safeguarding lead of an organisation it concerns, or the
+    person its review was routed to while that review is open (a team manager or administrator where there
+    is no safeguarding lead: the task grant records it), never the person who opened it. Anyone else gets
+    ``NotPermitted``; the page and the API both ask this."""
+    if actor.pk == override.opened_by_id:
+        raise NotPermitted(OVERRIDE_REVIEW_REFUSED)
     leads_at = OrganisationMembership.objects.current().filter(user=actor, role__code=SAFEGUARDING_LEAD_ROLE)
-    if not leads_at.filter(
+    if leads_at.filter(
         organisation_id__in=safeguarding_override_concerned_organisations(override=override)
     ).exists():
-        raise NotPermitted(OVERRIDE_REVIEW_REFUSED)
+        return
+    if override.reviewed_at is None and TASK_ACCESS_HELD.first_answer(
+        user=actor, task_key=override_review_task_key(override)
+    ):
+        return
+    raise NotPermitted(OVERRIDE_REVIEW_REFUSED)
 
 
 def safeguarding_override_review(
@@ -165,6 +166,7 @@ def safeguarding_override_review(
             child=override.child,
             detail={"review_outcome": outcome},
         )
+        OVERRIDE_REVIEWED(override=override, actor=actor)
     return override
 
 

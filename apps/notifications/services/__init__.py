@@ -83,7 +83,12 @@ from apps.notifications.services.reminders import (
     reminder_reschedule,
     reminder_schedule,
 )
-from apps.notifications.services.sending import notification_mark_read, notification_send
+from apps.notifications.services.sending import (
+    notification_mark_all_read,
+    notification_mark_read,
+    notification_send,
+)
+from apps.notifications.services.task_alerts import task_alert, task_done
 
 __all__ = [
     "MARK_SENT_ATTEMPTS",
@@ -96,10 +101,13 @@ __all__ = [
     "deliveries_retry_sweep",
     "delivery_send",
     "logger",
+    "notification_mark_all_read",
     "notification_mark_read",
     "notification_send",
     "reminder_cancel",
     "reminder_due_sweep",
     "reminder_reschedule",
     "reminder_schedule",
+    "task_alert",
+    "task_done",
 ]

@@ -23,6 +23,7 @@ def notification_send(
     category: str = "",
     involved: bool = False,
     link: str = "",
+    task_key: str = "",
 ) -> tuple[Notification | None, bool]:
     """Notify ``recipient`` about one event, at most once: a second call with the same key changes nothing.
 
@@ -32,6 +33,10 @@ def notification_send(
     the channel. ``involved`` says the recipient holds the item itself (the follow-up's assignee, the
     action's owner, the appointment's professional, the referral's maker): what a professional does, they
     see. Someone who may not see it gets nothing: ``(None, False)``, and a log line naming no one.
+
+    ``task_key`` names the task it asks the recipient to act on ("follow-up:41"), if any: ``task_done`` clears
+    it when the task is done. Its priority (urgent or normal) follows from ``kind``
+    (``Notification.priority_for``) and is stored, so the inbox sorts and filters on it.
 
     Returns the notification and whether it is new. It shows in Beacon at once; email and text message
     deliveries are enqueued after the transaction commits, so nothing goes out for a change that
@@ -49,6 +54,8 @@ def notification_send(
             notification = Notification.objects.create(
                 recipient=recipient,
                 kind=kind,
+                priority=Notification.priority_for(kind),
+                task_key=task_key,
                 dedupe_key=dedupe_key,
                 subject=subject[:200],
                 subject_for_email=subject_for_email[:200],
@@ -105,7 +112,15 @@ def _not_needed(notification: Notification, channel: str, reason: str) -> Delive
 
 
 def notification_mark_read(*, notification: Notification) -> Notification:
+    """Mark one as read; marking one already read changes nothing (a conditional update)."""
     if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
+        now = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
+        notification.refresh_from_db(fields=["read_at"])
     return notification
+
+
+def notification_mark_all_read(*, user: User) -> int:
+    """Mark every unread notification of ``user`` as read, in one update; returns how many it marked.
+    Running it again marks nothing."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())

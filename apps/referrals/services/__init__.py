@@ -9,7 +9,9 @@ from apps.referrals.services.clocks import referral_clock_record, referral_first
 from apps.referrals.services.common import (
     INSTABILITY_REASONS,
     SENIOR_REVIEWER_ROLES,
+    decline_review_task_key,
     family_message,
+    may_senior_review,
     organisation_staff,
     works_at,
 )
@@ -33,7 +35,9 @@ __all__ = [
     "SENIOR_REVIEWER_ROLES",
     "consultation_advise",
     "consultation_request",
+    "decline_review_task_key",
     "family_message",
+    "may_senior_review",
     "organisation_staff",
     "referral_accept",
     "referral_clock_record",

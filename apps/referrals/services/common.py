@@ -22,6 +22,7 @@ from apps.referrals.models import (
 )
 from apps.sharing.access import may_see
 from apps.sharing.models import AccessGrant, OrganisationAccessGrant
+from apps.sharing.selectors import task_access_held
 from apps.sharing.services import child_access_grant, organisation_access_grant
 
 # Reasons about a child's instability (R40): seed 002 found no evidence that therapy needs stability,
@@ -82,6 +83,19 @@ def works_at(*, user: User, organisation_id: int, roles: Iterable[str] | None = 
     if roles is not None:
         memberships = memberships.filter(role__code__in=list(roles))
     return user.is_professional and memberships.exists()
+
+
+def decline_review_task_key(referral: Referral) -> str:
+    """The task of the senior review of ``referral``'s decline: the key its alerts and their access carry."""
+    return f"referral:{referral.pk}:decline-review"
+
+
+def may_senior_review(*, user: User, referral: Referral) -> bool:
+    """A team manager or clinical lead of the receiving service (R40), or the person the routing rule sent
+    the review to where the service has none (``apps.notifications.routing``, recorded by the task grant)."""
+    return works_at(
+        user=user, organisation_id=referral.receiving_organisation_id, roles=SENIOR_REVIEWER_ROLES
+    ) or task_access_held(user=user, task_key=decline_review_task_key(referral))
 
 
 def _require_receiving_staff(*, actor: User, organisation_id: int, doing: str) -> None:

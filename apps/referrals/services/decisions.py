@@ -16,12 +16,12 @@ from apps.children.categories import Category
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.locking import lock_for_change
 from apps.notifications.models import Notification
-from apps.notifications.services import notification_send
+from apps.notifications.routing import AlertKind, alert_route
+from apps.notifications.services import notification_send, task_alert, task_done
 from apps.referrals.models import DeclineAlternative, Referral, WaitingListEntry
 from apps.referrals.services.common import (
     INSTABILITY_REASONS,
     MOST_DEPRIVED_DECILES,
-    SENIOR_REVIEWER_ROLES,
     SOCIAL_WORK_PRIORITY,
     STATE_FIELDS,
     _check_choice,
@@ -30,9 +30,10 @@ from apps.referrals.services.common import (
     _require_receiving_staff,
     _tell_everyone,
     _when,
-    organisation_staff,
-    works_at,
+    decline_review_task_key,
+    may_senior_review,
 )
+from apps.sharing.models import LawfulBasis
 
 
 def _waiting_priority(referral: Referral) -> list[str]:
@@ -240,20 +241,27 @@ def referral_decline(
             },
         )
         if needs_senior:
-            for reviewer in organisation_staff(
-                organisation=referral.receiving_organisation, roles=SENIOR_REVIEWER_ROLES
-            ):
-                if reviewer != actor:
-                    notification_send(
-                        recipient=reviewer,
-                        kind=Notification.Kind.DECLINE_REVIEW,
-                        dedupe_key=f"referral:{referral.pk}:decline-review:{referral.decided_at.isoformat()}:{reviewer.pk}",
-                        subject=f"A decision not to accept {referral.child.known_as} needs your agreement",
-                        subject_for_email="a decision not to accept a referral needs your agreement",
-                        link=_referral_link(referral),
-                        child=referral.child,
-                        category=Category.REFERRALS,
-                    )
+            # Routed (AlertKind.DECLINE_REVIEW): the receiving service's clinical leads and team managers,
+            # else its safeguarding leads, else the record holder's, else an administrator; never the person
+            # who declined. Each may see the core record and the referrals until the review is done.
+            route = alert_route(
+                kind=AlertKind.DECLINE_REVIEW,
+                organisation=referral.receiving_organisation,
+                child=referral.child,
+                exclude=[actor],
+            )
+            task_alert(
+                route=route,
+                kind=Notification.Kind.DECLINE_REVIEW,
+                task_key=decline_review_task_key(referral),
+                dedupe_key=f"referral:{referral.pk}:decline-review:{referral.decided_at.isoformat()}",
+                child=referral.child,
+                categories=[Category.REFERRALS],
+                lawful_basis=LawfulBasis.DIRECT_CARE,
+                subject=f"A decision not to accept {referral.child.known_as} needs your agreement",
+                subject_for_email="a decision not to accept a referral needs your agreement",
+                link=_referral_link(referral),
+            )
         else:
             _tell_declined(referral=referral, actor=actor)
     return referral
@@ -285,9 +293,7 @@ def referral_senior_review(*, actor: User, referral: Referral, outcome: str, not
     The reviewer must be a team manager or clinical lead of the receiving service, and not the decider.
     """
     _senior_review_check(referral)
-    if not works_at(
-        user=actor, organisation_id=referral.receiving_organisation_id, roles=SENIOR_REVIEWER_ROLES
-    ):
+    if not may_senior_review(user=actor, referral=referral):
         raise NotPermitted(
             "Only a team manager or clinical lead of the receiving service can review this decision."
         )
@@ -332,6 +338,8 @@ def referral_senior_review(*, actor: User, referral: Referral, outcome: str, not
             child=referral.child,
             detail={"fields": ["senior_review_outcome", "status"], "outcome": outcome},
         )
+        # Reviewed: its alerts clear, and the access they gave ends.
+        task_done(task_key=decline_review_task_key(referral), actor=actor)
         if outcome == Referral.SeniorReviewOutcome.AGREED:
             _tell_declined(referral=referral, actor=actor)
         elif referral.decided_by_id and referral.decided_by != actor:

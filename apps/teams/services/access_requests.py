@@ -23,7 +23,7 @@ from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.locking import lock_for_change
 from apps.core.nhs_number import normalise_nhs_number
 from apps.notifications.models import Notification
-from apps.notifications.services import notification_send
+from apps.notifications.services import notification_send, task_done
 from apps.sharing.access import may_see
 from apps.sharing.models import AccessGrant
 from apps.sharing.services import child_access_grant
@@ -125,6 +125,11 @@ def access_request_create(
     return requests
 
 
+def access_request_task_key(access_request: AccessRequest) -> str:
+    """The task of answering ``access_request``: its alerts carry the key and clear once it is answered."""
+    return f"access-request:{access_request.pk}"
+
+
 def _request_notify(access_request: AccessRequest) -> None:
     """Tell each person who answers for the record. Someone who may see it is told whose it is; a
     safeguarding lead who may not is told only that a record their organisation holds was asked about."""
@@ -147,6 +152,7 @@ def _request_notify(access_request: AccessRequest) -> None:
             child=child if sees else None,
             category=Category.CORE if sees else "",
             link=_request_link(access_request),
+            task_key=access_request_task_key(access_request),
         )
 
 
@@ -221,6 +227,8 @@ def access_request_answer(
             child=access_request.child,
             detail={"outcome": outcome},
         )
+        # Answered, by whoever: every responder's alert about it clears.
+        task_done(task_key=access_request_task_key(access_request), actor=actor)
         _answer_notify(access_request)
     return access_request
 

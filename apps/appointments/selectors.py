@@ -1,6 +1,7 @@
 """Reads of appointments and missed-appointment follow-ups. Callers have checked access to the child
 (``access_child`` with the appointments category) before calling the child-scoped ones."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -170,12 +171,15 @@ def _follow_up_concerns(organisation_ids) -> Q:
     )
 
 
-def follow_ups_escalated_to(*, user: User, role: str) -> QuerySet[MissedAppointmentFollowUp]:
+def follow_ups_escalated_to(
+    *, user: User, role: str, routed_ids: Iterable[int] = ()
+) -> QuerySet[MissedAppointmentFollowUp]:
     """Escalated missed-appointment follow-ups not yet done, for the organisations where ``user`` holds
     ``role`` (the safeguarding lead's queue, R57-R59), the longest overdue first.
 
     Listed whether or not ``user`` may open the child's record: following up an escalation is their duty,
     as the escalation notification is (it carries no child for someone the record is not shared with).
+    ``routed_ids`` are the follow-ups whose escalation the routing rule gave ``user`` outside that role.
     """
     organisations = (
         OrganisationMembership.objects.current().filter(user=user, role__code=role).values("organisation_id")
@@ -183,7 +187,7 @@ def follow_ups_escalated_to(*, user: User, role: str) -> QuerySet[MissedAppointm
     return (
         MissedAppointmentFollowUp.objects.open()
         .filter(escalated_at__isnull=False)
-        .filter(_follow_up_concerns(organisations))
+        .filter(_follow_up_concerns(organisations) | Q(pk__in=list(routed_ids)))
         .select_related("child", "assigned_to", "appointment")
         .order_by("due_on", "pk")
     )

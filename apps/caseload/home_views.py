@@ -30,12 +30,13 @@ from apps.caseload.homes import (
     HOMES_BY_SLUG,
     ROLE_HOMES,
     Home,
+    home_roles,
     homes_for,
     looked_after_children_of,
     organisations_in_role,
     pupils_of,
+    routed_safeguarding_work,
     team_figures,
-    user_role_codes,
 )
 from apps.children.categories import Category
 from apps.consent.selectors import overrides_awaiting_review
@@ -80,7 +81,7 @@ def _role_home(role: str | None) -> Callable:
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(request: AuthenticatedHttpRequest, *args, **kwargs) -> HttpResponse:
-            roles = user_role_codes(user=request.user)
+            roles = home_roles(user=request.user)
             if role is not None and role not in roles:
                 raise PermissionDenied(
                     f"This page is for a {ROLE_HOMES[role].label.lower()} role you do not hold."
@@ -103,7 +104,7 @@ def _render(request, template: str, *, home: Home, homes: list[Home], **context)
 def home_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Where a professional starts: their role's home; the one they chose last; or, with several role
     homes and no choice yet, a page to choose. Without a role home, "Your caseload"."""
-    role_homes, homes = homes_for(roles=user_role_codes(user=request.user))
+    role_homes, homes = homes_for(roles=home_roles(user=request.user))
     chosen = HOMES_BY_SLUG.get(request.session.get(CHOSEN_HOME_KEY, ""))
     if chosen is not None and chosen in homes:
         return redirect(chosen.url_name)
@@ -118,16 +119,19 @@ def home_start(request: AuthenticatedHttpRequest) -> HttpResponse:
 def home_safeguarding(request: AuthenticatedHttpRequest, *, homes: list[Home]) -> HttpResponse:
     """The safeguarding lead's queue: overrides waiting for their review, the one running out first first,
     and escalated missed-appointment follow-ups not yet done (R57, R76)."""
+    routed_overrides, routed_follow_ups = routed_safeguarding_work(user=request.user)
     overrides = _paged(
         request,
-        overrides_awaiting_review(user=request.user).select_related("child__created_by_organisation"),
+        overrides_awaiting_review(user=request.user, routed_ids=routed_overrides).select_related(
+            "child__created_by_organisation"
+        ),
         param="overrides",
     )
     escalations = _paged(
         request,
-        follow_ups_escalated_to(user=request.user, role=SAFEGUARDING_LEAD_ROLE).select_related(
-            "child__created_by_organisation"
-        ),
+        follow_ups_escalated_to(
+            user=request.user, role=SAFEGUARDING_LEAD_ROLE, routed_ids=routed_follow_ups
+        ).select_related("child__created_by_organisation"),
         param="escalations",
     )
     children = [item.child for item in overrides] + [item.child for item in escalations]

@@ -16,8 +16,10 @@ from django.utils import timezone
 from apps.accounts.models import OrganisationMembership, User
 from apps.appointments.selectors import overdue_follow_ups_by_worker
 from apps.children.models import Child, SocialWorkInvolvement
+from apps.consent.services.common import SAFEGUARDING_LEAD_ROLE
 from apps.referrals.selectors import WAITING_BANDS, waiting_times_by_service
 from apps.sharing.models import AccessGrant
+from apps.sharing.selectors import open_task_ids
 from apps.teams.models import Action, LeadProfessionalAppointment, Meeting, TeamMembership
 from apps.teams.selectors import (
     TEAM_MANAGER_ROLE,
@@ -53,6 +55,24 @@ def user_role_codes(*, user: User) -> set[str]:
     return set(
         OrganisationMembership.objects.current().filter(user=user).values_list("role__code", flat=True)
     )
+
+
+def routed_safeguarding_work(*, user: User) -> tuple[list[int], list[int]]:
+    """The overrides to review and the escalated follow-ups the routing rule gave ``user`` although they are
+    no safeguarding lead (a team manager, an administrator: ``apps.notifications.routing``), still open."""
+    return (
+        open_task_ids(user=user, kind="override-review"),
+        open_task_ids(user=user, kind="follow-up"),
+    )
+
+
+def home_roles(*, user: User) -> set[str]:
+    """The roles whose homes ``user`` has: the roles they hold, and the safeguarding lead's home for as long
+    as the routing rule has given them safeguarding work of its kind (so the alert's work has a home)."""
+    roles = user_role_codes(user=user)
+    if SAFEGUARDING_LEAD_ROLE not in roles and any(routed_safeguarding_work(user=user)):
+        roles.add(SAFEGUARDING_LEAD_ROLE)
+    return roles
 
 
 def homes_for(*, roles: set[str]) -> tuple[list[Home], list[Home]]:

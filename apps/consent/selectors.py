@@ -1,5 +1,6 @@
 """Reads of consent, competence, overrides and disclosures."""
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -119,7 +120,9 @@ def overrides_in_force(*, child: Child, user: User) -> QuerySet[SafeguardingOver
     return SafeguardingOverride.objects.in_force().filter(child=child, opened_by=user)
 
 
-def overrides_awaiting_review(*, user: User) -> QuerySet[SafeguardingOverride]:
+def overrides_awaiting_review(
+    *, user: User, routed_ids: Iterable[int] = ()
+) -> QuerySet[SafeguardingOverride]:
     """The overrides in force that nobody has reviewed and ``user`` may review, the one that runs out first
     first (R76): the safeguarding lead's work queue.
 
@@ -127,6 +130,8 @@ def overrides_awaiting_review(*, user: User) -> QuerySet[SafeguardingOverride]:
     organisation the override concerns (``safeguarding_override_concerned_organisations``: the record
     holder, or any current organisation of the opener), never the opener. A test holds the two together.
     Rows are listed whether or not ``user`` may open the child's record: the review is their duty.
+    ``routed_ids`` are the overrides whose review the routing rule gave ``user`` (a team manager or an
+    administrator where no safeguarding lead could be found: ``apps.sharing.selectors.open_task_ids``).
     """
     leads_at = (
         OrganisationMembership.objects.current()
@@ -140,7 +145,11 @@ def overrides_awaiting_review(*, user: User) -> QuerySet[SafeguardingOverride]:
         SafeguardingOverride.objects.in_force()
         .filter(reviewed_at__isnull=True)
         .exclude(opened_by=user)
-        .filter(Q(child__created_by_organisation_id__in=leads_at) | Exists(opener_works_there))
+        .filter(
+            Q(child__created_by_organisation_id__in=leads_at)
+            | Exists(opener_works_there)
+            | Q(pk__in=list(routed_ids))
+        )
         .select_related("child", "opened_by")
         .order_by("expires_at", "pk")
     )

@@ -191,3 +191,16 @@ def task_access_held(*, user: User, task_key: str) -> bool:
     """Whether ``user`` was alerted to act on the task ``task_key`` and it is still open: the recorded basis
     on which a person the routing rule chose (a team manager, an administrator) may do that task."""
     return TaskAccessGrant.objects.filter(user=user, task_key=task_key, revoked_at__isnull=True).exists()
+
+
+def open_task_ids(*, user: User, kind: str) -> list[int]:
+    """The records of the open tasks of one ``kind`` ("override-review", "follow-up") that ``user`` was
+    alerted to act on (task keys are "<kind>:<pk>", "follow-up:41:concern" included): the work the routing
+    rule gave a person whose role would not have listed it (a team manager reviewing an override)."""
+    keys = TaskAccessGrant.objects.filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()),
+        user=user,
+        task_key__startswith=f"{kind}:",
+        revoked_at__isnull=True,
+    ).values_list("task_key", flat=True)
+    return sorted({int(key.split(":")[1]) for key in keys if key.split(":")[1].isdigit()})

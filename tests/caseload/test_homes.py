@@ -179,8 +179,8 @@ def test_overrides_of_the_leads_organisations_wait_for_review_and_others_do_not(
     assert list(overrides_awaiting_review(user=safeguarding_lead)) == [ours]
     sign_in(client, safeguarding_lead)
     page = client.get(SAFEGUARDING).text
-    assert "A child whose record is held by Synthetic Borough" in page  # not shared: listed without details
-    assert "Ourchild" not in page
+    # The lead was alerted to review it, so the task opened the child's core record to her: named.
+    assert "Ourchild" in page
     assert "Theirchild" not in page
     assert "Reviewedchild" not in page
     assert "Runoutchild" not in page

@@ -271,6 +271,24 @@ def test_an_override_where_there_is_no_safeguarding_lead_reaches_the_team_manage
     assert _opens(manager, reverse("children:detail", args=[held_child.public_id])) == 404
 
 
+def test_an_override_routed_to_a_team_manager_is_on_a_home_of_his_until_it_is_reviewed(
+    social_care, lead_professional, held_child
+):
+    """The routing rule's work has a home: the safeguarding queue opens for the person it was routed to for
+    as long as the review is open, although he is no safeguarding lead, and lists the override."""
+    manager = _person(social_care, "team-manager", "manager")
+    safeguarding_home = reverse("caseload:home-safeguarding")
+    override = _open_override(held_child, lead_professional)
+    client = sign_in(Client(), manager)
+    page = client.get(safeguarding_home)
+    assert page.status_code == 200
+    assert "Samira" in page.content.decode()
+    # It is a home of his now: the start page returns him to it, the one he chose last.
+    assert client.get(reverse("caseload:home")).url == safeguarding_home
+    safeguarding_override_review(actor=manager, override=override, outcome="upheld", note="Right call.")
+    assert client.get(safeguarding_home).status_code == 403
+
+
 def test_someone_not_alerted_still_may_not_review(social_care, lead_professional, held_child, outsider):
     _person(social_care, "team-manager", "manager")
     override = _open_override(held_child, lead_professional)

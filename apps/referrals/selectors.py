@@ -725,14 +725,15 @@ def decision_letter(*, referral: Referral) -> DecisionLetter:
         referrer, organisation = str(referral.made_by), _referrer_organisation_of(referral)
     if referral.route in FAMILY_ROUTES:
         organisation = None
-    decided = referral.status in (Referral.Status.ACCEPTED, Referral.Status.DECLINED) and bool(
-        referral.decided_by_id
+    decider_id = referral.decided_by_id
+    decided = (
+        referral.status in (Referral.Status.ACCEPTED, Referral.Status.DECLINED) and decider_id is not None
     )
     membership = None
-    if decided:
+    if decided and decider_id is not None:
         membership = (
             OrganisationMembership.objects.filter(
-                user_id=referral.decided_by_id, organisation_id=referral.receiving_organisation_id
+                user_id=decider_id, organisation_id=referral.receiving_organisation_id
             )
             .select_related("role")
             .order_by(F("ended_on").desc(nulls_first=True), "pk")

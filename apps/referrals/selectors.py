@@ -30,6 +30,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest, Substr, TruncDate
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import Organisation, OrganisationMembership, User
@@ -37,7 +38,16 @@ from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record, audit_record_reads
 from apps.children.categories import PERMISSION, Category
 from apps.children.models import Child, SocialWorkInvolvement
-from apps.referrals.models import Consultation, DeclineAlternative, Referral, WaitingContact, WaitingListEntry
+from apps.directory.models import Service
+from apps.referrals.models import (
+    FAMILY_ROUTES,
+    Consultation,
+    DeclineAlternative,
+    Referral,
+    Route,
+    WaitingContact,
+    WaitingListEntry,
+)
 from apps.referrals.services import SENIOR_REVIEWER_ROLES, may_senior_review, works_at
 from apps.sharing.selectors import access_child
 from apps.teams.models import LeadProfessionalAppointment
@@ -75,7 +85,10 @@ def _with_referral_relations(referrals: QuerySet[Referral]) -> QuerySet[Referral
         "senior_reviewer",
         "consultation",
     ).prefetch_related(
-        Prefetch("alternatives", queryset=DeclineAlternative.objects.select_related("organisation"))
+        Prefetch(
+            "alternatives",
+            queryset=DeclineAlternative.objects.select_related("organisation", "directory_service"),
+        )
     )
 
 
@@ -659,3 +672,105 @@ def waiting_times_by_service(*, organisation_ids, today: date | None = None) -> 
         }
         for row in rows
     ]
+
+
+# --- The decision letter -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LetterAlternative:
+    """One thing arranged instead of the service (R39), as the family reads it."""
+
+    name: str
+    detail: str
+    what_to_expect_url: str  # a full address, so it can be typed from paper; blank without a directory entry
+
+
+@dataclass(frozen=True)
+class DecisionLetter:
+    """What the letter to the young person and family says beside the decision itself (issue 14)."""
+
+    written_on: date | None  # the day of the decision; None while nothing is decided
+    referrer_name: str
+    referrer_organisation: str  # blank for a young person or family member who asked for help themselves
+    asked_themselves: bool  # the young person asked for help themselves (R35)
+    decider_name: str  # blank while nothing is decided
+    decider_role: str
+    phone: str  # blank when neither the decider's membership nor the directory has one
+    email: str
+    alternatives: list[LetterAlternative]
+
+
+def _referrer_organisation_of(referral: Referral) -> Organisation | None:
+    """The organisation the referrer worked for when the referral was received: the queue's definition."""
+    then = Referral.objects.filter(pk=referral.pk).annotate(at=_referrer_organisation()).values("at")
+    return Organisation.objects.filter(pk=Subquery(then[:1])).first()
+
+
+def decision_letter(*, referral: Referral) -> DecisionLetter:
+    """Who asked, who decided and how to reach them, and what was arranged, for the letter's page.
+
+    The contact is the deciding professional at the receiving service, with the phone number of their
+    membership there, else the number of the service's entry in the directory (R49); a referral still
+    undecided, or a decline waiting for senior review, names only the service.
+    """
+    child = referral.child
+    if referral.referrer_name:
+        referrer, organisation = referral.referrer_name, None
+    elif referral.route == Route.YOUNG_PERSON:
+        referrer, organisation = child.known_as, None
+    else:
+        referrer, organisation = str(referral.made_by), _referrer_organisation_of(referral)
+    if referral.route in FAMILY_ROUTES:
+        organisation = None
+    decider_id = referral.decided_by_id
+    decided = (
+        referral.status in (Referral.Status.ACCEPTED, Referral.Status.DECLINED) and decider_id is not None
+    )
+    membership = None
+    if decided and decider_id is not None:
+        membership = (
+            OrganisationMembership.objects.filter(
+                user_id=decider_id, organisation_id=referral.receiving_organisation_id
+            )
+            .select_related("role")
+            .order_by(F("ended_on").desc(nulls_first=True), "pk")
+            .first()
+        )
+    entry = (
+        Service.objects.filter(organisation_id=referral.receiving_organisation_id, is_active=True)
+        .exclude(phone="", email="")
+        .order_by(Case(When(phone="", then=Value(1)), default=Value(0)), "name")
+        .first()
+    )
+    phone = (membership.phone if membership else "") or (entry.phone if entry else "")
+    alternatives = []
+    if referral.status == Referral.Status.DECLINED:
+        for alternative in referral.alternatives.all():
+            service = alternative.directory_service
+            named = alternative.service_name or (
+                alternative.organisation.name if alternative.organisation else ""
+            )
+            alternatives.append(
+                LetterAlternative(
+                    name=service.name if service else named,
+                    detail=alternative.detail,
+                    what_to_expect_url=(
+                        settings.BEACON_SITE_URL
+                        + reverse("directory:what-to-expect", kwargs={"service_id": service.public_id})
+                        if service
+                        else ""
+                    ),
+                )
+            )
+    return DecisionLetter(
+        written_on=timezone.localdate(referral.decided_at) if decided and referral.decided_at else None,
+        referrer_name=referrer,
+        referrer_organisation=organisation.name if organisation else "",
+        asked_themselves=referral.route == Route.YOUNG_PERSON and not referral.referrer_name,
+        decider_name=str(referral.decided_by) if decided and referral.decided_by else "",
+        decider_role=(membership.job_title or membership.role.name) if membership else "",
+        phone=phone,
+        email=entry.email if entry else "",
+        alternatives=alternatives,
+    )

@@ -444,6 +444,27 @@ BEACON_NOTIFY_SMS_TEMPLATE_ID = env("BEACON_NOTIFY_SMS_TEMPLATE_ID", default="")
 BEACON_INVITE_DAYS = env.int("BEACON_INVITE_DAYS", default=7)
 # Where links in emails point.
 BEACON_SITE_URL = env("BEACON_SITE_URL", default="http://127.0.0.1:8000")
+# Numbers anyone can use when a young person needs help now (R52, R149), shown wherever
+# templates/includes/crisis_help.html is included (the front door, "what to expect" pages, decision letters).
+# One place, so a number that changes is changed once. Each: the words before the number, the number as
+# written, the link (tel: or sms:) and a sentence after it. UK defaults; a deployment may replace them.
+BEACON_CRISIS_CONTACTS = [
+    {"lead": "If someone is in danger right now, call", "number": "999", "href": "tel:999", "note": ""},
+    {
+        "lead": "NHS 111 for urgent mental health help: call",
+        "number": "111",
+        "href": "tel:111",
+        "note": "Choose option 2. Free, any time.",
+    },
+    {
+        "lead": "Childline (for young people): call",
+        "number": "0800 1111",
+        "href": "tel:08001111",
+        "note": "Free, any time.",
+    },
+    {"lead": "Shout: text SHOUT to", "number": "85258", "href": "sms:85258", "note": "Free, any time."},
+    {"lead": "Samaritans: call", "number": "116 123", "href": "tel:116123", "note": "Free, any time."},
+]
 
 # --- The audit log (apps/audit) -----------------------------------------------------------------
 # The HMAC key of the audit log's hash chain. It lives only in the environment, never in the database, so

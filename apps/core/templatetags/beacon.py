@@ -3,6 +3,7 @@
 from datetime import date
 
 from django import forms, template
+from django.conf import settings
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
@@ -54,3 +55,9 @@ def age(date_of_birth: date | None) -> str:
         return f"{months} month{pluralize(months)} old"
     years = months // 12
     return f"{years} year{pluralize(years)} old"
+
+
+@register.simple_tag
+def crisis_contacts() -> list[dict[str, str]]:
+    """The crisis numbers from ``settings.BEACON_CRISIS_CONTACTS``, in the order they are to be read."""
+    return list(settings.BEACON_CRISIS_CONTACTS)

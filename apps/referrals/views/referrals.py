@@ -16,6 +16,7 @@ from apps.core.exceptions import ApplicationError
 from apps.core.forms import add_service_errors
 from apps.referrals import selectors, services
 from apps.referrals.forms import ReferralForm
+from apps.referrals.models import Referral
 from apps.referrals.views.common import _child, _detail_url, _form_page, _post_or_none, _referral
 
 # --- Referrals ----------------------------------------------------------------------------------------
@@ -112,7 +113,9 @@ def referral_letter(request: AuthenticatedHttpRequest, public_id, referral_id) -
     """The decision in plain English, for the young person and family (printed or sent by the worker).
 
     A young person who asked for their referrals to be kept from their parents and carers (R74) gets a
-    letter addressed to them alone, and the worker is told not to give it to the family.
+    letter addressed to them alone, and the worker is told not to give it to the family. It is a letter:
+    dated, saying who asked for help and who decided, how to reach the service, what to do if things get
+    worse and the crisis numbers, with a Print button and a print layout of the page alone (issue 14).
     """
     child, referral = _referral(request.user, public_id, referral_id)
     context = {
@@ -120,5 +123,7 @@ def referral_letter(request: AuthenticatedHttpRequest, public_id, referral_id) -
         "referral": referral,
         "family_message": services.family_message(referral=referral),
         "kept_from_parents": Category.REFERRALS in parent_withheld_categories(child=child),
+        "letter": selectors.decision_letter(referral=referral),
+        "declined": referral.status == Referral.Status.DECLINED,
     }
     return render(request, "referrals/letter.html", context)

@@ -32,6 +32,49 @@ def organisation_list(*, search: str = "", type_code: str = "") -> QuerySet[Orga
     return organisations
 
 
+# Which kinds of organisation make sense where (issue 14): one rule for the browser's pickers and for the
+# services behind the browser and the API, so a GP surgery is never a responsible local authority.
+class OrganisationUse:
+    RESPONSIBLE_AUTHORITY = "responsible-authority"
+    RECEIVES_REFERRALS = "receives-referrals"
+
+
+ORGANISATION_TYPES_FOR: dict[str, frozenset[str]] = {
+    # Only a council's children's services is a looked-after child's responsible authority.
+    OrganisationUse.RESPONSIBLE_AUTHORITY: frozenset({"la-childrens-social-care"}),
+    # Services that take referrals and consultations about a young person's mental health: not schools,
+    # GP practices or the police, who refer rather than receive.
+    OrganisationUse.RECEIVES_REFERRALS: frozenset(
+        {"nhs-camhs", "la-childrens-social-care", "youth-justice", "voluntary-sector", "adult-mental-health"}
+    ),
+}
+
+ORGANISATION_TYPE_MESSAGES = {
+    OrganisationUse.RESPONSIBLE_AUTHORITY: "Select a local authority: {name} is not a local authority's "
+    "children's services",
+    OrganisationUse.RECEIVES_REFERRALS: "Select a service that takes referrals: {name} does not",
+}
+
+
+def organisations_for(use: str, *, excluding: Organisation | None = None) -> QuerySet[Organisation]:
+    """Active organisations of the kinds that make sense for ``use``, by name (the pickers' choices)."""
+    organisations = Organisation.objects.filter(
+        is_active=True, type__code__in=ORGANISATION_TYPES_FOR[use]
+    ).order_by("name", "pk")
+    if excluding is not None:
+        organisations = organisations.exclude(pk=excluding.pk)
+    return organisations
+
+
+def organisation_type_problem(organisation: Organisation | None, use: str) -> str:
+    """What is wrong with choosing ``organisation`` for ``use``, in words to show; empty when it fits."""
+    if organisation is None:
+        return ""
+    if not organisation.is_active or organisation.type.code not in ORGANISATION_TYPES_FOR[use]:
+        return ORGANISATION_TYPE_MESSAGES[use].format(name=organisation.name)
+    return ""
+
+
 @dataclass(frozen=True)
 class InviteProblem:
     """Why an invite link cannot be used, in words for the young person holding it."""

@@ -113,7 +113,7 @@ def professional_search(*, query: str, exclude_child=None, page: int = 1) -> tup
         )
     page = max(page, 1)
     start = (page - 1) * PROFESSIONAL_SEARCH_PAGE
-    found = list(
+    found: list[User] = list(
         User.objects.filter(pk__in=people.values("pk"))
         .prefetch_related(
             Prefetch(

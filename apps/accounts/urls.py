@@ -12,5 +12,6 @@ urlpatterns = [
     path("account/", views.account, name="account"),
     path("two-factor/set-up/", views.two_factor_set_up, name="two-factor-set-up"),
     path("two-factor/backup-codes/", views.backup_codes_regenerate, name="backup-codes"),
+    path("professionals/search/", views.professional_search, name="professional-search"),
     path("session/keep-alive/", views.session_keep_alive, name="session-keep-alive"),
 ]

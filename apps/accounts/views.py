@@ -18,11 +18,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from apps.accounts import two_factor
+from apps.accounts import selectors, two_factor
+from apps.accounts.decorators import professional_required
 from apps.accounts.drafts import DraftRefused, draft_save
 from apps.accounts.forms import SecondFactorForm, SignInForm
 from apps.accounts.http import AuthenticatedHttpRequest
 from apps.accounts.services import user_sign_out_everywhere
+from apps.audit.models import AuditEvent
+from apps.audit.services import audit_record
 from apps.core.exceptions import ApplicationError
 from apps.core.forms import add_service_errors
 
@@ -253,3 +256,36 @@ def session_keep_alive(request: HttpRequest) -> HttpResponse:
         except (ValueError, DraftRefused) as error:  # json.JSONDecodeError is a ValueError
             return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
     return HttpResponse(status=204)
+
+
+@professional_required
+@require_GET
+def professional_search(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Professionals matching what was typed, as radios for a people picker (htmx swaps them in as the
+    person types). At most a page of ten; fewer than two letters finds no one. Each search is recorded,
+    since it shows who works where."""
+    # "q", or the people picker's own box, which htmx sends under its field name.
+    query = (request.GET.get("q") or request.GET.get("professional_query", ""))[:100]
+    try:
+        page = max(int(request.GET.get("page", "1")), 1)
+    except ValueError:
+        page = 1
+    people, more = selectors.professional_search(query=query, page=page)
+    if people:
+        audit_record(
+            actor=request.user,
+            action=AuditEvent.Action.SEARCH,
+            target=request.user,
+            detail={"what": "professionals", "shown": [str(person.public_id) for person in people]},
+        )
+    return render(
+        request,
+        "accounts/includes/professional_matches.html",
+        {
+            "people": [(person, selectors.professional_label(person)) for person in people],
+            "query": query,
+            "page": page,
+            "more": more,
+            "too_short": len(query.strip()) < selectors.PROFESSIONAL_SEARCH_MIN_LENGTH,
+        },
+    )

@@ -13,6 +13,7 @@ from django import forms
 from django.urls import reverse
 
 from apps.accounts.models import Organisation
+from apps.accounts.selectors import OrganisationUse, organisations_for
 from apps.children.models import (
     CHARACTERISTIC_CHOICES,
     ETHNIC_GROUPS,
@@ -267,9 +268,10 @@ class SocialWorkStatusForm(forms.Form):
     )
     responsible_authority = forms.ModelChoiceField(
         label="Responsible local authority (optional)",
-        queryset=Organisation.objects.filter(is_active=True),
+        queryset=organisations_for(OrganisationUse.RESPONSIBLE_AUTHORITY),
         required=False,
         empty_label="Not recorded",
+        error_messages={"invalid_choice": "Select a local authority from the list"},
     )
 
     def __init__(self, *args, **kwargs) -> None:

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.accounts.models import Organisation, User
-from apps.accounts.selectors import user_primary_membership
+from apps.accounts.selectors import OrganisationUse, organisation_type_problem, user_primary_membership
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
 from apps.children.models import (
@@ -378,6 +378,9 @@ def social_work_status_record(
         raise ValidationError({"legal_status": message})
     if status == SocialWorkInvolvement.Status.LOOKED_AFTER and not legal_status:
         raise ValidationError({"legal_status": "Select the legal status of a looked-after child"})
+    wrong_authority = organisation_type_problem(responsible_authority, OrganisationUse.RESPONSIBLE_AUTHORITY)
+    if wrong_authority:
+        raise ValidationError({"responsible_authority": wrong_authority})
     with transaction.atomic():
         current = (
             SocialWorkInvolvement.objects.select_for_update()

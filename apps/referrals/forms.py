@@ -12,6 +12,7 @@ from django import forms
 from django.utils import timezone
 
 from apps.accounts.models import Organisation
+from apps.accounts.selectors import OrganisationUse, organisations_for
 from apps.core.forms import GovukDateField, RevealingChoice, TimeOfDayField
 from apps.directory.models import Service
 from apps.referrals.models import (
@@ -38,9 +39,15 @@ def _helper(*layout) -> FormHelper:
 
 
 class OrganisationChoiceField(forms.ModelChoiceField):
+    """A service that takes referrals and consultations (``OrganisationUse.RECEIVES_REFERRALS``): a school
+    or GP practice is not offered, and one posted anyway is refused."""
+
     def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("error_messages", {}).setdefault(
+            "invalid_choice", "Select a service that takes referrals from the list"
+        )
         super().__init__(
-            queryset=Organisation.objects.filter(is_active=True).order_by("name"),
+            queryset=organisations_for(OrganisationUse.RECEIVES_REFERRALS),
             to_field_name="public_id",
             **kwargs,
         )
@@ -284,7 +291,7 @@ class DeclineForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, referral: Referral, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         rows = []
         for row in range(1, ALTERNATIVE_ROWS + 1):
@@ -293,9 +300,20 @@ class DeclineForm(forms.Form):
                 choices=_choices(DeclineAlternative.Kind.choices, "Select"),
                 required=False,
             )
-            self.fields[f"alternative_{row}_organisation"] = OrganisationChoiceField(
-                label="Service on Beacon (optional)", empty_label="Not on Beacon", required=False
+            alternative = OrganisationChoiceField(
+                label="Service on Beacon (optional)",
+                empty_label="Not on Beacon",
+                required=False,
+                error_messages={
+                    "invalid_choice": "Select another service from the list, "
+                    "not the one declining the referral"
+                },
             )
+            # The service saying no is never its own alternative.
+            alternative.queryset = organisations_for(
+                OrganisationUse.RECEIVES_REFERRALS, excluding=referral.receiving_organisation
+            )
+            self.fields[f"alternative_{row}_organisation"] = alternative
             self.fields[f"alternative_{row}_directory_service"] = forms.ModelChoiceField(
                 label="Service from the directory (optional)",
                 queryset=Service.objects.listed().order_by("name"),

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from apps.accounts.models import Organisation, User
+from apps.accounts.selectors import OrganisationUse, organisation_type_problem
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
 from apps.children.categories import Category
@@ -57,6 +58,9 @@ def consultation_request(
         raise ApplicationError(
             "Choose the service you are asking for advice.", field="receiving_organisation"
         )
+    wrong_service = organisation_type_problem(receiving_organisation, OrganisationUse.RECEIVES_REFERRALS)
+    if wrong_service:
+        raise ApplicationError(wrong_service, field="receiving_organisation")
     if actor.is_parent_or_carer:
         route = Route.PARENT_CARER
     _check_choice(route, Route, field="route", message="Choose who is asking for the consultation.")

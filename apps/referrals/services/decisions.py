@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.accounts.selectors import OrganisationUse, organisation_type_problem
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
 from apps.children.categories import Category
@@ -134,6 +135,14 @@ def _alternatives_build(
             continue  # An empty row of the form.
         if kind not in DeclineAlternative.Kind.values:
             raise ApplicationError(f"Alternative {number}: choose what was arranged.", field="alternatives")
+        if organisation is not None and organisation.pk == referral.receiving_organisation_id:
+            raise ApplicationError(
+                f"Alternative {number}: {organisation.name} is the service declining the referral, so it "
+                "cannot be the alternative. Choose another service.",
+                field="alternatives",
+            )
+        if wrong_service := organisation_type_problem(organisation, OrganisationUse.RECEIVES_REFERRALS):
+            raise ApplicationError(f"Alternative {number}: {wrong_service}.", field="alternatives")
         if kind in (DeclineAlternative.Kind.ONWARD_REFERRAL, DeclineAlternative.Kind.NAMED_SERVICE) and not (
             organisation or service_name
         ):

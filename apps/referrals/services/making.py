@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from apps.accounts.models import Organisation, User
+from apps.accounts.selectors import OrganisationUse, organisation_type_problem
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
 from apps.children.categories import Category
@@ -56,6 +57,10 @@ def referral_problems(
     problems: dict[str, str] = {}
     if receiving_organisation is None or not receiving_organisation.is_active:
         problems["receiving_organisation"] = REFERRAL_MESSAGES["receiving_organisation"]
+    elif wrong_service := organisation_type_problem(
+        receiving_organisation, OrganisationUse.RECEIVES_REFERRALS
+    ):
+        problems["receiving_organisation"] = wrong_service
     if route not in Route.values:
         problems["route"] = REFERRAL_MESSAGES["route"]
     elif route in (Route.PARENT_CARER, Route.TRUSTED_ADULT) and not referrer_name.strip():

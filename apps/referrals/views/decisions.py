@@ -70,7 +70,7 @@ def referral_accept(request: AuthenticatedHttpRequest, public_id, referral_id) -
 def referral_decline(request: AuthenticatedHttpRequest, public_id, referral_id) -> HttpResponse:
     child, referral = _referral(request.user, public_id, referral_id)
     _decider_only(request.user, referral)
-    form = DeclineForm(_post_or_none(request))
+    form = DeclineForm(_post_or_none(request), referral=referral)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:

@@ -1,14 +1,31 @@
 """Forms for the team's members: adding and ending one, what a member offers, confirming, direct contact."""
 
-from crispy_forms_gds.layout import Button, ConditionalRadios, Field, Fluid
+from typing import cast
+from uuid import UUID
+
+from crispy_forms.layout import Div
+from crispy_forms_gds.layout import Button, ConditionalRadios, Field, Fluid, Size
 from django import forms
+from django.forms.utils import ErrorDict
+from django.urls import reverse
 
 from apps.accounts.forms import ProfessionalChoiceField, active_professionals
 from apps.accounts.models import User
+from apps.accounts.selectors import professional_label, professional_search, professionals_in_scope
 from apps.children.categories import Category
 from apps.core.forms import RevealingChoice
 from apps.teams.forms.common import _date_field, _described_category_field, _helper
 from apps.teams.models import TeamMembership
+
+
+def _uuids(values: list[str]) -> list[UUID]:
+    parsed = []
+    for value in values:
+        try:
+            parsed.append(UUID(value))
+        except ValueError:
+            continue
+    return parsed
 
 
 class MemberAddForm(forms.Form):
@@ -27,12 +44,21 @@ class MemberAddForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select who is joining the team"},
     )
+    # A search, not a list of everyone in Beacon (issue 14). Without JavaScript, "Search" shows the matches
+    # and keeps what was typed; with it, htmx shows them as the name is typed.
+    professional_query = forms.CharField(
+        label="Search for the professional",
+        help_text="Part of their name, job title or organisation",
+        max_length=100,
+        required=False,
+    )
     user = ProfessionalChoiceField(
-        label="Professional",
+        label="Choose the professional",
         queryset=User.objects.none(),
         to_field_name="public_id",
         required=False,
-        empty_label="Select a professional",
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose a professional from the search results"},
         help_text="Their organisation and role come from their Beacon account",
     )
     caregiver_name = forms.CharField(label="Caregiver's full name", max_length=150, required=False)
@@ -65,11 +91,34 @@ class MemberAddForm(forms.Form):
 
     def __init__(self, *args, child, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = active_professionals(exclude_child=child)
+        user_field = cast(ProfessionalChoiceField, self.fields["user"])
+        # Whoever is posted must be in scope, whatever the page showed; the page shows only the matches.
+        user_field.queryset = professionals_in_scope(exclude_child=child)
+        query = self.data.get("professional_query", "") if self.is_bound else ""
+        matches, _more = professional_search(query=query, exclude_child=child)
+        chosen = self.data.get("user", "") if self.is_bound else ""
+        if chosen and chosen not in {str(person.public_id) for person in matches}:
+            matches = [*active_professionals().filter(public_id__in=_uuids([chosen])), *matches]
+        # Shown: the matches only (validation still asks the whole scope, through the queryset).
+        user_field.choices = [(str(person.public_id), professional_label(person)) for person in matches]
+        search_url = reverse("accounts:professional-search")
         self.helper = _helper(
             ConditionalRadios(
                 "kind",
-                RevealingChoice(self.fields["kind"].choices[0][1], Field.select("user")),
+                RevealingChoice(
+                    self.fields["kind"].choices[0][1],
+                    Field.text(
+                        "professional_query",
+                        field_width=Fluid.TWO_THIRDS,
+                        autocomplete="off",
+                        hx_get=search_url,
+                        hx_trigger="input changed delay:400ms, search",
+                        hx_target="#professional-matches",
+                        hx_sync="this:replace",
+                    ),
+                    Button.secondary("find_professional", "Search"),
+                    Div(Field.radios("user", legend_size=Size.SMALL), css_id="professional-matches"),
+                ),
                 RevealingChoice(
                     self.fields["kind"].choices[1][1],
                     Field.text("caregiver_name", field_width=Fluid.TWO_THIRDS, autocomplete="off"),
@@ -87,6 +136,20 @@ class MemberAddForm(forms.Form):
             Field("started_on"),
             Button.primary("add", "Add to the team"),
         )
+
+    def searching(self) -> bool:
+        """The "Search" button (no JavaScript): show the matches, keep the typing, save nothing."""
+        return self.is_bound and "find_professional" in self.data
+
+    def is_valid(self) -> bool:
+        return not self.searching() and super().is_valid()
+
+    def full_clean(self) -> None:
+        if self.searching():
+            self._errors = ErrorDict()
+            self.cleaned_data = {}
+            return
+        super().full_clean()
 
     def clean(self) -> dict:
         cleaned = super().clean()

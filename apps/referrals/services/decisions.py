@@ -28,11 +28,11 @@ from apps.referrals.services.common import (
     _grant_accepted_referral_access,
     _referral_link,
     _require_receiving_staff,
-    _tell_everyone,
     _when,
     organisation_staff,
     works_at,
 )
+from apps.referrals.services.telling import referral_tell
 
 
 def _waiting_priority(referral: Referral) -> list[str]:
@@ -106,13 +106,7 @@ def referral_accept(
             child=referral.child,
             detail={"fields": ["status"], "status": referral.status, "waiting_entry": str(entry.public_id)},
         )
-        _tell_everyone(
-            referral=referral,
-            actor=actor,
-            event="accepted",
-            kind=Notification.Kind.REFERRAL_ACCEPTED,
-            subject=f"The referral for {referral.child.known_as} was accepted",
-        )
+        referral_tell(referral=referral, actor=actor, event="accepted")
     return referral
 
 
@@ -255,18 +249,8 @@ def referral_decline(
                         category=Category.REFERRALS,
                     )
         else:
-            _tell_declined(referral=referral, actor=actor)
+            referral_tell(referral=referral, actor=actor, event="declined")
     return referral
-
-
-def _tell_declined(*, referral: Referral, actor: User) -> None:
-    _tell_everyone(
-        referral=referral,
-        actor=actor,
-        event="declined",
-        kind=Notification.Kind.REFERRAL_DECLINED,
-        subject=f"The referral for {referral.child.known_as} was not accepted; an alternative was arranged",
-    )
 
 
 def _senior_review_check(referral: Referral) -> None:
@@ -333,7 +317,7 @@ def referral_senior_review(*, actor: User, referral: Referral, outcome: str, not
             detail={"fields": ["senior_review_outcome", "status"], "outcome": outcome},
         )
         if outcome == Referral.SeniorReviewOutcome.AGREED:
-            _tell_declined(referral=referral, actor=actor)
+            referral_tell(referral=referral, actor=actor, event="declined")
         elif referral.decided_by_id and referral.decided_by != actor:
             notification_send(
                 recipient=referral.decided_by,

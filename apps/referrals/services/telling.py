@@ -100,16 +100,15 @@ def family_accounts(child: Child) -> list[User]:
     """
     from apps.consent.models import Consent
 
-    people = [child.account] if child.account_id and child.account.is_active else []
-    named = (
-        User.objects.filter(
-            pk__in=Consent.objects.filter(child=child, recipient_user__isnull=False).values("recipient_user"),
-            kind=User.Kind.PARENT_CARER,
-            is_active=True,
-        )
-        .exclude(pk=child.account_id)
-        .order_by("pk")
-    )
+    account = child.account
+    people: list[User] = [account] if account is not None and account.is_active else []
+    named = User.objects.filter(
+        pk__in=Consent.objects.filter(child=child, recipient_user__isnull=False).values("recipient_user"),
+        kind=User.Kind.PARENT_CARER,
+        is_active=True,
+    ).order_by("pk")
+    if account is not None:
+        named = named.exclude(pk=account.pk)
     people.extend(
         parent for parent in named if may_see(user=parent, child=child, category=Category.REFERRALS)
     )

@@ -35,3 +35,11 @@ def service_search(
 
 def service_listed(*, public_id) -> Service | None:
     return Service.objects.listed().filter(public_id=public_id).first()
+
+
+def service_of_organisation(*, organisation_id: int | None) -> Service | None:
+    """The listed directory entry an organisation runs, if any: its "what to expect" page goes with a
+    referral's acknowledgement and first appointment (R141). The first by name when it runs several."""
+    if organisation_id is None:
+        return None
+    return Service.objects.listed().filter(organisation_id=organisation_id).order_by("name").first()

@@ -35,6 +35,9 @@ class Notification(models.Model):
         REFERRAL_RECEIVED = "referral_received", "Referral received"
         REFERRAL_ACCEPTED = "referral_accepted", "Referral accepted"
         REFERRAL_DECLINED = "referral_declined", "Referral declined"
+        # Issue 14 (R51): every change of a referral's state is told, not only the decision.
+        REFERRAL_TRIAGED = "referral_triaged", "Referral triaged"
+        REFERRAL_OFFERED = "referral_offered", "First appointment offered"
         DECLINE_REVIEW = "decline_review", "Decline to review"
         MESSAGE = "message", "Message"
         # The passport (apps.passport): a suggested change for its owner, the owner's answer for its author.

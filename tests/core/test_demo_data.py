@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import Organisation, OrganisationMembership, User
@@ -598,6 +599,27 @@ class TestTheLoadedDemo:
         assert merge.survivor.given_name == "Tyler"
         assert merge.duplicate.given_name == "Tyla"
         assert not Child.objects.restrict(User.objects.get(username="outsider")).exists()
+
+    def test_the_directory_has_one_of_each_kind_and_camhs_what_to_expect_goes_with_its_referrals(self):
+        from apps.directory.models import Service, ServiceKind
+
+        services = Service.objects.listed()
+        assert {service.kind for service in services} == set(ServiceKind.values)
+        camhs = services.get(organisation__name="Northbrook CAMHS")
+        assert camhs.what_to_expect_paragraphs
+        for service in services:
+            if service.phone:
+                assert DRAMA_RANGE.match(service.phone), service.phone
+        page = reverse("directory:what-to-expect", kwargs={"service_id": camhs.public_id})
+        # The demo's CAMHS referrals tell the family, in what they read, where to find it.
+        from apps.referrals.models import Referral
+        from apps.referrals.services import family_message
+
+        waiting = Referral.objects.filter(
+            receiving_organisation=camhs.organisation, status="accepted"
+        ).first()
+        assert waiting is not None
+        assert page in family_message(referral=waiting)
 
     def test_loading_twice_changes_nothing(self):
         before = counts()

@@ -54,6 +54,8 @@ CATEGORY_OF_KIND = {
     Notification.Kind.REFERRAL_RECEIVED: Category.REFERRALS,
     Notification.Kind.REFERRAL_ACCEPTED: Category.REFERRALS,
     Notification.Kind.REFERRAL_DECLINED: Category.REFERRALS,
+    Notification.Kind.REFERRAL_TRIAGED: Category.REFERRALS,
+    Notification.Kind.REFERRAL_OFFERED: Category.REFERRALS,
     Notification.Kind.DECLINE_REVIEW: Category.REFERRALS,
     Notification.Kind.MESSAGE: Category.CORE,
     Notification.Kind.PASSPORT_PROPOSAL: Category.CORE,

@@ -21,6 +21,7 @@ from apps.demo.loader.care import CareLoader
 from apps.demo.loader.characteristics import CharacteristicsLoader
 from apps.demo.loader.chronology import ChronologyLoader
 from apps.demo.loader.consent import ConsentLoader
+from apps.demo.loader.directory import DirectoryLoader
 from apps.demo.loader.identity import IdentityLoader
 from apps.demo.loader.people import PeopleLoader
 from apps.demo.loader.teams import TeamsLoader
@@ -33,14 +34,15 @@ class DemoLoader(
     TeamsLoader,
     ConsentLoader,
     CareLoader,
+    DirectoryLoader,
     CharacteristicsLoader,
     ChronologyLoader,
     IdentityLoader,
 ):
     """Creates whatever of the demo data is missing, counting what it created and what it found.
 
-    Each journey's steps live in their own module (people, teams, consent, care, characteristics,
-    chronology, identity); this puts them in order.
+    Each journey's steps live in their own module (people, teams, consent, care, directory,
+    characteristics, chronology, identity); this puts them in order.
     """
 
     def load(self) -> None:
@@ -56,6 +58,7 @@ class DemoLoader(
         self.complete_historical_reviews()
         self.load_consent(children)
         self.load_appointments(children)
+        self.load_directory()
         self.load_referrals(children)
         self.load_passports(children)
         self.load_characteristics(children)

@@ -15,6 +15,7 @@ from apps.core.exceptions import ApplicationError
 from apps.core.locking import lock_for_change
 from apps.referrals.models import Referral, WaitingListEntry
 from apps.referrals.services.common import _require_receiving_staff
+from apps.referrals.services.telling import referral_tell
 
 
 def referral_clock_record(*, actor: User, referral: Referral, clock: str, at: datetime) -> Referral:
@@ -65,6 +66,8 @@ def referral_clock_record(*, actor: User, referral: Referral, clock: str, at: da
             child=referral.child,
             detail={"fields": [fields[clock]]},
         )
+        if clock == "first_appointment":
+            referral_tell(referral=referral, actor=actor, event="offered")
     return referral
 
 

@@ -12,15 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import Organisation, OrganisationMembership, User
-from apps.children.categories import Category
 from apps.children.models import Child, SocialWorkInvolvement
 from apps.core.exceptions import ApplicationError, NotPermitted
-from apps.notifications.models import Notification
-from apps.notifications.services import notification_send
 from apps.referrals.models import (
     Referral,
 )
-from apps.sharing.access import may_see
 from apps.sharing.models import AccessGrant, OrganisationAccessGrant
 from apps.sharing.selectors import task_access_held
 from apps.sharing.services import child_access_grant, organisation_access_grant
@@ -166,88 +162,6 @@ def _lead_professional(child: Child) -> User | None:
     return appointment.membership.user if appointment and appointment.membership.user_id else None
 
 
-def _tell_lead_professional(*, referral: Referral, actor: User, event: str, subject: str) -> None:
-    """The lead professional sees referrals on a coordination basis, unless the young person objected: then
-    the one access decision keeps the message from them too."""
-    lead = _lead_professional(referral.child)
-    if lead is not None and lead != actor:
-        notification_send(
-            recipient=lead,
-            kind={
-                "accepted": Notification.Kind.REFERRAL_ACCEPTED,
-                "declined": Notification.Kind.REFERRAL_DECLINED,
-            }.get(event, Notification.Kind.REFERRAL_RECEIVED),
-            dedupe_key=f"referral:{referral.pk}:{event}:lead:{lead.pk}",
-            subject=subject,
-            subject_for_email=f"a referral for a child you lead on was {event}",
-            link=_referral_link(referral),
-            child=referral.child,
-            category=Category.REFERRALS,
-        )
-
-
-def _family_accounts(child: Child) -> list[User]:
-    """The young person's own sign-in, and the parent and carer accounts that may see the child's referrals
-    today (R74, R80).
-
-    Which parents may is the one access decision's answer, not the consent register's wording: a consent that
-    does not cover referrals, one that has ended or was withdrawn, and a young person's wish to keep their
-    referrals from parents all keep a parent out. Candidates are the parent and carer accounts any consent
-    for the child ever named; the decision then chooses among them.
-    """
-    from apps.consent.models import Consent
-
-    people = [child.account] if child.account_id and child.account.is_active else []
-    named = (
-        User.objects.filter(
-            pk__in=Consent.objects.filter(child=child, recipient_user__isnull=False).values("recipient_user"),
-            kind=User.Kind.PARENT_CARER,
-            is_active=True,
-        )
-        .exclude(pk=child.account_id)
-        .order_by("pk")
-    )
-    people.extend(
-        parent for parent in named if may_see(user=parent, child=child, category=Category.REFERRALS)
-    )
-    return sorted(people, key=lambda user: user.pk)
-
-
-def _tell_everyone(*, referral: Referral, actor: User, event: str, kind: str, subject: str) -> None:
-    """Tell the referrer, the lead professional and the young person or family (R39, R51).
-
-    Messages to the young person and family say only that there is news; what it is, in plain English,
-    is behind their sign-in, because a phone's lock screen can be seen by anyone. Each names the child and
-    the referrals category, so the access decision is asked again before every email or text leaves and
-    whenever the message is listed.
-    """
-    if referral.made_by != actor:
-        notification_send(
-            recipient=referral.made_by,
-            kind=kind,
-            dedupe_key=f"referral:{referral.pk}:{event}:referrer",
-            subject=subject,
-            subject_for_email=f"a referral you made was {event}",
-            link=_referral_link(referral),
-            child=referral.child,
-            category=Category.REFERRALS,
-            involved=True,  # What a professional does, they see: the referral they made.
-        )
-    _tell_lead_professional(referral=referral, actor=actor, event=event, subject=subject)
-    for person in _family_accounts(referral.child):
-        notification_send(
-            recipient=person,
-            kind=kind,
-            dedupe_key=f"referral:{referral.pk}:{event}:family:{person.pk}",
-            subject="There is news about the request for help. Sign in to read it.",
-            subject_for_email="there is news for you",
-            body=family_message(referral=referral),
-            link="",
-            child=referral.child,
-            category=Category.REFERRALS,
-        )
-
-
 def _alternative_line(alternative) -> str:
     """One alternative, with the directory's "what to expect" page when it names an entry (R141)."""
     if alternative.directory_service_id is None:
@@ -256,15 +170,39 @@ def _alternative_line(alternative) -> str:
     return f"- {alternative.detail} What to expect from {alternative.directory_service.name}: {page}"
 
 
+def _what_to_expect_line(referral: Referral) -> list[str]:
+    """The receiving service's "what to expect" page, when it is in the directory (R141)."""
+    from apps.directory.selectors import service_of_organisation
+
+    service = service_of_organisation(organisation_id=referral.receiving_organisation_id)
+    if service is None:
+        return []
+    page = reverse("directory:what-to-expect", kwargs={"service_id": service.public_id})
+    return ["", f"What to expect from {service.name}: {page}"]
+
+
 def family_message(*, referral: Referral) -> str:
-    """What the young person and family read about the decision, in plain English (R39, R51)."""
+    """What the young person and family read about the referral, in plain English (R39, R51), with the
+    service's "what to expect" page when it is acknowledged and when a first appointment is offered (R141)."""
     service = referral.receiving_organisation.name
+    if referral.status == Referral.Status.ACCEPTED and referral.first_appointment_at is not None:
+        when = timezone.localtime(referral.first_appointment_at)
+        lines = [
+            f"{service} has offered a first appointment on {when:%A %-d %B %Y} at {when:%-I:%M%p}. "
+            "The appointment letter or message says where. If the time does not suit you, or you need help "
+            "getting there, tell them: you can change it.",
+            *_what_to_expect_line(referral),
+        ]
+        return "\n".join(lines)
     if referral.status == Referral.Status.ACCEPTED:
-        return (
+        lines = [
             f"{service} has said yes to the request for help. While you wait for your first appointment, "
             "someone from the service will contact you to explain what they offer, what they do and what "
-            "they will ask you. If things get worse while you wait, tell them or the person who referred you."
-        )
+            "they will ask you. If things get worse while you wait, tell them or the person who referred "
+            "you.",
+            *_what_to_expect_line(referral),
+        ]
+        return "\n".join(lines)
     if referral.status == Referral.Status.DECLINED:
         lines = [
             f"{service} is not the right service for this, but here is what we have arranged instead:",
@@ -274,4 +212,17 @@ def family_message(*, referral: Referral) -> str:
             "If things get worse, or this does not help, the person who referred you can ask again.",
         ]
         return "\n".join(lines)
-    return f"{service} has your request for help and will be in touch about what happens next."
+    if referral.status == Referral.Status.TRIAGED:
+        opening = (
+            f"{service} has looked at the request for help and decided how soon they need to see you. "
+            "They will be in touch about what happens next."
+        )
+    else:
+        opening = f"{service} has your request for help and will be in touch about what happens next."
+    lines = [
+        opening,
+        "If things get worse while you wait, tell the person who referred you, or call 111 and choose the "
+        "mental health option.",
+        *_what_to_expect_line(referral),
+    ]
+    return "\n".join(lines)

@@ -29,11 +29,11 @@ from apps.referrals.services.common import (
     _grant_accepted_referral_access,
     _referral_link,
     _require_receiving_staff,
-    _tell_everyone,
     _when,
     decline_review_task_key,
     may_senior_review,
 )
+from apps.referrals.services.telling import referral_tell
 from apps.sharing.models import LawfulBasis
 
 
@@ -108,13 +108,7 @@ def referral_accept(
             child=referral.child,
             detail={"fields": ["status"], "status": referral.status, "waiting_entry": str(entry.public_id)},
         )
-        _tell_everyone(
-            referral=referral,
-            actor=actor,
-            event="accepted",
-            kind=Notification.Kind.REFERRAL_ACCEPTED,
-            subject=f"The referral for {referral.child.known_as} was accepted",
-        )
+        referral_tell(referral=referral, actor=actor, event="accepted")
     return referral
 
 
@@ -272,18 +266,8 @@ def referral_decline(
                 link=_referral_link(referral),
             )
         else:
-            _tell_declined(referral=referral, actor=actor)
+            referral_tell(referral=referral, actor=actor, event="declined")
     return referral
-
-
-def _tell_declined(*, referral: Referral, actor: User) -> None:
-    _tell_everyone(
-        referral=referral,
-        actor=actor,
-        event="declined",
-        kind=Notification.Kind.REFERRAL_DECLINED,
-        subject=f"The referral for {referral.child.known_as} was not accepted; an alternative was arranged",
-    )
 
 
 def _senior_review_check(referral: Referral) -> None:
@@ -350,7 +334,7 @@ def referral_senior_review(*, actor: User, referral: Referral, outcome: str, not
         # Reviewed: its alerts clear, and the access they gave ends.
         task_done(task_key=decline_review_task_key(referral), actor=actor)
         if outcome == Referral.SeniorReviewOutcome.AGREED:
-            _tell_declined(referral=referral, actor=actor)
+            referral_tell(referral=referral, actor=actor, event="declined")
         elif referral.decided_by_id and referral.decided_by != actor:
             notification_send(
                 recipient=referral.decided_by,

@@ -9,20 +9,12 @@ from apps.accounts.models import Organisation, User
 from apps.accounts.selectors import OrganisationUse, organisation_type_problem
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
-from apps.children.categories import Category
 from apps.children.models import Child, SocialWorkInvolvement
 from apps.core.exceptions import ApplicationError, NotPermitted
 from apps.core.locking import lock_for_change
-from apps.notifications.models import Notification
-from apps.notifications.services import notification_send
 from apps.referrals.models import ConcernLevel, Consultation, PreferredSupport, Referral, Route
-from apps.referrals.services.common import (
-    _grant_referral_access,
-    _referral_link,
-    _tell_lead_professional,
-    _when,
-    organisation_staff,
-)
+from apps.referrals.services.common import _grant_referral_access, _when
+from apps.referrals.services.telling import referral_tell
 
 # --- Referral (R34-R42) ----------------------------------------------------------------------------
 
@@ -174,7 +166,6 @@ def referral_create(
             consultation.child = child
             consultation.child_description = ""
             consultation.save(update_fields=["child", "child_description"])
-        staff = organisation_staff(organisation=receiving_organisation)
         _grant_referral_access(
             child=child, organisation=receiving_organisation, granted_by=actor, referrer=actor
         )
@@ -185,22 +176,5 @@ def referral_create(
             child=child,
             detail={"route": route, "from_consultation": consultation is not None},
         )
-        for person in staff:
-            if person != actor:
-                notification_send(
-                    recipient=person,
-                    kind=Notification.Kind.REFERRAL_RECEIVED,
-                    dedupe_key=f"referral:{referral.pk}:received:{person.pk}",
-                    subject=f"A referral for {child.known_as} is waiting for triage",
-                    subject_for_email="a referral is waiting for triage",
-                    link=_referral_link(referral),
-                    child=child,
-                    category=Category.REFERRALS,
-                )
-        _tell_lead_professional(
-            referral=referral,
-            actor=actor,
-            event="received",
-            subject=f"{child.known_as} was referred to {receiving_organisation.name}",
-        )
+        referral_tell(referral=referral, actor=actor, event="received")
     return referral

@@ -18,6 +18,7 @@ from apps.referrals.services.common import (
     _require_receiving_staff,
     _when,
 )
+from apps.referrals.services.telling import referral_tell
 
 TRIAGE_FIELDS = (
     "urgency",
@@ -74,7 +75,8 @@ def referral_triage(
         )
         referral.needs_retriage = False
         referral.retriage_reason = ""
-        if referral.status == Referral.Status.RECEIVED:
+        first_triage = referral.status == Referral.Status.RECEIVED
+        if first_triage:
             referral.status = Referral.Status.TRIAGED
         referral.save(update_fields=[*TRIAGE_FIELDS, "status"])
         audit_record(
@@ -84,4 +86,7 @@ def referral_triage(
             child=referral.child,
             detail={"fields": ["urgency", "triage_note", "target_at"]},
         )
+        if first_triage:
+            # Re-triage while the child waits changes the urgency, not the referral's state: told once.
+            referral_tell(referral=referral, actor=actor, event="triaged")
     return referral

@@ -262,3 +262,36 @@ def test_a_closed_request_cannot_be_routed_or_closed_again(spa_clinician, client
             actor=spa_clinician, help_request=help_request, to_service=service("Y"), reason="r"
         )
     assert not RoutingStep.objects.exists()
+
+
+def test_the_parent_service_itself_says_every_problem_at_once_and_saves_nothing(camhs):
+    """Not only the form: the service collects every problem before raising, so no caller (a page, a later
+    API) gets them one at a time, and nothing is half-saved."""
+    from django.core.exceptions import ValidationError
+
+    from apps.referrals.services.front_door import help_request_from_parent
+
+    with pytest.raises(ValidationError) as refused:
+        help_request_from_parent(
+            requester_name="",
+            requester_relationship="",
+            requester_phone="",
+            requester_email="",
+            child_name="",
+            child_date_of_birth=None,
+            child_nhs_number="999 000 0019",
+            child_description="",
+            what_is_happening=" ",
+            urgency="whenever",
+            contact_by="pigeon",
+        )
+    assert set(refused.value.message_dict) == {
+        "requester_name",
+        "requester_phone",
+        "child_name",
+        "child_nhs_number",
+        "what_is_happening",
+        "urgency",
+        "contact_by",
+    }
+    assert HelpRequest.objects.count() == 0

@@ -10,6 +10,7 @@ referral, routes the request to a better-placed service (recorded, R34) or close
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -50,9 +51,25 @@ def front_door_organisation() -> Organisation | None:
     return candidates[0] if len(candidates) == 1 else None
 
 
-def _check_choice(value: str, choices, *, field: str, message: str) -> None:
-    if value not in choices.values:
-        raise ApplicationError(message, field=field)
+def _request_problems(*, what_is_happening: str, urgency: str, contact_by: str, whose: str) -> dict[str, str]:
+    """What is missing from any request for help, each problem at once (``whose``: "you", "your child")."""
+    problems = {}
+    if not what_is_happening.strip():
+        problems["what_is_happening"] = f"Tell us what is going on for {whose}."
+    if urgency not in HelpRequest.Urgency.values:
+        problems["urgency"] = (
+            "Choose how soon you need help." if whose == "you" else "Choose how soon help is needed."
+        )
+    if contact_by not in HelpRequest.ContactBy.values:
+        problems["contact_by"] = "Choose how you would like us to contact you."
+    return problems
+
+
+def _front_door_organisation_or_refuse() -> Organisation:
+    organisation = front_door_organisation()
+    if organisation is None:
+        raise ApplicationError("Asking for help online is not set up here yet.", field="what_is_happening")
+    return organisation
 
 
 def _request_link(help_request: HelpRequest) -> str:
@@ -84,18 +101,12 @@ def help_request_from_young_person(
     child: Child | None = getattr(actor, "child_record", None)
     if child is None:
         raise NotPermitted("Your account is not linked to your record yet. Ask your worker.")
-    organisation = front_door_organisation()
-    if organisation is None:
-        raise ApplicationError("Asking for help online is not set up here yet.", field="what_is_happening")
-    if not what_is_happening.strip():
-        raise ApplicationError("Tell us what is going on for you.", field="what_is_happening")
-    _check_choice(urgency, HelpRequest.Urgency, field="urgency", message="Choose how soon you need help.")
-    _check_choice(
-        contact_by,
-        HelpRequest.ContactBy,
-        field="contact_by",
-        message="Choose how you would like us to contact you.",
+    organisation = _front_door_organisation_or_refuse()
+    problems = _request_problems(
+        what_is_happening=what_is_happening, urgency=urgency, contact_by=contact_by, whose="you"
     )
+    if problems:
+        raise ValidationError(problems)
     with transaction.atomic():
         help_request = HelpRequest.objects.create(
             source=HelpRequest.Source.YOUNG_PERSON,
@@ -152,34 +163,29 @@ def help_request_from_parent(
     the request is attached to no record, and what this returns is the same whether or not the child is
     known to anyone.
     """
-    organisation = front_door_organisation()
-    if organisation is None:
-        raise ApplicationError("Asking for help online is not set up here yet.", field="what_is_happening")
+    organisation = _front_door_organisation_or_refuse()
+    problems = {}
     if not requester_name.strip():
-        raise ApplicationError("Enter your name.", field="requester_name")
+        problems["requester_name"] = "Enter your name."
     if not (requester_phone.strip() or requester_email.strip()):
-        raise ApplicationError(
-            "Give a phone number or an email address so we can reach you.", field="requester_phone"
-        )
+        problems["requester_phone"] = "Give a phone number or an email address so we can reach you."
     if not (child_name.strip() or child_description.strip()):
-        raise ApplicationError(
-            "Give your child's name, or describe them if you would rather not name them yet.",
-            field="child_name",
+        problems["child_name"] = (
+            "Give your child's name, or describe them if you would rather not name them yet."
         )
     if child_date_of_birth is not None and child_date_of_birth > timezone.localdate():
-        raise ApplicationError("The date of birth must be in the past.", field="child_date_of_birth")
+        problems["child_date_of_birth"] = "The date of birth must be in the past."
     nhs_number = normalise_nhs_number(child_nhs_number)
     if nhs_number:
-        validate_nhs_number(nhs_number)
-    if not what_is_happening.strip():
-        raise ApplicationError("Tell us what is going on for your child.", field="what_is_happening")
-    _check_choice(urgency, HelpRequest.Urgency, field="urgency", message="Choose how soon help is needed.")
-    _check_choice(
-        contact_by,
-        HelpRequest.ContactBy,
-        field="contact_by",
-        message="Choose how you would like us to contact you.",
+        try:
+            validate_nhs_number(nhs_number)
+        except ValidationError as error:
+            problems["child_nhs_number"] = " ".join(error.messages)
+    problems |= _request_problems(
+        what_is_happening=what_is_happening, urgency=urgency, contact_by=contact_by, whose="your child"
     )
+    if problems:
+        raise ValidationError(problems)
     with transaction.atomic():
         help_request = HelpRequest.objects.create(
             source=HelpRequest.Source.PARENT_CARER,
@@ -257,7 +263,8 @@ def help_request_close(*, actor: User, help_request: HelpRequest, outcome: str, 
     _require_receiving_staff(
         actor=actor, organisation_id=help_request.receiving_organisation_id, doing="close this request"
     )
-    _check_choice(outcome, HelpRequest.Outcome, field="outcome", message="Choose what happened.")
+    if outcome not in HelpRequest.Outcome.values:
+        raise ApplicationError("Choose what happened.", field="outcome")
     if not note.strip():
         raise ApplicationError("Say what was done, so the next person can follow it.", field="note")
     _open_check(help_request)

@@ -63,17 +63,21 @@ def waiting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "referrals/waiting_list.html", {**listing, "only_due": only_due})
 
 
-@professional_required
-@require_http_methods(["GET", "POST"])
-def waiting_contact(request: AuthenticatedHttpRequest, public_id, entry_id) -> HttpResponse:
+def _waiting_entry_for_staff(request: AuthenticatedHttpRequest, public_id, entry_id, *, doing: str):
+    """The child and their waiting-list entry, for staff of the service they wait for; 403 otherwise."""
     try:
         child, entry = selectors.access_waiting_entry(request.user, public_id, entry_id)
     except NotPermitted as error:
         raise PermissionDenied(error.message) from error
     if not services.works_at(user=request.user, organisation_id=entry.organisation_id):
-        raise PermissionDenied(
-            "Only staff of the service the young person is waiting for can record contacts."
-        )
+        raise PermissionDenied(f"Only staff of the service the young person is waiting for can {doing}.")
+    return child, entry
+
+
+@professional_required
+@require_http_methods(["GET", "POST"])
+def waiting_contact(request: AuthenticatedHttpRequest, public_id, entry_id) -> HttpResponse:
+    child, entry = _waiting_entry_for_staff(request, public_id, entry_id, doing="record contacts")
     form = WaitingContactForm(_post_or_none(request))
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -117,14 +121,9 @@ def waiting_contact(request: AuthenticatedHttpRequest, public_id, entry_id) -> H
 @require_http_methods(["GET", "POST"])
 def waiting_contact_attempt(request: AuthenticatedHttpRequest, public_id, entry_id) -> HttpResponse:
     """Tried, could not reach them: recorded as a try, never as a contact; the contact is due again."""
-    try:
-        child, entry = selectors.access_waiting_entry(request.user, public_id, entry_id)
-    except NotPermitted as error:
-        raise PermissionDenied(error.message) from error
-    if not services.works_at(user=request.user, organisation_id=entry.organisation_id):
-        raise PermissionDenied(
-            "Only staff of the service the young person is waiting for can record tries to contact them."
-        )
+    child, entry = _waiting_entry_for_staff(
+        request, public_id, entry_id, doing="record tries to contact them"
+    )
     form = WaitingContactAttemptForm(_post_or_none(request))
     if form.is_bound and form.is_valid():
         try:

@@ -483,13 +483,21 @@ class TestTheLoadedDemo:
             "camhs.lead": ("caseload:home-declines", "Destiny"),
             "iro": ("caseload:home-looked-after", "Ruby"),
             "school.dt": ("caseload:home-pupils", "Oscar"),
-            "admin": ("caseload:home-team", "Hannah Brierley"),
         }
         for username, (url_name, marker) in homes.items():
             client.logout()
             sign_in(client, person(username))
             assert client.get(reverse("caseload:home"))["Location"] == reverse(url_name)
             assert marker in client.get(reverse(url_name)).content.decode()
+        # Daniel manages the council's team and, the council having no safeguarding lead, the routing rule
+        # gave him the review of Jayden's override: two homes, so he chooses, and each has his work on it.
+        client.logout()
+        sign_in(client, person("admin"))
+        chooser = client.get(reverse("caseload:home")).content.decode()
+        assert reverse("caseload:home-team") in chooser
+        assert reverse("caseload:home-safeguarding") in chooser
+        assert "Hannah Brierley" in client.get(reverse("caseload:home-team")).content.decode()
+        assert "Jayden" in client.get(reverse("caseload:home-safeguarding")).content.decode()
         client.logout()
         sign_in(client, person("school.dt"))  # she referred Oscar
         assert "Oscar" in client.get(reverse("caseload:home-referrals")).content.decode()

@@ -1,5 +1,7 @@
 """The front door (R34, R35): young people and parents ask for help themselves; the team routes it."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
@@ -295,3 +297,29 @@ def test_the_parent_service_itself_says_every_problem_at_once_and_saves_nothing(
         "contact_by",
     }
     assert HelpRequest.objects.count() == 0
+
+
+def test_every_link_the_request_page_offers_opens_for_the_front_door_team(
+    client, young_person, spa_clinician, camhs
+):
+    """The detail page of a young person's request offers "Make a referral for them" and the directory
+    entries it was routed to: each opens for the single point of access clinician it is offered to."""
+    sign_in(client, young_person)
+    client.post(
+        reverse("portal:ask-for-help"),
+        {"what_is_happening": "I cannot sleep.", "urgency": "soon", "contact_by": "text"},
+    )
+    help_request = HelpRequest.objects.get()
+    help_request_route(
+        actor=spa_clinician,
+        help_request=help_request,
+        to_service=service("Open Door"),
+        reason="Closer to home",
+    )
+    sign_in(client, spa_clinician)
+    page = client.get(reverse("referrals:help-request-detail", args=[help_request.public_id]))
+    links = re.findall(r'href="(/[^"#]*)"', page.content.decode())
+    offered = [link for link in links if "/referrals/new/" in link or "/directory/" in link]
+    assert len(offered) >= 2
+    for link in offered:
+        assert client.get(link).status_code == 200, link

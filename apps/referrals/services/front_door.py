@@ -76,6 +76,24 @@ def _request_link(help_request: HelpRequest) -> str:
     return reverse("referrals:help-request-detail", kwargs={"request_id": help_request.public_id})
 
 
+def _help_request_received(*, help_request: HelpRequest, actor: User | None, from_whom: str) -> None:
+    """A request has arrived: audited (by the young person, or by nobody signed in for a parent), and the
+    receiving service's staff told, the urgent ones said to be urgent."""
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        target=help_request,
+        child=help_request.child,
+        detail={"source": help_request.source, "urgency": help_request.urgency},
+    )
+    urgent = "An urgent request" if help_request.urgency == HelpRequest.Urgency.URGENT else "A request"
+    _tell_front_door_staff(
+        help_request=help_request,
+        subject=f"{urgent} for help from {from_whom} is waiting",
+        subject_for_email=f"{urgent.lower()} for help is waiting at the front door",
+    )
+
+
 def _tell_front_door_staff(*, help_request: HelpRequest, subject: str, subject_for_email: str) -> None:
     for person in organisation_staff(organisation=help_request.receiving_organisation):
         notification_send(
@@ -126,18 +144,8 @@ def help_request_from_young_person(
             basis=OrganisationAccessGrant.Basis.REFERRAL_RECEIVED,
             granted_by=actor,
         )
-        audit_record(
-            actor=actor,
-            action=AuditEvent.Action.CREATE,
-            target=help_request,
-            child=child,
-            detail={"source": help_request.source, "urgency": urgency},
-        )
-        urgent = "An urgent request" if urgency == HelpRequest.Urgency.URGENT else "A request"
-        _tell_front_door_staff(
-            help_request=help_request,
-            subject=f"{urgent} for help from {child.known_as} (self-referral) is waiting",
-            subject_for_email=f"{urgent.lower()} for help is waiting at the front door",
+        _help_request_received(
+            help_request=help_request, actor=actor, from_whom=f"{child.known_as} (self-referral)"
         )
     return help_request
 
@@ -204,18 +212,7 @@ def help_request_from_parent(
             contact_by=contact_by,
             contact_note=contact_note.strip(),
         )
-        audit_record(
-            actor=None,
-            action=AuditEvent.Action.CREATE,
-            target=help_request,
-            detail={"source": help_request.source, "urgency": urgency},
-        )
-        urgent = "An urgent request" if urgency == HelpRequest.Urgency.URGENT else "A request"
-        _tell_front_door_staff(
-            help_request=help_request,
-            subject=f"{urgent} for help from a parent or carer is waiting",
-            subject_for_email=f"{urgent.lower()} for help is waiting at the front door",
-        )
+        _help_request_received(help_request=help_request, actor=None, from_whom="a parent or carer")
     return help_request
 
 
